@@ -1,0 +1,139 @@
+// Package compare is the comparison engine: the FlameIQ threshold algorithm
+// (exact, see ../shared/seeds/flameiq-threshold-spec.txt) plus, when both
+// sides have repeated samples, a Mann-Whitney U significance test and a
+// confidence interval (x/perf benchmath, go-moremath). It takes two
+// snapshots and Options and returns a Result; it does no I/O and knows
+// nothing about git or input formats.
+package compare
+
+import (
+	"math"
+
+	"github.com/flameiq/git-flameiq/snapshot"
+)
+
+// Status of one metric or of a whole comparison.
+type Status string
+
+const (
+	Pass         Status = "PASS"
+	Warning      Status = "WARNING"
+	Regression   Status = "REGRESSION"
+	New          Status = "NEW"      // only in head
+	Missing      Status = "MISSING"  // only in base
+	Accepted     Status = "ACCEPTED" // a regression waived by a written opt-out
+	BudgetBreach Status = "BUDGET"   // an absolute budget is breached
+	Skipped      Status = "SKIPPED"  // zero baseline: change undefined
+)
+
+// Action for a metric whose threshold is crossed.
+type Action string
+
+const (
+	Block Action = "block" // a regression fails the check (default)
+	Warn  Action = "warn"  // a regression is reported as a warning only
+)
+
+// Rule sets options for the metrics whose key matches Glob (fnmatch: `*`
+// matches any run of characters including `/` and `:`). When several rules
+// match a key the most specific wins: an exact key beats any glob; between
+// globs, the one with more literal (non-wildcard) characters wins; ties go
+// to the rule given last.
+type Rule struct {
+	Glob      string
+	Threshold *float64            // percent, FlameIQ grammar already parsed (sign kept)
+	Direction *snapshot.Direction // overrides the metric's own direction
+	Action    Action              // "" means Block
+	Budget    *Budget
+}
+
+// Budget is an absolute limit on a metric's head value.
+type Budget struct {
+	Min *float64
+	Max *float64
+}
+
+// Acceptance is a written opt-out: regressions of metrics matching Glob are
+// ACCEPTED with Reason. Source says where it was written (a commit sha, "PR description").
+type Acceptance struct {
+	Glob   string
+	Reason string
+	Source string
+}
+
+// Options control a comparison. Start from DefaultOptions.
+type Options struct {
+	DefaultThreshold float64 // percent; FlameIQ default 10
+	Margin           float64 // warning margin in percentage points; default 5
+	Rules            []Rule
+	Alpha            float64 // significance level; default 0.05
+	MinSamples       int     // samples needed on both sides for the statistical mode; default 4
+	Correction       string  // "" (none) or "holm": Holm–Bonferroni over the tested metrics
+	Tiers            *Tiers
+	FailOnMissing    bool // a metric only in base fails the comparison
+	Accept           []Acceptance
+	// FlameIQMode forces the pure FlameIQ algorithm (direction fixed by key
+	// name, no statistics); used for conformance.
+	FlameIQMode bool
+}
+
+// Tiers: a change above Block percent regresses; above Warn percent (and up
+// to Block) is a warning.
+type Tiers struct {
+	Warn  float64
+	Block float64
+}
+
+// DefaultOptions returns FlameIQ's defaults plus benchstat's alpha.
+func DefaultOptions() Options {
+	return Options{DefaultThreshold: 10, Margin: 5, Alpha: 0.05, MinSamples: 4}
+}
+
+// Diff is the comparison of one metric.
+type Diff struct {
+	Key       string
+	Unit      string
+	Direction snapshot.Direction
+	Status    Status
+
+	Base, Head   float64 // centres: median of samples (NaN when absent)
+	BaseN, HeadN int     // number of samples
+
+	ChangePercent    float64 // FlameIQ change, rounded to 4 dp half-even (NaN when undefined)
+	ThresholdPercent float64 // the parsed threshold, sign kept
+	IsRegression     bool    // FlameIQ threshold crossed in the bad direction (after statistics)
+	IsWarning        bool
+
+	// Statistics (statistical mode only; P is NaN otherwise).
+	Statistical bool
+	P           float64
+	EffectSize  float64 // Cliff's delta / rank-biserial (documented in README)
+	BaseLo      float64 // confidence interval of the base median
+	BaseHi      float64
+	HeadLo      float64
+	HeadHi      float64
+	Noise       bool // threshold crossed but not significant
+
+	Action       Action
+	BudgetMsg    string // set when a budget is breached
+	AcceptReason string // set when ACCEPTED
+	AcceptSource string
+	Notes        []string // footnotes (too few samples, zero baseline…)
+}
+
+// Result is a whole comparison.
+type Result struct {
+	Status          Status // Pass or Regression (FlameIQ's overall status)
+	Diffs           []Diff // byte order of key
+	StatisticalMode bool   // at least one metric used the statistical mode
+	Warnings        []string
+}
+
+// Counts summarises a Result.
+type Counts struct {
+	Regressions, Warnings, Passed, Total    int
+	New, Missing, Accepted, Budget, Skipped int
+}
+
+// IsNaN is a small helper for report code.
+func IsNaN(f float64) bool { return math.IsNaN(f) }

@@ -1,0 +1,181 @@
+// Package ingest turns the output of benchmark tools into snapshots. Each
+// supported format lives in its own file and registers a Format; Parse
+// auto-detects the format unless one is named. Parsers never panic: every
+// failure is an *Error naming the file and the line or field.
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/flameiq/git-flameiq/snapshot"
+)
+
+// Error is an input data error: File, then Line (1-based, 0 if unknown) or
+// Field (a JSON path such as "metrics.latency.p95"), then why.
+type Error struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Field != "" {
+		fmt.Fprintf(&b, ": %s", e.Field)
+	}
+	fmt.Fprintf(&b, ": %s", e.Msg)
+	return b.String()
+}
+
+// Errors is a list of input errors from one file (validate lists them all).
+type Errors []*Error
+
+func (es Errors) Error() string {
+	var parts []string
+	for _, e := range es {
+		parts = append(parts, e.Error())
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Format is one input format.
+type Format struct {
+	Name string // as given to --format
+	Doc  string // one line for `validate --help` and the README
+	// Detect reports whether head (the first bytes of the input, up to
+	// 64 KiB) looks like this format. name is the file name (may be "-").
+	Detect func(head []byte, name string) bool
+	// Parse reads the whole input. It returns *Error or Errors on bad input.
+	Parse func(r io.Reader, name string) (*snapshot.Snapshot, error)
+	// ParseDir, when set, parses a directory (criterion's target/criterion).
+	ParseDir func(dir string) (*snapshot.Snapshot, error)
+	// Priority orders detection (higher first); formats with precise
+	// signatures should be tried before loose ones.
+	Priority int
+}
+
+var formats []Format
+
+func register(f Format) {
+	formats = append(formats, f)
+	sort.SliceStable(formats, func(i, j int) bool { return formats[i].Priority > formats[j].Priority })
+}
+
+// Formats lists the registered formats, detection order.
+func Formats() []Format { return append([]Format(nil), formats...) }
+
+func lookup(name string) (Format, bool) {
+	for _, f := range formats {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Format{}, false
+}
+
+// ErrUnknownFormat is returned (wrapped) for a --format name that does not exist.
+var ErrUnknownFormat = errors.New("unknown format")
+
+// Detect returns the name of the format head looks like, or "".
+func Detect(head []byte, name string) string {
+	for _, f := range formats {
+		if f.Detect != nil && f.Detect(head, name) {
+			return f.Name
+		}
+	}
+	return ""
+}
+
+const peekSize = 64 << 10
+
+// Parse reads one input. format "" means auto-detect. The returned snapshot
+// has Meta.Format and Meta.Source set and its metrics sorted by key.
+func Parse(r io.Reader, name, format string) (*snapshot.Snapshot, error) {
+	head := make([]byte, peekSize)
+	n, err := io.ReadFull(r, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
+	head = head[:n]
+	if format == "" {
+		if len(bytes.TrimSpace(head)) == 0 {
+			return nil, &Error{File: name, Msg: "empty input: no benchmark results"}
+		}
+		format = Detect(head, name)
+		if format == "" {
+			return nil, &Error{File: name, Msg: "unrecognised input format (use --format; known: " + strings.Join(Names(), ", ") + ")"}
+		}
+	}
+	f, ok := lookup(format)
+	if !ok || f.Parse == nil {
+		return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownFormat, format, strings.Join(Names(), ", "))
+	}
+	s, err := f.Parse(io.MultiReader(bytes.NewReader(head), r), name)
+	if err != nil {
+		return nil, err
+	}
+	return finish(s, name, f.Name)
+}
+
+func finish(s *snapshot.Snapshot, name, format string) (*snapshot.Snapshot, error) {
+	if s == nil || len(s.Metrics) == 0 {
+		return nil, &Error{File: name, Msg: "no benchmark results found"}
+	}
+	s.Meta.Format = format
+	if s.Meta.Source == "" {
+		s.Meta.Source = name
+	}
+	s.Sort()
+	return s, nil
+}
+
+// ParseFile parses a file, a directory (formats with ParseDir) or "-" for stdin.
+func ParseFile(path, format string) (*snapshot.Snapshot, error) {
+	if path == "-" {
+		return Parse(os.Stdin, "-", format)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: "cannot read: " + errors.Unwrap(err).Error()}
+	}
+	if st.IsDir() {
+		for _, f := range formats {
+			if f.ParseDir == nil || (format != "" && format != f.Name) {
+				continue
+			}
+			s, err := f.ParseDir(path)
+			if err != nil {
+				return nil, err
+			}
+			return finish(s, path, f.Name)
+		}
+		return nil, &Error{File: path, Msg: "is a directory, and no format reads directories of this kind"}
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: "cannot read: " + errors.Unwrap(err).Error()}
+	}
+	defer fh.Close()
+	return Parse(fh, path, format)
+}
+
+// Names returns the registered format names, sorted.
+func Names() []string {
+	var ns []string
+	for _, f := range formats {
+		ns = append(ns, f.Name)
+	}
+	sort.Strings(ns)
+	return ns
+}

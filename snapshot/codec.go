@@ -1,0 +1,193 @@
+package snapshot
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// Schema is the schema tag of every note line this version writes.
+const Schema = "flameiq/1"
+
+// record is the canonical JSON shape of one note line. Field order is the
+// byte order of the JSON names, so encoding/json writes sorted keys; maps
+// are sorted by encoding/json too. Numbers use encoding/json's float64
+// formatting (shortest repr that round-trips, exponent for very large or
+// small values), which is deterministic.
+type record struct {
+	ID      string                  `json:"id"`
+	Meta    recordMeta              `json:"meta"`
+	Metrics map[string]recordMetric `json:"metrics"`
+	Schema  string                  `json:"schema"`
+}
+
+type recordMeta struct {
+	Branch      string            `json:"branch,omitempty"`
+	Commit      string            `json:"commit,omitempty"`
+	Environment string            `json:"environment,omitempty"`
+	Format      string            `json:"format,omitempty"`
+	Source      string            `json:"source,omitempty"`
+	Suite       string            `json:"suite,omitempty"`
+	Tags        map[string]string `json:"tags,omitempty"`
+	Timestamp   string            `json:"timestamp,omitempty"`
+}
+
+type recordMetric struct {
+	Direction string    `json:"direction"`
+	Samples   []float64 `json:"samples"`
+	Unit      string    `json:"unit,omitempty"`
+}
+
+// NewID returns a random record id. Every record carries one so that two
+// identical runs recorded on the same commit stay two records when notes are
+// merged as a union of lines.
+func NewID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// EncodeRecord returns the canonical one-line JSON encoding (no trailing
+// newline) of s as a note record with the given id. It fails on NaN or
+// infinite samples and on a snapshot without metrics.
+func EncodeRecord(s *Snapshot, id string) ([]byte, error) {
+	if len(s.Metrics) == 0 {
+		return nil, fmt.Errorf("snapshot has no metrics")
+	}
+	r := record{ID: id, Schema: Schema, Metrics: map[string]recordMetric{}}
+	r.Meta = recordMeta{Branch: s.Meta.Branch, Commit: s.Meta.Commit, Environment: s.Meta.Environment,
+		Format: s.Meta.Format, Source: s.Meta.Source, Suite: s.Meta.Suite, Timestamp: s.Meta.Timestamp}
+	if len(s.Meta.Tags) > 0 {
+		r.Meta.Tags = s.Meta.Tags
+	}
+	for _, m := range s.Metrics {
+		if m.Key == "" {
+			return nil, fmt.Errorf("metric with an empty key")
+		}
+		if len(m.Samples) == 0 {
+			return nil, fmt.Errorf("metric %q has no samples", m.Key)
+		}
+		for _, v := range m.Samples {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("metric %q: sample %v is not a finite number", m.Key, v)
+			}
+		}
+		if have, ok := r.Metrics[m.Key]; ok {
+			have.Samples = append(have.Samples, m.Samples...)
+			r.Metrics[m.Key] = have
+			continue
+		}
+		r.Metrics[m.Key] = recordMetric{Direction: m.Direction.String(), Samples: m.Samples, Unit: m.Unit}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// Record is one decoded note line.
+type Record struct {
+	ID       string
+	Snapshot *Snapshot
+}
+
+// LineError reports a note line that could not be decoded.
+type LineError struct {
+	Line int
+	Err  error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+
+// DecodeNote decodes a note: JSON Lines of records. Blank lines are ignored.
+// Lines that cannot be decoded are reported in errs and skipped, so one
+// corrupt line never hides the others.
+func DecodeNote(note []byte) (recs []Record, errs []error) {
+	sc := bufio.NewScanner(bytes.NewReader(note))
+	sc.Buffer(make([]byte, 0, 64*1024), 256<<20)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		r, err := DecodeRecord(line)
+		if err != nil {
+			errs = append(errs, &LineError{Line: n, Err: err})
+			continue
+		}
+		recs = append(recs, r)
+	}
+	if err := sc.Err(); err != nil {
+		errs = append(errs, &LineError{Line: n + 1, Err: err})
+	}
+	return recs, errs
+}
+
+// DecodeRecord decodes one note line.
+func DecodeRecord(line []byte) (Record, error) {
+	var r record
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if err := dec.Decode(&r); err != nil {
+		return Record{}, fmt.Errorf("not a flameiq record: %v", err)
+	}
+	if r.Schema != Schema {
+		if strings.HasPrefix(r.Schema, "flameiq/") {
+			return Record{}, fmt.Errorf("schema %q is newer than this git-flameiq understands (%s); upgrade git-flameiq", r.Schema, Schema)
+		}
+		return Record{}, fmt.Errorf("not a flameiq record: schema %q", r.Schema)
+	}
+	s := &Snapshot{Meta: Meta{Branch: r.Meta.Branch, Commit: r.Meta.Commit, Environment: r.Meta.Environment,
+		Format: r.Meta.Format, Source: r.Meta.Source, Suite: r.Meta.Suite, Timestamp: r.Meta.Timestamp, Tags: r.Meta.Tags}}
+	keys := make([]string, 0, len(r.Metrics))
+	for k := range r.Metrics {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		m := r.Metrics[k]
+		d, err := ParseDirection(m.Direction)
+		if err != nil {
+			return Record{}, fmt.Errorf("metric %q: %v", k, err)
+		}
+		if len(m.Samples) == 0 {
+			return Record{}, fmt.Errorf("metric %q has no samples", k)
+		}
+		s.Metrics = append(s.Metrics, &Metric{Key: k, Unit: m.Unit, Direction: d, Samples: m.Samples})
+	}
+	if len(s.Metrics) == 0 {
+		return Record{}, fmt.Errorf("record has no metrics")
+	}
+	return Record{ID: r.ID, Snapshot: s}, nil
+}
+
+// MergeNote merges two notes as `git notes merge -s cat_sort_uniq` does:
+// the union of their lines, sorted, duplicates removed, newline-terminated.
+func MergeNote(a, b []byte) []byte {
+	set := map[string]bool{}
+	var lines []string
+	for _, note := range [][]byte{a, b} {
+		for _, l := range strings.Split(string(note), "\n") {
+			if strings.TrimSpace(l) == "" || set[l] {
+				continue
+			}
+			set[l] = true
+			lines = append(lines, l)
+		}
+	}
+	sort.Strings(lines)
+	if len(lines) == 0 {
+		return nil
+	}
+	return []byte(strings.Join(lines, "\n") + "\n")
+}

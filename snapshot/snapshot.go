@@ -1,0 +1,208 @@
+// Package snapshot is the data model of git-flameiq: a Snapshot is one
+// recorded benchmark run (metadata plus metrics), a Metric is a flat key with
+// a unit, a direction and one or more samples.
+//
+// It sits between ingest (which produces snapshots from tool output) and
+// gitstore (which stores their canonical JSON Lines encoding as git notes).
+// It knows nothing about git, files or formats. Snapshots are plain values:
+// functions that combine snapshots (Merge) return new values and never mutate
+// their arguments.
+package snapshot
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Direction says which way a metric gets worse.
+type Direction int
+
+const (
+	// TwoSided metrics regress when they move too far either way.
+	TwoSided Direction = iota
+	// LowerIsBetter metrics (times, bytes, allocs, latency, memory, cpu)
+	// regress when they go up.
+	LowerIsBetter
+	// HigherIsBetter metrics (throughput, ops/s, B/s) regress when they go down.
+	HigherIsBetter
+)
+
+// String returns the canonical name used in notes, config and JSON output.
+func (d Direction) String() string {
+	switch d {
+	case LowerIsBetter:
+		return "lower_is_better"
+	case HigherIsBetter:
+		return "higher_is_better"
+	default:
+		return "two_sided"
+	}
+}
+
+// ParseDirection parses the names String returns (and a few aliases).
+func ParseDirection(s string) (Direction, error) {
+	switch s {
+	case "lower_is_better", "lower", "higher_is_worse":
+		return LowerIsBetter, nil
+	case "higher_is_better", "higher", "lower_is_worse":
+		return HigherIsBetter, nil
+	case "two_sided", "both", "":
+		return TwoSided, nil
+	}
+	return TwoSided, fmt.Errorf("unknown direction %q (want lower_is_better, higher_is_better or two_sided)", s)
+}
+
+// Metric is one measured quantity. Samples are the repetitions in the order
+// they were measured; callers must not assume they are sorted.
+type Metric struct {
+	Key       string
+	Unit      string
+	Direction Direction
+	Samples   []float64
+}
+
+// Value is the median of the samples (the only sample when there is one).
+// It is NaN for a metric without samples.
+func (m *Metric) Value() float64 { return Median(m.Samples) }
+
+// Median returns the median of xs without modifying it; the median of an
+// even count is the mean of the middle pair (as FlameIQ and benchstat do).
+func Median(xs []float64) float64 {
+	switch len(xs) {
+	case 0:
+		return math.NaN()
+	case 1:
+		return xs[0]
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// Meta is the metadata of a run. All fields are optional.
+type Meta struct {
+	Commit      string            // the commit measured (full hex when recorded)
+	Branch      string            // branch name, when known
+	Suite       string            // suite name (record --suite)
+	Environment string            // free text, e.g. "ci"
+	Timestamp   string            // RFC 3339
+	Format      string            // input format the metrics came from
+	Source      string            // input file name
+	Tags        map[string]string // free key=value tags
+}
+
+// Snapshot is one recorded run, or several runs combined by Merge.
+type Snapshot struct {
+	Meta    Meta
+	Metrics []*Metric // unique keys, sorted by key (see Sort)
+}
+
+// Get returns the metric with key k, or nil.
+func (s *Snapshot) Get(k string) *Metric {
+	i := sort.Search(len(s.Metrics), func(i int) bool { return s.Metrics[i].Key >= k })
+	if i < len(s.Metrics) && s.Metrics[i].Key == k {
+		return s.Metrics[i]
+	}
+	for _, m := range s.Metrics { // unsorted input
+		if m.Key == k {
+			return m
+		}
+	}
+	return nil
+}
+
+// Keys returns the metric keys in byte order.
+func (s *Snapshot) Keys() []string {
+	ks := make([]string, len(s.Metrics))
+	for i, m := range s.Metrics {
+		ks[i] = m.Key
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// Sort orders metrics by key (byte order).
+func (s *Snapshot) Sort() {
+	sort.SliceStable(s.Metrics, func(i, j int) bool { return s.Metrics[i].Key < s.Metrics[j].Key })
+}
+
+// Add appends samples to the metric key, creating it if needed. A unit or
+// direction given later does not overwrite one already set.
+func (s *Snapshot) Add(key, unit string, dir Direction, samples ...float64) *Metric {
+	for _, m := range s.Metrics {
+		if m.Key == key {
+			m.Samples = append(m.Samples, samples...)
+			return m
+		}
+	}
+	m := &Metric{Key: key, Unit: unit, Direction: dir, Samples: append([]float64(nil), samples...)}
+	s.Metrics = append(s.Metrics, m)
+	return m
+}
+
+// Merge combines snapshots recorded on the same commit: samples of the same
+// key concatenate in argument order; metadata comes from the first snapshot
+// with fields filled from later ones where empty. The result is sorted.
+func Merge(snaps ...*Snapshot) *Snapshot {
+	out := &Snapshot{}
+	idx := map[string]*Metric{}
+	for _, s := range snaps {
+		if s == nil {
+			continue
+		}
+		mergeMeta(&out.Meta, s.Meta)
+		for _, m := range s.Metrics {
+			if have, ok := idx[m.Key]; ok {
+				have.Samples = append(have.Samples, m.Samples...)
+				if have.Unit == "" {
+					have.Unit = m.Unit
+				}
+				continue
+			}
+			c := &Metric{Key: m.Key, Unit: m.Unit, Direction: m.Direction, Samples: append([]float64(nil), m.Samples...)}
+			idx[m.Key] = c
+			out.Metrics = append(out.Metrics, c)
+		}
+	}
+	out.Sort()
+	return out
+}
+
+func mergeMeta(dst *Meta, src Meta) {
+	fill := func(d *string, s string) {
+		if *d == "" {
+			*d = s
+		}
+	}
+	fill(&dst.Commit, src.Commit)
+	fill(&dst.Branch, src.Branch)
+	fill(&dst.Suite, src.Suite)
+	fill(&dst.Environment, src.Environment)
+	fill(&dst.Timestamp, src.Timestamp)
+	fill(&dst.Format, src.Format)
+	fill(&dst.Source, src.Source)
+	for k, v := range src.Tags {
+		if dst.Tags == nil {
+			dst.Tags = map[string]string{}
+		}
+		if _, ok := dst.Tags[k]; !ok {
+			dst.Tags[k] = v
+		}
+	}
+}
+
+// Filter returns a snapshot holding only the metrics for which keep is true.
+func (s *Snapshot) Filter(keep func(key string) bool) *Snapshot {
+	out := &Snapshot{Meta: s.Meta}
+	for _, m := range s.Metrics {
+		if keep(m.Key) {
+			out.Metrics = append(out.Metrics, m)
+		}
+	}
+	return out
+}
