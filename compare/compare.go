@@ -51,6 +51,9 @@ type Rule struct {
 type Budget struct {
 	Min *float64
 	Max *float64
+	// Bare is set for a budget written as a bare number: a ceiling for a
+	// lower-is-better or two-sided metric, a floor for a higher-is-better one.
+	Bare bool
 }
 
 // Acceptance is a written opt-out: regressions of metrics matching Glob are
