@@ -35,10 +35,13 @@ const (
 )
 
 // Rule sets options for the metrics whose key matches Glob (fnmatch: `*`
-// matches any run of characters including `/` and `:`). When several rules
-// match a key the most specific wins: an exact key beats any glob; between
-// globs, the one with more literal (non-wildcard) characters wins; ties go
-// to the rule given last.
+// matches any run of characters including `/` and `:`; see Match). When
+// several rules match a key the most specific wins: an exact key beats any
+// glob; between globs, the one with more literal (non-wildcard) characters
+// wins; ties go to the rule given last. Specificity is resolved per field:
+// each of Threshold, Direction, Action and Budget comes from the most
+// specific matching rule that sets it, so a `*:sec/op` threshold and an
+// exact-key budget combine.
 type Rule struct {
 	Glob      string
 	Threshold *float64            // percent, FlameIQ grammar already parsed (sign kept)
@@ -80,8 +83,10 @@ type Options struct {
 	FlameIQMode bool
 }
 
-// Tiers: a change above Block percent regresses; above Warn percent (and up
-// to Block) is a warning.
+// Tiers: a change in the bad direction above Block percent regresses; above
+// Warn percent (and up to Block) is a warning. Tiers replace the default
+// threshold (Block) and the warning margin (Warn) for every metric; a rule's
+// explicit Threshold still replaces Block for its metrics.
 type Tiers struct {
 	Warn  float64
 	Block float64
@@ -109,8 +114,9 @@ type Diff struct {
 
 	// Statistics (statistical mode only; P is NaN otherwise).
 	Statistical bool
-	P           float64
-	EffectSize  float64 // Cliff's delta / rank-biserial (documented in README)
+	P           float64 // p-value the verdict used (Holm-adjusted when Correction is "holm")
+	PRaw        float64 // unadjusted p-value
+	EffectSize  float64 // Cliff's delta (see CliffsDelta); NaN outside statistical mode
 	BaseLo      float64 // confidence interval of the base median
 	BaseHi      float64
 	HeadLo      float64
@@ -130,9 +136,13 @@ type Result struct {
 	Diffs           []Diff // byte order of key
 	StatisticalMode bool   // at least one metric used the statistical mode
 	Warnings        []string
+
+	failOnMissing bool // Options.FailOnMissing of the comparison
 }
 
-// Counts summarises a Result.
+// Counts summarises a Result. Total counts the compared metrics (PASS,
+// WARNING, REGRESSION, ACCEPTED, BUDGET), as FlameIQ's counts.total does;
+// NEW, MISSING and SKIPPED metrics are counted apart.
 type Counts struct {
 	Regressions, Warnings, Passed, Total    int
 	New, Missing, Accepted, Budget, Skipped int
