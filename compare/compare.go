@@ -35,7 +35,7 @@ const (
 )
 
 // Rule sets options for the metrics whose key matches Glob (fnmatch: `*`
-// matches any run of characters including `/` and `:`; see Match). When
+// matches any run of characters including `/` and `:`; see package glob). When
 // several rules match a key the most specific wins: an exact key beats any
 // glob; between globs, the one with more literal (non-wildcard) characters
 // wins; ties go to the rule given last. Specificity is resolved per field:

@@ -10,6 +10,7 @@ import (
 	"github.com/aclements/go-moremath/stats"
 	"golang.org/x/perf/benchmath"
 
+	"github.com/flameiq/git-flameiq/glob"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
@@ -138,10 +139,10 @@ func bestRule(rules []Rule, key string, has func(Rule) bool) *Rule {
 			continue
 		}
 		exact := r.Glob == key
-		if !exact && !Match(r.Glob, key) {
+		if !exact && !glob.Match(r.Glob, key) {
 			continue
 		}
-		lit := literalCount(r.Glob)
+		lit := glob.Specificity(r.Glob)
 		if best == nil || exact && !bestExact || exact == bestExact && lit >= bestLit {
 			best, bestExact, bestLit = r, exact, lit
 		}
@@ -333,7 +334,7 @@ func applyAccept(d *Diff, o Options, r *Result) {
 	var unexplained *Acceptance
 	for i := len(o.Accept) - 1; i >= 0; i-- {
 		a := &o.Accept[i]
-		if !Match(a.Glob, d.Key) {
+		if !glob.Match(a.Glob, d.Key) {
 			continue
 		}
 		if strings.TrimSpace(a.Reason) == "" {
