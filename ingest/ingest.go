@@ -12,6 +12,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/flameiq/git-flameiq/snapshot"
 )
@@ -108,6 +109,21 @@ func Parse(r io.Reader, name, format string) (*snapshot.Snapshot, error) {
 		return nil, &Error{File: name, Msg: err.Error()}
 	}
 	head = head[:n]
+	if hasUTF16BOM(head) {
+		rest, err := io.ReadAll(r)
+		if err != nil {
+			return nil, &Error{File: name, Msg: err.Error()}
+		}
+		text, err := decodeUTF16(append(head, rest...))
+		if err != nil {
+			return nil, &Error{File: name, Msg: err.Error()}
+		}
+		head, r = text, bytes.NewReader(nil)
+		if len(head) > peekSize {
+			head, r = text[:peekSize], bytes.NewReader(text[peekSize:])
+		}
+	}
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
 	if format == "" {
 		if len(bytes.TrimSpace(head)) == 0 {
 			return nil, &Error{File: name, Msg: "empty input: no benchmark results"}
@@ -178,4 +194,26 @@ func Names() []string {
 	}
 	sort.Strings(ns)
 	return ns
+}
+
+func hasUTF16BOM(b []byte) bool {
+	return len(b) >= 2 && (b[0] == 0xff && b[1] == 0xfe || b[0] == 0xfe && b[1] == 0xff)
+}
+
+// decodeUTF16 converts UTF-16 text with a byte order mark (what PowerShell's
+// `>` writes) to UTF-8.
+func decodeUTF16(b []byte) ([]byte, error) {
+	if len(b)%2 != 0 {
+		return nil, errors.New("invalid UTF-16 input: odd number of bytes")
+	}
+	be := b[0] == 0xfe
+	u := make([]uint16, 0, len(b)/2-1)
+	for i := 2; i+1 < len(b); i += 2 {
+		if be {
+			u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
+		} else {
+			u = append(u, uint16(b[i+1])<<8|uint16(b[i]))
+		}
+	}
+	return []byte(string(utf16.Decode(u))), nil
 }

@@ -1,0 +1,297 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// This file holds the helpers every JSON format shares: a strict decoder
+// that reports syntax errors as file:line: column, and a collector that
+// turns wrong types into errors naming the JSON path of the field.
+
+// maxJSON bounds the size of a JSON document read into memory (the JSON
+// formats are summaries; only the Go text formats are streamed).
+const maxJSON = 1 << 30
+
+// readAll reads r fully, failing with an *Error on I/O errors or when the
+// input is larger than maxJSON.
+func readAll(r io.Reader, name string) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxJSON+1))
+	if err != nil {
+		return nil, &Error{File: name, Msg: "read error: " + err.Error()}
+	}
+	if len(data) > maxJSON {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("JSON input larger than %d bytes", maxJSON)}
+	}
+	return data, nil
+}
+
+// lineCol converts a byte offset into a 1-based line and column.
+func lineCol(data []byte, off int64) (line, col int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	if off < 0 {
+		off = 0
+	}
+	pre := data[:off]
+	line = bytes.Count(pre, []byte{'\n'}) + 1
+	col = int(off) - (bytes.LastIndexByte(pre, '\n') + 1) + 1
+	return line, col
+}
+
+// jsonError converts an encoding/json decoding error into an *Error with
+// the line and column of the problem.
+func jsonError(name string, data []byte, err error) *Error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		off := se.Offset
+		if off > 0 {
+			off-- // Offset is just after the offending byte
+		}
+		line, col := lineCol(data, off)
+		msg := fmt.Sprintf("column %d: invalid JSON: %s", col, se.Error())
+		if int(off) < len(data) {
+			switch data[off] {
+			case 'N', 'I', 'n', 'i':
+				msg += " (NaN and Infinity are not valid JSON numbers)"
+			}
+		}
+		return &Error{File: name, Line: line, Msg: msg}
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		line, col := lineCol(data, int64(len(data)))
+		return &Error{File: name, Line: line, Msg: fmt.Sprintf("column %d: invalid JSON: unexpected end of input (truncated file?)", col)}
+	}
+	var ue *json.UnmarshalTypeError
+	if errors.As(err, &ue) {
+		line, col := lineCol(data, ue.Offset)
+		return &Error{File: name, Line: line, Field: ue.Field, Msg: fmt.Sprintf("column %d: expected %s, got JSON %s", col, ue.Type, ue.Value)}
+	}
+	return &Error{File: name, Msg: "invalid JSON: " + err.Error()}
+}
+
+// decodeJSON decodes one JSON document (numbers as json.Number) and
+// rejects trailing data.
+func decodeJSON(data []byte, name string) (any, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &Error{File: name, Msg: "empty input: no benchmark results"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, jsonError(name, data, err)
+	}
+	var extra any
+	if err := dec.Decode(&extra); err != io.EOF {
+		if err != nil {
+			return nil, jsonError(name, data, err)
+		}
+		line, col := lineCol(data, dec.InputOffset())
+		return nil, &Error{File: name, Line: line, Msg: fmt.Sprintf("column %d: invalid JSON: unexpected data after the top-level value", col)}
+	}
+	return v, nil
+}
+
+// readJSON is readAll followed by decodeJSON.
+func readJSON(r io.Reader, name string) (any, error) {
+	data, err := readAll(r, name)
+	if err != nil {
+		return nil, err
+	}
+	return decodeJSON(data, name)
+}
+
+// collector gathers the field errors of one file.
+type collector struct {
+	file string
+	errs Errors
+}
+
+func (c *collector) fail(field, format string, a ...any) {
+	c.errs = append(c.errs, &Error{File: c.file, Field: field, Msg: fmt.Sprintf(format, a...)})
+}
+
+// err returns nil, the only error, or all of them.
+func (c *collector) err() error {
+	switch len(c.errs) {
+	case 0:
+		return nil
+	case 1:
+		return c.errs[0]
+	}
+	return c.errs
+}
+
+// typeName names the JSON type of v for error messages.
+func typeName(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean " + strconv.FormatBool(x)
+	case json.Number:
+		return "number " + string(x)
+	case string:
+		if len(x) > 40 {
+			x = x[:40] + "…"
+		}
+		return "string " + strconv.Quote(x)
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// path joins a JSON path and a key.
+func path(base, key string) string {
+	if base == "" {
+		return key
+	}
+	return base + "." + key
+}
+
+func index(base string, i int) string { return fmt.Sprintf("%s[%d]", base, i) }
+
+// object requires v to be a JSON object.
+func (c *collector) object(v any, field string) (map[string]any, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		c.fail(field, "expected an object, got %s", typeName(v))
+	}
+	return m, ok
+}
+
+// array requires v to be a JSON array.
+func (c *collector) array(v any, field string) ([]any, bool) {
+	a, ok := v.([]any)
+	if !ok {
+		c.fail(field, "expected an array, got %s", typeName(v))
+	}
+	return a, ok
+}
+
+// number requires v to be a finite JSON number (not a string, not a
+// boolean, not null).
+func (c *collector) number(v any, field string) (float64, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		c.fail(field, "expected a number, got %s", typeName(v))
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		c.fail(field, "number %s is out of range", n)
+		return 0, false
+	}
+	return f, true
+}
+
+// nonNeg is number plus a check that the value is not negative.
+func (c *collector) nonNeg(v any, field string) (float64, bool) {
+	f, ok := c.number(v, field)
+	if ok && f < 0 {
+		c.fail(field, "negative value %s", fmtNum(f))
+		return 0, false
+	}
+	return f, ok
+}
+
+// optNonNeg reads m[key] when present and not null.
+func (c *collector) optNonNeg(m map[string]any, key, base string) (float64, bool) {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return 0, false
+	}
+	return c.nonNeg(v, path(base, key))
+}
+
+// numbers reads an array of non-negative numbers.
+func (c *collector) numbers(v any, field string) ([]float64, bool) {
+	a, ok := c.array(v, field)
+	if !ok {
+		return nil, false
+	}
+	out := make([]float64, 0, len(a))
+	good := true
+	for i, x := range a {
+		f, ok := c.nonNeg(x, index(field, i))
+		if !ok {
+			good = false
+			continue
+		}
+		out = append(out, f)
+	}
+	return out, good
+}
+
+// str reads m[key] as a string; absent or null gives "" and false, another
+// type is an error.
+func (c *collector) str(m map[string]any, key, base string) (string, bool) {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return "", false
+	}
+	s, ok := v.(string)
+	if !ok {
+		c.fail(path(base, key), "expected a string, got %s", typeName(v))
+	}
+	return s, ok
+}
+
+// scalarString renders a JSON scalar as a tag or parameter value.
+func scalarString(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return x
+	case json.Number:
+		return string(x)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// sortedKeys returns the keys of m in byte order, so that output and error
+// order never depend on map iteration.
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// jsonHead reports whether head, after white space and a byte order mark,
+// starts with one of the given bytes.
+func jsonHead(head []byte, starts string) bool {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	head = bytes.TrimLeft(head, " \t\r\n")
+	return len(head) > 0 && strings.IndexByte(starts, head[0]) >= 0
+}
+
+// hasAll reports whether head contains every one of the quoted JSON keys.
+func hasAll(head []byte, keys ...string) bool {
+	for _, k := range keys {
+		if !bytes.Contains(head, []byte(`"`+k+`"`)) {
+			return false
+		}
+	}
+	return true
+}
