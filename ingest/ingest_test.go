@@ -386,3 +386,7 @@ func fuzzParse(f *testing.F, format string) {
 func FuzzParseFlameIQ(f *testing.F) { fuzzParse(f, "flameiq") }
 func FuzzParseGoBench(f *testing.F) { fuzzParse(f, "gobench") }
 func FuzzParseGoJSON(f *testing.F)  { fuzzParse(f, "gojson") }
+
+func FuzzParsePytest(f *testing.F)      { fuzzParse(f, "pytest-benchmark") }
+func FuzzParseHyperfine(f *testing.F)   { fuzzParse(f, "hyperfine") }
+func FuzzParseGoogleBench(f *testing.F) { fuzzParse(f, "googlebench") }

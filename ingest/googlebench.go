@@ -1,0 +1,211 @@
+package ingest
+
+// Google Benchmark JSON (format "googlebench"): --benchmark_format=json or
+// --benchmark_out=FILE.
+//
+//	`<run_name>:sec/op`      real_time, converted from time_unit (ns, us, ms, s)
+//	`<run_name>:cpu-sec/op`  cpu_time, converted the same way
+//	`<run_name>:B/s`         bytes_per_second (higher is better)
+//	`<run_name>:items/s`     items_per_second (higher is better)
+//	`<run_name>:<counter>`   any other user counter; higher is better when
+//	                         its name ends in _per_second, _rate or /s,
+//	                         otherwise two-sided
+//
+// run_name is the benchmark name with its arguments (BM_StringCopy/64,
+// .../threads:2, ...). Samples: one per iteration row (run_type
+// "iteration", i.e. per repetition). A benchmark that has only aggregate
+// rows (--benchmark_report_aggregates_only) uses its median aggregate, or
+// the mean when there is no median, as one sample; stddev, cv and other
+// aggregates are not metrics.
+//
+// Errored or skipped runs (error_occurred: true, SkipWithError or
+// SkipWithMessage) produce no metric; they are listed in the tag
+// "skipped" as "name: message". A file where every benchmark errored is an
+// error naming each. An unknown time_unit, a negative time or iteration
+// count, or a value of the wrong type is an error naming the field.
+
+import (
+	"io"
+	"strings"
+
+	"github.com/flameiq/git-flameiq/snapshot"
+)
+
+func init() {
+	register(Format{
+		Name:     "googlebench",
+		Doc:      "Google Benchmark JSON (--benchmark_format=json)",
+		Detect:   detectGoogleBench,
+		Parse:    parseGoogleBench,
+		Priority: 80,
+	})
+}
+
+func detectGoogleBench(head []byte, _ string) bool {
+	return jsonHead(head, "{") && hasAll(head, "benchmarks") && (hasAll(head, "run_type") || hasAll(head, "context", "real_time"))
+}
+
+var gbTimeUnits = map[string]float64{"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1}
+
+// gbKnown are the row fields that are not counters.
+var gbKnown = map[string]bool{
+	"name": true, "family_index": true, "per_family_instance_index": true, "run_name": true, "run_type": true,
+	"repetitions": true, "repetition_index": true, "threads": true, "iterations": true, "real_time": true,
+	"cpu_time": true, "time_unit": true, "aggregate_name": true, "aggregate_unit": true, "error_occurred": true,
+	"error_message": true, "label": true, "big_o": true, "rms": true, "complexity_n": true, "skipped": true,
+	"skip_message": true, "manual_time": true,
+}
+
+type gbValue struct {
+	suffix, unit string
+	dir          snapshot.Direction
+	v            float64
+}
+
+type gbRun struct {
+	iter [][]gbValue          // one entry per iteration row
+	agg  map[string][]gbValue // aggregate name -> values
+}
+
+func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
+	v, err := readJSON(r, name)
+	if err != nil {
+		return nil, err
+	}
+	c := &collector{file: name}
+	doc, ok := c.object(v, "")
+	if !ok {
+		return nil, c.err()
+	}
+	s := &snapshot.Snapshot{}
+	if ctx, ok := doc["context"].(map[string]any); ok {
+		if d, ok := c.str(ctx, "date", "context"); ok && validTimestamp(d) {
+			s.Meta.Timestamp = d
+		}
+	}
+	bv, ok := doc["benchmarks"]
+	if !ok {
+		c.fail("benchmarks", "missing: not a Google Benchmark result")
+		return nil, c.err()
+	}
+	rows, ok := c.array(bv, "benchmarks")
+	if !ok {
+		return nil, c.err()
+	}
+	var order []string
+	runs := map[string]*gbRun{}
+	var skipped []string
+	skippedSeen := map[string]bool{}
+	for i, rv := range rows {
+		base := index("benchmarks", i)
+		row, ok := c.object(rv, base)
+		if !ok {
+			continue
+		}
+		bname, ok := c.str(row, "name", base)
+		if !ok {
+			c.fail(path(base, "name"), "missing")
+			continue
+		}
+		run := bname
+		if rn, ok := c.str(row, "run_name", base); ok && rn != "" {
+			run = rn
+		}
+		if e, ok := row["error_occurred"].(bool); ok && e || row["skipped"] == true {
+			msg, _ := c.str(row, "error_message", base)
+			if msg == "" {
+				msg, _ = c.str(row, "skip_message", base)
+			}
+			if !skippedSeen[run] {
+				skippedSeen[run] = true
+				skipped = append(skipped, run+": "+msg)
+			}
+			continue
+		}
+		bad := len(c.errs)
+		factor := 1e-9
+		if tu, ok := c.str(row, "time_unit", base); ok {
+			f, known := gbTimeUnits[tu]
+			if !known {
+				c.fail(path(base, "time_unit"), "unknown time unit %q (want ns, us, ms or s)", tu)
+			}
+			factor = f
+		}
+		if it, ok := row["iterations"]; ok {
+			c.nonNeg(it, path(base, "iterations"))
+		}
+		real, okR := c.nonNeg(row["real_time"], path(base, "real_time"))
+		cpu, okC := c.nonNeg(row["cpu_time"], path(base, "cpu_time"))
+		vals := []gbValue{}
+		if okR && okC {
+			vals = append(vals, gbValue{"sec/op", "sec/op", snapshot.LowerIsBetter, real * factor},
+				gbValue{"cpu-sec/op", "sec/op", snapshot.LowerIsBetter, cpu * factor})
+		}
+		for _, k := range sortedKeys(row) {
+			if gbKnown[k] {
+				continue
+			}
+			x, isNum := c.number(row[k], path(base, k))
+			if !isNum {
+				continue
+			}
+			switch {
+			case k == "bytes_per_second":
+				vals = append(vals, gbValue{"B/s", "B/s", snapshot.HigherIsBetter, x})
+			case k == "items_per_second":
+				vals = append(vals, gbValue{"items/s", "items/s", snapshot.HigherIsBetter, x})
+			case strings.HasSuffix(k, "_per_second"), strings.HasSuffix(k, "_rate"), strings.HasSuffix(k, "/s"):
+				vals = append(vals, gbValue{k, k, snapshot.HigherIsBetter, x})
+			default:
+				vals = append(vals, gbValue{k, k, snapshot.TwoSided, x})
+			}
+		}
+		if len(c.errs) > bad {
+			continue
+		}
+		gr := runs[run]
+		if gr == nil {
+			gr = &gbRun{agg: map[string][]gbValue{}}
+			runs[run] = gr
+			order = append(order, run)
+		}
+		rt, _ := c.str(row, "run_type", base)
+		if rt == "aggregate" {
+			an, _ := c.str(row, "aggregate_name", base)
+			if au, _ := c.str(row, "aggregate_unit", base); au == "" || au == "time" {
+				gr.agg[an] = vals
+			}
+			continue
+		}
+		gr.iter = append(gr.iter, vals)
+	}
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	for _, run := range order {
+		gr := runs[run]
+		rowsOf := gr.iter
+		if len(rowsOf) == 0 {
+			if m, ok := gr.agg["median"]; ok {
+				rowsOf = [][]gbValue{m}
+			} else if m, ok := gr.agg["mean"]; ok {
+				rowsOf = [][]gbValue{m}
+			}
+		}
+		for _, vals := range rowsOf {
+			for _, gv := range vals {
+				s.Add(run+":"+gv.suffix, gv.unit, gv.dir, gv.v)
+			}
+		}
+	}
+	if len(skipped) > 0 {
+		if len(s.Metrics) == 0 {
+			for _, m := range skipped {
+				c.fail("benchmarks", "benchmark errored or was skipped: %s", m)
+			}
+			return nil, c.err()
+		}
+		s.Meta.Tags = map[string]string{"skipped": strings.Join(skipped, "; ")}
+	}
+	return s, nil
+}
