@@ -313,3 +313,23 @@ func BenchmarkDetect1000Flat(b *testing.B) {
 		}
 	}
 }
+
+func TestScaleInvariant(t *testing.T) {
+	xs := series(5, 90, 1, 0.03, func(i int) float64 { return 1 + 0.15*float64(i/30) })
+	want := detect(t, xs, Options{})
+	for _, scale := range []float64{1e-9, 1e6} {
+		ys := make([]float64, len(xs))
+		for i, x := range xs {
+			ys[i] = x * scale
+		}
+		got := detect(t, ys, Options{})
+		if len(got) != len(want) || len(got) != 2 {
+			t.Fatalf("scale %g: got %+v, want %+v", scale, got, want)
+		}
+		for i := range got {
+			if got[i].Index != want[i].Index || math.Abs(got[i].ChangePercent-want[i].ChangePercent) > 1e-6 {
+				t.Errorf("scale %g: got %+v, want %+v", scale, got[i], want[i])
+			}
+		}
+	}
+}
