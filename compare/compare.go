@@ -132,9 +132,10 @@ type Diff struct {
 
 // Result is a whole comparison.
 type Result struct {
-	Status          Status // Pass or Regression (FlameIQ's overall status)
-	Diffs           []Diff // byte order of key
-	StatisticalMode bool   // at least one metric used the statistical mode
+	Status          Status  // Pass or Regression (FlameIQ's overall status)
+	Diffs           []Diff  // byte order of key
+	StatisticalMode bool    // at least one metric used the statistical mode
+	Alpha           float64 // significance level the statistical verdicts used
 	Warnings        []string
 
 	failOnMissing bool // Options.FailOnMissing of the comparison

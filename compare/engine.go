@@ -41,7 +41,7 @@ func Compare(base, head *snapshot.Snapshot, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Result{failOnMissing: opts.FailOnMissing}
+	r := &Result{Alpha: opts.Alpha, failOnMissing: opts.FailOnMissing}
 	var sets []settings
 	for _, k := range unionKeys(base, head) {
 		s := resolve(k, base.Get(k), head.Get(k), opts)

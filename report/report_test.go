@@ -1,0 +1,207 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/perf/benchfmt"
+
+	"github.com/flameiq/git-flameiq/compare"
+	"github.com/flameiq/git-flameiq/snapshot"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// golden compares got with testdata/name.golden, printing a diff on a
+// mismatch; -update rewrites the file.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from golden (go test -update to accept):\n%s", name, diff(t, want, got))
+	}
+}
+
+func diff(t *testing.T, want, got []byte) string {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "want"), filepath.Join(dir, "got")
+	os.WriteFile(a, want, 0o644)
+	os.WriteFile(b, got, 0o644)
+	out, err := exec.Command("diff", "-u", a, b).CombinedOutput()
+	if len(out) == 0 && err != nil {
+		return "want:\n" + string(want) + "\ngot:\n" + string(got)
+	}
+	return string(out)
+}
+
+func readGoBench(t *testing.T, path string) *snapshot.Snapshot {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s := &snapshot.Snapshot{}
+	rd := benchfmt.NewReader(f, path)
+	for rd.Scan() {
+		if res, ok := rd.Result().(*benchfmt.Result); ok {
+			for _, v := range res.Values {
+				s.Add(string(res.Name.Full())+":"+v.Unit, v.Unit, snapshot.UnitDirection(v.Unit), v.Value)
+			}
+		}
+	}
+	s.Sort()
+	return s
+}
+
+func flat(m map[string]float64) *snapshot.Snapshot {
+	s := &snapshot.Snapshot{}
+	for k, v := range m {
+		s.Add(k, "", snapshot.FlameIQDirection(k), v)
+	}
+	s.Sort()
+	return s
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// results are the report fixtures, built from fixed inputs.
+func results(t *testing.T) map[string]*compare.Result {
+	t.Helper()
+	run := func(b, h *snapshot.Snapshot, o compare.Options) *compare.Result {
+		r, err := compare.Compare(b, h, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	gopair := run(readGoBench(t, "testdata/gopair-base.txt"), readGoBench(t, "testdata/gopair-head.txt"), compare.DefaultOptions())
+
+	fq := compare.DefaultOptions()
+	fq.FlameIQMode = true
+	flameiq := run(
+		flat(map[string]float64{"latency.p95": 120, "latency.mean": 100, "throughput": 1000, "memory_mb": 0, "custom.score": 10, "cpu_percent": 50}),
+		flat(map[string]float64{"latency.p95": 150, "latency.mean": 104, "throughput": 940, "memory_mb": 12, "custom.score": math.Inf(1), "cpu_percent": math.NaN()}),
+		fq)
+
+	base, head := &snapshot.Snapshot{}, &snapshot.Snapshot{}
+	base.Add("Parse-2:sec/op", "sec/op", snapshot.LowerIsBetter, 1.0e-6, 1.1e-6, 0.9e-6)
+	head.Add("Parse-2:sec/op", "sec/op", snapshot.LowerIsBetter, 1.5e-6, 1.4e-6, 1.6e-6)
+	base.Add("Encode-2:sec/op", "sec/op", snapshot.LowerIsBetter, 2e-3)
+	head.Add("Encode-2:sec/op", "sec/op", snapshot.LowerIsBetter, 2.5e-3)
+	base.Add("Encode-2:B/op", "B/op", snapshot.LowerIsBetter, 4096)
+	head.Add("Encode-2:B/op", "B/op", snapshot.LowerIsBetter, 5000)
+	base.Add("Old-2:sec/op", "sec/op", snapshot.LowerIsBetter, 1e-9)
+	head.Add("New-2:sec/op", "sec/op", snapshot.LowerIsBetter, 1e-9)
+	base.Add("Read-2:B/s", "B/s", snapshot.HigherIsBetter, 100e6, 101e6, 99e6, 100e6, 102e6)
+	head.Add("Read-2:B/s", "B/s", snapshot.HigherIsBetter, 80e6, 81e6, 79e6, 80e6, 82e6)
+	base.Sort()
+	head.Sort()
+	mo := compare.DefaultOptions()
+	mo.Rules = []compare.Rule{{Glob: "*:B/op", Budget: &compare.Budget{Max: ptr(4500.0)}}}
+	mo.Accept = []compare.Acceptance{{Glob: "Encode-2:sec/op", Reason: "new codec, slower but correct", Source: "1a2b3c4"}}
+	mixed := run(base, head, mo)
+	return map[string]*compare.Result{"gopair": gopair, "flameiq": flameiq, "mixed": mixed}
+}
+
+func TestTextGolden(t *testing.T) {
+	for name, r := range results(t) {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			opts := TextOptions{}
+			if name == "gopair" {
+				opts.BaseLine = "base: 1a2b3c4 (merge-base of HEAD and main)"
+			}
+			if err := Text(&buf, r, opts); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, name+".txt", buf.Bytes())
+		})
+	}
+}
+
+func TestTextColor(t *testing.T) {
+	r := results(t)["mixed"]
+	var plain, color bytes.Buffer
+	if err := Text(&plain, r, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Text(&color, r, TextOptions{Color: true}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "\x1b[") {
+		t.Error("colour without Color")
+	}
+	if !strings.Contains(color.String(), "\x1b[31mREGRESSION\x1b[0m") {
+		t.Errorf("no red REGRESSION in:\n%s", color.String())
+	}
+	strip := strings.NewReplacer("\x1b[31m", "", "\x1b[32m", "", "\x1b[33m", "", "\x1b[36m", "", "\x1b[0m", "")
+	if strip.Replace(color.String()) != plain.String() {
+		t.Errorf("colour changed the layout:\n%s", color.String())
+	}
+}
+
+func TestJSONGolden(t *testing.T) {
+	for name, r := range results(t) {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := JSON(&buf, r, JSONOptions{BaselineCommit: "1a2b3c4", CurrentCommit: "5d6e7f8"}); err != nil {
+				t.Fatal(err)
+			}
+			if !json.Valid(buf.Bytes()) {
+				t.Fatalf("invalid JSON:\n%s", buf.String())
+			}
+			golden(t, name+".json", buf.Bytes())
+		})
+	}
+}
+
+func TestJSONShape(t *testing.T) {
+	var buf bytes.Buffer
+	if err := JSON(&buf, results(t)["flameiq"], JSONOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"status", "exit_code", "baseline_commit", "current_commit", "statistical_mode", "summary", "counts", "diffs"} {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("missing %q", k)
+		}
+	}
+	if doc["status"] != "regression" || doc["exit_code"] != 1.0 {
+		t.Errorf("status %v exit %v", doc["status"], doc["exit_code"])
+	}
+	d := doc["diffs"].([]any)[0].(map[string]any)
+	for _, k := range []string{"metric_key", "baseline_value", "current_value", "change_percent", "threshold_percent", "is_regression", "is_warning", "status", "p_value", "effect_size"} {
+		if _, ok := d[k]; !ok {
+			t.Errorf("diff misses %q", k)
+		}
+	}
+}
+
+func TestSummaryLine(t *testing.T) {
+	got := SummaryLine(results(t)["mixed"])
+	want := "2 regressions, 0 warnings, 0 passed, 1 budget breach, 1 accepted, 1 new, 1 missing (4 metrics)"
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}

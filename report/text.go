@@ -1,0 +1,384 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aclements/go-moremath/stats"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+	"golang.org/x/perf/benchmath"
+	"golang.org/x/perf/benchunit"
+
+	"github.com/flameiq/git-flameiq/compare"
+)
+
+// TextOptions control Text.
+type TextOptions struct {
+	// BaseLine, when set, is printed first: which commit the baseline is
+	// and why, e.g. "base: 1a2b3c4 (merge-base of HEAD and main)".
+	BaseLine string
+	// Color enables ANSI colours on the status column. The caller decides
+	// (a TTY, NO_COLOR unset).
+	Color bool
+}
+
+// Text writes r as benchstat-style tables, one per unit: name, base and
+// head centres (scaled with benchunit, ± the confidence interval in
+// statistical mode), the delta ("~" when not significant), p and n,
+// threshold and status, a geomean row when the group has two rows or more,
+// numbered footnotes; then a summary line.
+func Text(w io.Writer, r *compare.Result, opts TextOptions) error {
+	var buf bytes.Buffer
+	if opts.BaseLine != "" {
+		fmt.Fprintf(&buf, "%s\n\n", opts.BaseLine)
+	}
+	for i, g := range groupByUnit(r.Diffs) {
+		if i > 0 {
+			buf.WriteByte('\n')
+		}
+		if err := writeGroup(&buf, g, r, opts.Color); err != nil {
+			return err
+		}
+	}
+	if len(r.Diffs) > 0 {
+		buf.WriteByte('\n')
+	}
+	fmt.Fprintf(&buf, "%s\n", SummaryLine(r))
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// group is the diffs of one unit.
+type group struct {
+	unit  string
+	diffs []compare.Diff
+}
+
+// unitRank orders groups as benchstat usually prints them.
+var unitRank = map[string]int{"sec/op": 1, "B/op": 2, "allocs/op": 3}
+
+func groupByUnit(ds []compare.Diff) []group {
+	idx := map[string]int{}
+	var gs []group
+	for _, d := range ds {
+		i, ok := idx[d.Unit]
+		if !ok {
+			i = len(gs)
+			idx[d.Unit] = i
+			gs = append(gs, group{unit: d.Unit})
+		}
+		gs[i].diffs = append(gs[i].diffs, d)
+	}
+	sort.SliceStable(gs, func(a, b int) bool {
+		ra, rb := rankOf(gs[a].unit), rankOf(gs[b].unit)
+		if ra != rb {
+			return ra < rb
+		}
+		return gs[a].unit < gs[b].unit
+	})
+	return gs
+}
+
+func rankOf(unit string) int {
+	if r, ok := unitRank[unit]; ok {
+		return r
+	}
+	if unit == "" {
+		return 100 // unitless (FlameIQ) metrics last
+	}
+	return 10
+}
+
+// footnotes numbers notes within one group, as benchstat does per table.
+type footnotes struct {
+	list []string
+	idx  map[string]int
+}
+
+func (f *footnotes) mark(notes []string) string {
+	var marks []string
+	for _, n := range notes {
+		if f.idx == nil {
+			f.idx = map[string]int{}
+		}
+		i, ok := f.idx[n]
+		if !ok {
+			f.list = append(f.list, n)
+			i = len(f.list)
+			f.idx[n] = i
+		}
+		marks = append(marks, superscript(i))
+	}
+	return strings.Join(marks, " ")
+}
+
+func superscript(i int) string {
+	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+	var b strings.Builder
+	for _, c := range strconv.Itoa(i) {
+		b.WriteString(string([]rune(digits)[c-'0']))
+	}
+	return b.String()
+}
+
+// Column layout of a group table.
+const (
+	colName = iota
+	colBase
+	colBaseCI
+	colHead
+	colHeadCI
+	colDelta
+	colPN
+	colThreshold
+	colStatus
+	numCols
+)
+
+func writeGroup(w io.Writer, g group, r *compare.Result, color bool) error {
+	var notes footnotes
+	rows := make([][]string, 0, len(g.diffs)+1)
+	for _, d := range g.diffs {
+		rows = append(rows, diffRow(d, g.unit, r.Alpha, &notes))
+	}
+	if gm := geomeanRow(g, &notes); gm != nil {
+		rows = append(rows, gm)
+	}
+	alignCI(rows)
+	header := make([]string, numCols)
+	header[colName], header[colBase], header[colHead] = unitHeader(g.unit), "base", "head"
+	header[colDelta], header[colThreshold], header[colStatus] = "vs base", "threshold", "status"
+	var buf bytes.Buffer
+	if err := renderTable(&buf, header, rows); err != nil {
+		return err
+	}
+	for _, line := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
+		line = strings.TrimRight(line, " ")
+		if color {
+			line = colorize(line)
+		}
+		fmt.Fprintln(w, line)
+	}
+	for i, n := range notes.list {
+		fmt.Fprintf(w, "%s %s\n", superscript(i+1), n)
+	}
+	return nil
+}
+
+func unitHeader(unit string) string {
+	if unit == "" {
+		return "metric"
+	}
+	return unit
+}
+
+// scaler is benchstat's row scaler: a common scale for the row's centres.
+func scaler(unit string, vals ...float64) benchunit.Scaler {
+	if unit == "" {
+		return benchunit.NoOpScaler
+	}
+	var finite []float64
+	for _, v := range vals {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			finite = append(finite, v)
+		}
+	}
+	return benchunit.CommonScale(finite, benchunit.ClassOf(unit))
+}
+
+func formatValue(s benchunit.Scaler, v float64) string {
+	switch {
+	case math.IsNaN(v), math.IsInf(v, 0):
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case s == benchunit.NoOpScaler:
+		return strconv.FormatFloat(v, 'g', 6, 64)
+	}
+	return s.Format(v)
+}
+
+func diffRow(d compare.Diff, unit string, alpha float64, notes *footnotes) []string {
+	row := make([]string, numCols)
+	sc := scaler(unit, d.Base, d.Head)
+	row[colName] = displayName(d)
+	if d.BaseN > 0 {
+		row[colBase] = formatValue(sc, d.Base)
+	}
+	if d.HeadN > 0 {
+		row[colHead] = formatValue(sc, d.Head)
+	}
+	if d.Statistical {
+		row[colBaseCI] = benchmath.Summary{Center: d.Base, Lo: d.BaseLo, Hi: d.BaseHi}.PctRangeString()
+		row[colHeadCI] = benchmath.Summary{Center: d.Head, Lo: d.HeadLo, Hi: d.HeadHi}.PctRangeString()
+	}
+	row[colDelta] = delta(d, alpha)
+	row[colPN] = pn(d)
+	if d.Status != compare.New && d.Status != compare.Missing {
+		row[colThreshold] = percent(d.ThresholdPercent)
+	}
+	row[colStatus] = string(d.Status)
+	all := d.Notes
+	if d.Status == compare.Accepted {
+		reason := "accepted: " + d.AcceptReason
+		if d.AcceptSource != "" {
+			reason += " (" + d.AcceptSource + ")"
+		}
+		all = append(append([]string(nil), all...), reason)
+	}
+	if m := notes.mark(all); m != "" {
+		row[colStatus] += " " + m
+	}
+	return row
+}
+
+// delta is the change of the centres: "~" when the statistical test is not
+// significant, "?" when undefined.
+func delta(d compare.Diff, alpha float64) string {
+	switch {
+	case d.Status == compare.New || d.Status == compare.Missing:
+		return ""
+	case d.Statistical && !(d.P < alpha):
+		return "~"
+	case math.IsNaN(d.ChangePercent):
+		return "?"
+	case math.IsInf(d.ChangePercent, 0):
+		return strconv.FormatFloat(d.ChangePercent, 'f', -1, 64) + "%"
+	}
+	return fmt.Sprintf("%+.2f%%", d.ChangePercent)
+}
+
+// pn is "(p=0.002 n=8)" as benchstat prints it, or "(n=3+2)" for repeated
+// samples below the statistical minimum.
+func pn(d compare.Diff) string {
+	if d.Statistical {
+		return "(" + benchmath.Comparison{P: d.P, N1: d.BaseN, N2: d.HeadN}.String() + ")"
+	}
+	if d.BaseN > 1 || d.HeadN > 1 {
+		return fmt.Sprintf("(n=%d+%d)", d.BaseN, d.HeadN)
+	}
+	return ""
+}
+
+// geomeanRow is benchstat's geomean row: the geometric mean of each side's
+// centres and of the head/base ratios, for groups of two rows or more.
+func geomeanRow(g group, notes *footnotes) []string {
+	var bases, heads, ratios []float64
+	for _, d := range g.diffs {
+		if d.BaseN == 0 || d.HeadN == 0 {
+			continue
+		}
+		bases, heads = append(bases, d.Base), append(heads, d.Head)
+		switch {
+		case d.Base == d.Head:
+			ratios = append(ratios, 1)
+		case d.Base != 0:
+			ratios = append(ratios, d.Head/d.Base)
+		default:
+			ratios = append(ratios, math.NaN())
+		}
+	}
+	if len(bases) < 2 {
+		return nil
+	}
+	row := make([]string, numCols)
+	row[colName] = "geomean"
+	gb, gh, gr := stats.GeoMean(bases), stats.GeoMean(heads), stats.GeoMean(ratios)
+	if math.IsNaN(gb) || math.IsNaN(gh) {
+		row[colBaseCI] = notes.mark([]string{"summaries must be >0 to compute geomean"})
+	} else {
+		sc := scaler(g.unit, gb, gh)
+		row[colBase], row[colHead] = formatValue(sc, gb), formatValue(sc, gh)
+	}
+	if !math.IsNaN(gr) {
+		row[colDelta] = fmt.Sprintf("%+.2f%%", (gr-1)*100)
+	} else {
+		row[colDelta] = "?"
+	}
+	return row
+}
+
+// alignCI turns the interval percentages into "± 14%" cells with the ±
+// signs aligned.
+func alignCI(rows [][]string) {
+	for _, col := range []int{colBaseCI, colHeadCI} {
+		width := 0
+		for _, r := range rows {
+			if r[colName] != "geomean" {
+				width = max(width, len([]rune(r[col])))
+			}
+		}
+		for _, r := range rows {
+			if r[col] != "" && r[colName] != "geomean" {
+				r[col] = "± " + strings.Repeat(" ", width-len([]rune(r[col]))) + r[col]
+			}
+		}
+	}
+}
+
+func renderTable(w io.Writer, header []string, rows [][]string) error {
+	align := []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignLeft, tw.AlignRight, tw.AlignLeft,
+		tw.AlignRight, tw.AlignLeft, tw.AlignRight, tw.AlignLeft}
+	pad := make([]tw.Padding, numCols)
+	for i := range pad {
+		pad[i] = tw.Padding{Left: "", Right: "  ", Overwrite: true}
+	}
+	pad[colBase].Right, pad[colHead].Right, pad[colDelta].Right = " ", " ", " "
+	cell := tw.CellConfig{
+		Formatting: tw.CellFormatting{AutoFormat: tw.Off, AutoWrap: tw.WrapNone},
+		Alignment:  tw.CellAlignment{PerColumn: align},
+		Padding:    tw.CellPadding{Global: tw.Padding{Left: "", Right: "  ", Overwrite: true}, PerColumn: pad},
+	}
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders: tw.BorderNone,
+			Settings: tw.Settings{
+				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off},
+				Lines:      tw.Lines{ShowTop: tw.Off, ShowBottom: tw.Off, ShowHeaderLine: tw.Off, ShowFooterLine: tw.Off},
+			},
+		})),
+		tablewriter.WithConfig(tablewriter.Config{Header: cell, Row: cell}),
+		tablewriter.WithTrimSpace(tw.Off),
+	)
+	t.Header(header)
+	for _, r := range rows {
+		if err := t.Append(r); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+// statusColors are the ANSI colours of the status words.
+var statusColors = map[compare.Status]string{
+	compare.Regression:   "\x1b[31m",
+	compare.BudgetBreach: "\x1b[31m",
+	compare.Missing:      "\x1b[33m",
+	compare.Warning:      "\x1b[33m",
+	compare.Pass:         "\x1b[32m",
+	compare.Accepted:     "\x1b[36m",
+	compare.New:          "\x1b[36m",
+}
+
+// colorize colours the status word of a rendered row (the status column
+// is the last one, so the layout is already fixed).
+func colorize(line string) string {
+	for st, c := range statusColors {
+		word := string(st)
+		i := strings.LastIndex(line, "  "+word)
+		if i < 0 {
+			continue
+		}
+		i += 2
+		end := i + len(word)
+		if end == len(line) || line[end] == ' ' {
+			return line[:i] + c + word + "\x1b[0m" + line[end:]
+		}
+	}
+	return line
+}
