@@ -387,6 +387,11 @@ func FuzzParseFlameIQ(f *testing.F) { fuzzParse(f, "flameiq") }
 func FuzzParseGoBench(f *testing.F) { fuzzParse(f, "gobench") }
 func FuzzParseGoJSON(f *testing.F)  { fuzzParse(f, "gojson") }
 
-func FuzzParsePytest(f *testing.F)      { fuzzParse(f, "pytest-benchmark") }
-func FuzzParseHyperfine(f *testing.F)   { fuzzParse(f, "hyperfine") }
-func FuzzParseGoogleBench(f *testing.F) { fuzzParse(f, "googlebench") }
+func FuzzParsePytest(f *testing.F)          { fuzzParse(f, "pytest-benchmark") }
+func FuzzParseHyperfine(f *testing.F)       { fuzzParse(f, "hyperfine") }
+func FuzzParseGoogleBench(f *testing.F)     { fuzzParse(f, "googlebench") }
+func FuzzParseLocust(f *testing.F)          { fuzzParse(f, "locust") }
+func FuzzParseK6(f *testing.F)              { fuzzParse(f, "k6") }
+func FuzzParseJMH(f *testing.F)             { fuzzParse(f, "jmh") }
+func FuzzParseBenchmarkDotNet(f *testing.F) { fuzzParse(f, "benchmarkdotnet") }
+func FuzzParseBMF(f *testing.F)             { fuzzParse(f, "bmf") }

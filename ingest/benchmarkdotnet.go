@@ -1,0 +1,147 @@
+package ingest
+
+// BenchmarkDotNet full JSON (format "benchmarkdotnet"): the
+// `*-report-full.json` exporter (JsonExporter.Full) output.
+//
+//	`<FullName>[<Parameters>]:sec/op`  time per operation, lower is better.
+//	        FullName is Namespace.Type.Method; the Parameters string
+//	        ("N=10&Mode=Fast"), when not empty, is appended in brackets.
+//	        Samples: the Measurements with IterationMode "Workload" and
+//	        IterationStage "Result" (Nanoseconds / Operations, one per
+//	        iteration) when present; else Statistics.OriginalValues; else
+//	        Statistics.Median, else Mean, as one sample. Nanoseconds are
+//	        converted to seconds.
+//	`<…>:B/op`     Memory.BytesAllocatedPerOperation (MemoryDiagnoser), lower is better
+//	`<…>:gen0/op`  Memory.Gen0Collections / TotalOperations (likewise gen1, gen2)
+//
+// A benchmark with none of these is an error naming it.
+
+import (
+	"io"
+
+	"github.com/flameiq/git-flameiq/snapshot"
+)
+
+func init() {
+	register(Format{
+		Name:     "benchmarkdotnet",
+		Doc:      "BenchmarkDotNet full JSON export",
+		Detect:   detectBDN,
+		Parse:    parseBDN,
+		Priority: 70,
+	})
+}
+
+func detectBDN(head []byte, _ string) bool {
+	return jsonHead(head, "{") && hasAll(head, "Benchmarks") && (hasAll(head, "Statistics") || hasAll(head, "HostEnvironmentInfo"))
+}
+
+func parseBDN(r io.Reader, name string) (*snapshot.Snapshot, error) {
+	v, err := readJSON(r, name)
+	if err != nil {
+		return nil, err
+	}
+	c := &collector{file: name}
+	doc, ok := c.object(v, "")
+	if !ok {
+		return nil, c.err()
+	}
+	bv, ok := doc["Benchmarks"]
+	if !ok {
+		c.fail("Benchmarks", "missing: not a BenchmarkDotNet JSON export")
+		return nil, c.err()
+	}
+	benches, ok := c.array(bv, "Benchmarks")
+	if !ok {
+		return nil, c.err()
+	}
+	s := &snapshot.Snapshot{}
+	for i, x := range benches {
+		base := index("Benchmarks", i)
+		b, ok := c.object(x, base)
+		if !ok {
+			continue
+		}
+		key, _ := c.str(b, "FullName", base)
+		if key == "" {
+			key, _ = c.str(b, "DisplayInfo", base)
+		}
+		if key == "" {
+			c.fail(path(base, "FullName"), "missing")
+			continue
+		}
+		if p, _ := c.str(b, "Parameters", base); p != "" {
+			key += "[" + p + "]"
+		}
+		bad := len(c.errs)
+		var ns []float64
+		if mv, ok := b["Measurements"]; ok && mv != nil {
+			if ms, ok := c.array(mv, path(base, "Measurements")); ok {
+				for j, mx := range ms {
+					mb := index(path(base, "Measurements"), j)
+					m, ok := c.object(mx, mb)
+					if !ok {
+						continue
+					}
+					mode, _ := c.str(m, "IterationMode", mb)
+					stage, _ := c.str(m, "IterationStage", mb)
+					if mode != "Workload" || stage != "Result" {
+						continue
+					}
+					nsec, ok1 := c.nonNeg(m["Nanoseconds"], path(mb, "Nanoseconds"))
+					ops, ok2 := c.nonNeg(m["Operations"], path(mb, "Operations"))
+					if ok1 && ok2 && ops > 0 {
+						ns = append(ns, nsec/ops)
+					}
+				}
+			}
+		}
+		if st, ok := b["Statistics"].(map[string]any); ok && len(ns) == 0 {
+			sb := path(base, "Statistics")
+			if ov, ok := st["OriginalValues"]; ok && ov != nil {
+				ns, _ = c.numbers(ov, path(sb, "OriginalValues"))
+			}
+			if len(ns) == 0 {
+				if f, ok := c.optNonNeg(st, "Median", sb); ok {
+					ns = []float64{f}
+				} else if f, ok := c.optNonNeg(st, "Mean", sb); ok {
+					ns = []float64{f}
+				}
+			}
+		}
+		if len(c.errs) > bad {
+			continue
+		}
+		if len(ns) == 0 {
+			c.fail(base, "no measurements or statistics for %s", key)
+			continue
+		}
+		secs := make([]float64, len(ns))
+		for j, x := range ns {
+			secs[j] = x * 1e-9
+		}
+		s.Add(key+":sec/op", "sec/op", snapshot.LowerIsBetter, secs...)
+		if mv, ok := b["Memory"]; ok && mv != nil {
+			mem, ok := c.object(mv, path(base, "Memory"))
+			if !ok {
+				continue
+			}
+			mb := path(base, "Memory")
+			if f, ok := c.optNonNeg(mem, "BytesAllocatedPerOperation", mb); ok {
+				s.Add(key+":B/op", "B/op", snapshot.LowerIsBetter, f)
+			}
+			if total, ok := c.optNonNeg(mem, "TotalOperations", mb); ok && total > 0 {
+				for g, k := range []string{"Gen0Collections", "Gen1Collections", "Gen2Collections"} {
+					if f, ok := c.optNonNeg(mem, k, mb); ok {
+						u := "gen" + string(rune('0'+g)) + "/op"
+						s.Add(key+":"+u, u, snapshot.LowerIsBetter, f/total)
+					}
+				}
+			}
+		}
+	}
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
