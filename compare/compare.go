@@ -4,6 +4,36 @@
 // confidence interval (x/perf benchmath, go-moremath). It takes two
 // snapshots and Options and returns a Result; it does no I/O and knows
 // nothing about git or input formats.
+//
+// Per metric present on both sides:
+//
+//   - change% = ((head-base)/base)*100 rounded to 4 dp half-even on the
+//     binary value (Round4); a zero baseline makes the metric SKIPPED.
+//   - the threshold comes from the most specific Rule (default
+//     Options.DefaultThreshold, or Tiers.Block); its sign is ignored.
+//   - the metric crosses its threshold when the change in the bad
+//     direction is strictly greater than |threshold| (lower-is-better:
+//     chg > |T|; higher-is-better: chg < -|T|; two-sided: |chg| > |T|).
+//   - WARNING is FlameIQ's: not crossed, |chg| >= |T| - margin and chg != 0,
+//     whatever the direction (improvements warn too), or with Tiers a bad
+//     change above Tiers.Warn. A NaN change passes silently.
+//
+// Statistical mode (both sides have >= MinSamples samples, FlameIQMode
+// off): the centres are medians with benchstat's 95% confidence interval
+// (benchmath.AssumeNothing), and a crossing regresses only when moremath's
+// Mann-Whitney U test in the bad direction (one-sided; two-sided for
+// two-sided metrics) gives p < Alpha, after Holm–Bonferroni when
+// Correction is "holm". A crossing that is not significant is a WARNING
+// with Noise set. The effect size is Cliff's delta (CliffsDelta). With
+// fewer samples the pure FlameIQ rules apply.
+//
+// Then Rule.Action warn turns a regression into a warning, a breached
+// Budget makes the metric BUDGET (fails), and a matching Acceptance with a
+// written reason turns a failing metric into ACCEPTED. The overall Status
+// is REGRESSION when any metric fails.
+//
+// MannWhitney and Significance reproduce scipy's test as FlameIQ's
+// (unwired) statistical engine runs it, for conformance.
 package compare
 
 import (

@@ -281,3 +281,29 @@ func roundTo(x float64, dp int) float64 {
 }
 
 func strconvF(x float64, dp int) string { return fmt.Sprintf("%.*f", dp, x) }
+
+func TestNoiseFilterMedianVectors(t *testing.T) {
+	var f struct {
+		Cases []struct {
+			Samples []float64
+			Warmup  int
+			Expect  any
+		} `json:"noise_filter_median"`
+	}
+	loadVectors(t, "medians.json", &f)
+	for i, c := range f.Cases {
+		t.Run(fmt.Sprintf("%02d", i), func(t *testing.T) {
+			got, err := NoiseFilterMedian(c.Samples, c.Warmup)
+			if c.Expect == "error" {
+				if err == nil {
+					t.Errorf("NoiseFilterMedian(%v, %d) = %v, want error", c.Samples, c.Warmup, got)
+				}
+				return
+			}
+			if want := num(t, c.Expect); err != nil || !same(got, want) {
+				t.Errorf("NoiseFilterMedian(%v, %d) = %v, %v; want %v", c.Samples, c.Warmup, got, err, want)
+			}
+		})
+	}
+	t.Logf("%d noise_filter_median vectors", len(f.Cases))
+}

@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	"github.com/aclements/go-moremath/stats"
+
+	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 // Alternative is the alternative hypothesis of a Mann-Whitney U test, named
@@ -262,4 +264,19 @@ func Holm(ps []float64) []float64 {
 		out[i], prev = adj, adj
 	}
 	return out
+}
+
+// NoiseFilterMedian is FlameIQ's noise_filter_median: the median of the
+// samples after dropping the first warmup ones (Python slice semantics, so
+// a negative warmup keeps the last -warmup samples). Nothing left is an
+// error.
+func NoiseFilterMedian(samples []float64, warmup int) (float64, error) {
+	start := warmup
+	if start < 0 {
+		start = max(len(samples)+start, 0)
+	}
+	if start >= len(samples) {
+		return math.NaN(), fmt.Errorf("no samples left after %d warm-up runs (have %d)", warmup, len(samples))
+	}
+	return snapshot.Median(samples[start:]), nil
 }
