@@ -72,7 +72,7 @@ func jsonError(name string, data []byte, err error) *Error {
 	}
 	var ue *json.UnmarshalTypeError
 	if errors.As(err, &ue) {
-		line, col := lineCol(data, ue.Offset)
+		line, col := lineCol(data, max(ue.Offset-1, 0)) // Offset is just after the value
 		return &Error{File: name, Line: line, Field: ue.Field, Msg: fmt.Sprintf("column %d: expected %s, got JSON %s", col, ue.Type, ue.Value)}
 	}
 	return &Error{File: name, Msg: "invalid JSON: " + err.Error()}
