@@ -1,0 +1,193 @@
+// Package commands wires the git-flameiq CLI: it parses flags (urfave/cli),
+// loads inputs (ingest), configuration (config) and stored snapshots
+// (gitstore), runs the comparison (compare) and renders reports (report).
+// It holds no domain logic of its own. Main returns the process exit code;
+// only main.go calls os.Exit.
+package commands
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/flameiq/git-flameiq/config"
+	"github.com/flameiq/git-flameiq/gitstore"
+)
+
+// Version is set at build time with -ldflags "-X github.com/flameiq/git-flameiq/commands.Version=…".
+var Version = "dev"
+
+// commandList holds the constructors of the subcommands, in help order;
+// each subcommand's file adds itself in init().
+var commandList []func(*env) *cli.Command
+
+// env is what every command gets: the injected streams and the global flags.
+type env struct {
+	ctx            context.Context
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	dir            string // -C
+	configPath     string // --config
+	refFlag        string // --ref
+
+	cfg *config.Config
+}
+
+// Main runs the CLI with args (args[0] is the program name) and returns the exit code.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	app := newApp(e)
+	err := app.RunContext(ctx, args)
+	code := exitCode(err)
+	if err != nil && code != ExitRegression {
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "git-flameiq") {
+			msg = "git-flameiq: " + msg
+		}
+		fmt.Fprintln(stderr, msg)
+	}
+	return code
+}
+
+func onUsageError(c *cli.Context, err error, isSubcommand bool) error {
+	name := "git flameiq"
+	if c != nil && c.Command != nil && c.Command.Name != "" {
+		name += " " + c.Command.FullName()
+	}
+	return usagef("%v\nrun '%s --help' for usage", err, name)
+}
+
+func newApp(e *env) *cli.App {
+	var cmds []*cli.Command
+	for _, mk := range commandList {
+		cmds = append(cmds, mk(e))
+	}
+	var all []*cli.Command
+	var walk func([]*cli.Command)
+	walk = func(cs []*cli.Command) {
+		for _, c := range cs {
+			all = append(all, c)
+			walk(c.Subcommands)
+		}
+	}
+	walk(cmds)
+	for _, c := range all {
+		c.OnUsageError = onUsageError
+	}
+	app := &cli.App{
+		Name:      "git-flameiq",
+		HelpName:  "git flameiq",
+		Usage:     "make performance regressions a build failure (benchmark results as git notes)",
+		Version:   Version,
+		Writer:    e.stdout,
+		ErrWriter: e.stderr,
+		Reader:    e.stdin,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "C", Usage: "run as if started in `DIR`", Destination: &e.dir},
+			&cli.StringFlag{Name: "config", Usage: "read settings from `FILE` (default: flameiq.yaml at the work-tree root)", Destination: &e.configPath},
+			&cli.StringFlag{Name: "ref", Usage: "notes `REF` holding the snapshots (default refs/notes/flameiq)", Destination: &e.refFlag},
+		},
+		Commands:             cmds,
+		EnableBashCompletion: true,
+		OnUsageError:         onUsageError,
+		ExitErrHandler:       func(*cli.Context, error) {},
+		CommandNotFound: func(c *cli.Context, name string) {
+			fmt.Fprintf(e.stderr, "git-flameiq: unknown command %q; run 'git flameiq --help'\n", name)
+		},
+		Before: func(c *cli.Context) error {
+			if e.dir != "" {
+				st, err := os.Stat(e.dir)
+				if err != nil || !st.IsDir() {
+					return usagef("-C %s: not a directory", e.dir)
+				}
+			}
+			return nil
+		},
+	}
+	return app
+}
+
+// path resolves p against -C.
+func (e *env) path(p string) string {
+	if p == "-" || filepath.IsAbs(p) || e.dir == "" {
+		return p
+	}
+	return filepath.Join(e.dir, p)
+}
+
+// workDir is the directory commands run in (-C or ".").
+func (e *env) workDir() string {
+	if e.dir == "" {
+		return "."
+	}
+	return e.dir
+}
+
+// topLevel finds the work-tree root above workDir, or "".
+func (e *env) topLevel() string {
+	d, err := filepath.Abs(e.workDir())
+	if err != nil {
+		return ""
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return ""
+		}
+		d = parent
+	}
+}
+
+// config loads flameiq.yaml once: --config (must exist), else the work-tree
+// root's flameiq.yaml, else ./flameiq.yaml (both optional).
+func (e *env) config() (*config.Config, error) {
+	if e.cfg != nil {
+		return e.cfg, nil
+	}
+	var c *config.Config
+	var err error
+	if e.configPath != "" {
+		c, err = config.Load(e.path(e.configPath), false)
+	} else {
+		root := e.topLevel()
+		if root == "" {
+			root = e.workDir()
+		}
+		c, err = config.Load(filepath.Join(root, config.FileName), true)
+	}
+	if err != nil {
+		return nil, err
+	}
+	e.cfg = c
+	return c, nil
+}
+
+// notesRef is --ref, else the config's notes_ref, else refs/notes/flameiq.
+// A short name is taken under refs/notes/ as git does; anything else
+// outside refs/notes/ is refused.
+func (e *env) notesRef() (string, error) {
+	ref := e.refFlag
+	if ref == "" {
+		c, err := e.config()
+		if err != nil {
+			return "", err
+		}
+		ref = c.NotesRef
+	}
+	if ref == "" {
+		ref = "refs/notes/flameiq"
+	}
+	full, err := gitstore.NotesRef(ref)
+	if err != nil {
+		return "", usagef("--ref: %v", err)
+	}
+	return full, nil
+}

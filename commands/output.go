@@ -1,0 +1,190 @@
+package commands
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/flameiq/git-flameiq/compare"
+	"github.com/flameiq/git-flameiq/glob"
+	"github.com/flameiq/git-flameiq/snapshot"
+)
+
+// compareFlags are shared by diff and compare.
+func compareFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringSliceFlag{Name: "threshold", Aliases: []string{"t"}, Usage: "threshold `KEY=VALUE` (KEY a key or glob, VALUE like 10% or -5%); a bare VALUE sets the default; repeatable"},
+		&cli.Float64Flag{Name: "margin", Usage: "warning margin in percentage points (default 5)"},
+		&cli.StringSliceFlag{Name: "metric", Usage: "compare only metrics matching `GLOB` (repeatable)"},
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output `FORMAT`: text, json, markdown, github or html"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` instead of stdout"},
+		&cli.BoolFlag{Name: "no-fail", Usage: "exit 0 even when something regressed"},
+		&cli.Float64Flag{Name: "alpha", Usage: "significance level for the Mann-Whitney test (default 0.05)"},
+		&cli.IntFlag{Name: "min-samples", Usage: "samples needed on both sides for the statistical mode (default 4)"},
+		&cli.BoolFlag{Name: "holm", Usage: "apply the Holm–Bonferroni correction across the tested metrics"},
+	}
+}
+
+// compareOptions builds options from defaults, flameiq.yaml, then flags.
+func (e *env) compareOptions(c *cli.Context) (compare.Options, error) {
+	o := compare.DefaultOptions()
+	cfg, err := e.config()
+	if err != nil {
+		return o, err
+	}
+	cfg.Apply(&o)
+	if c.IsSet("margin") {
+		o.Margin = c.Float64("margin")
+	}
+	if c.IsSet("alpha") {
+		a := c.Float64("alpha")
+		if a <= 0 || a >= 1 {
+			return o, usagef("--alpha must be in (0, 1), got %g", a)
+		}
+		o.Alpha = a
+	}
+	if c.IsSet("min-samples") {
+		n := c.Int("min-samples")
+		if n < 2 {
+			return o, usagef("--min-samples must be at least 2, got %d", n)
+		}
+		o.MinSamples = n
+	}
+	if c.Bool("holm") {
+		o.Correction = "holm"
+	}
+	for _, t := range c.StringSlice("threshold") {
+		key, val := "", t
+		if i := strings.LastIndexByte(t, '='); i >= 0 {
+			key, val = t[:i], t[i+1:]
+		}
+		f, err := compare.ParseThresholdString(val)
+		if err != nil {
+			return o, usagef("-t %s: bad threshold %q (want KEY=VALUE with VALUE like 10%% or -5%%)", t, val)
+		}
+		if key == "" {
+			o.DefaultThreshold = f
+			continue
+		}
+		o.Rules = append(o.Rules, compare.Rule{Glob: key, Threshold: &f})
+	}
+	return o, nil
+}
+
+// filterMetrics keeps the metrics matching any --metric glob. A glob that
+// matches nothing on either side is a usage error listing a few keys.
+func filterMetrics(c *cli.Context, snaps ...*snapshot.Snapshot) ([]*snapshot.Snapshot, error) {
+	globs := c.StringSlice("metric")
+	if len(globs) == 0 {
+		return snaps, nil
+	}
+	if err := checkGlobs(globs, snaps...); err != nil {
+		return nil, err
+	}
+	keep := func(k string) bool {
+		for _, g := range globs {
+			if glob.Match(g, k) {
+				return true
+			}
+		}
+		return false
+	}
+	out := make([]*snapshot.Snapshot, len(snaps))
+	for i, s := range snaps {
+		out[i] = s.Filter(keep)
+	}
+	return out, nil
+}
+
+// checkGlobs fails when a glob matches no key of any snapshot.
+func checkGlobs(globs []string, snaps ...*snapshot.Snapshot) error {
+	keys := map[string]bool{}
+	for _, s := range snaps {
+		for _, m := range s.Metrics {
+			keys[m.Key] = true
+		}
+	}
+	for _, g := range globs {
+		found := false
+		for k := range keys {
+			if glob.Match(g, k) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return usagef("--metric %s matches no metric; some keys: %s", g, sampleKeys(keys, 5))
+		}
+	}
+	return nil
+}
+
+func sampleKeys(keys map[string]bool, n int) string {
+	var ks []string
+	for k := range keys {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	if len(ks) > n {
+		ks = append(ks[:n], "…")
+	}
+	if len(ks) == 0 {
+		return "(none)"
+	}
+	return strings.Join(ks, ", ")
+}
+
+// outputWriter opens -o FILE or returns stdout; close must be called.
+func (e *env) outputWriter(c *cli.Context) (io.Writer, func() error, error) {
+	p := c.String("output")
+	if p == "" || p == "-" {
+		return e.stdout, func() error { return nil }, nil
+	}
+	f, err := os.Create(e.path(p))
+	if err != nil {
+		return nil, nil, usagef("-o %s: %v", p, err)
+	}
+	return f, f.Close, nil
+}
+
+// colorOK reports whether colour may be used on w: a TTY and NO_COLOR unset.
+func colorOK(w io.Writer) bool {
+	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// verdict turns a result into the command's error: errRegression unless --no-fail.
+func verdict(c *cli.Context, r *compare.Result) error {
+	if r.Status == compare.Regression && !c.Bool("no-fail") {
+		return errRegression
+	}
+	return nil
+}
+
+func checkFormat(f string, allowed ...string) error {
+	for _, a := range allowed {
+		if f == a {
+			return nil
+		}
+	}
+	return usagef("--format %s: want one of %s", f, strings.Join(allowed, ", "))
+}
+
+// plural formats "1 regression" / "2 regressions".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

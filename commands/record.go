@@ -1,0 +1,135 @@
+package commands
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/flameiq/git-flameiq/gitstore"
+	"github.com/flameiq/git-flameiq/ingest"
+	"github.com/flameiq/git-flameiq/snapshot"
+)
+
+func init() { commandList = append(commandList, cmdRecord) }
+
+func recordFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "commit", Value: "HEAD", Usage: "attach the record to `REV`"},
+		&cli.StringFlag{Name: "format", Usage: "force the input `FORMAT` (default: auto-detect; see validate --help)"},
+		&cli.StringFlag{Name: "suite", Usage: "suite `NAME` stored in the record's metadata"},
+		&cli.StringSliceFlag{Name: "tag", Usage: "free `KEY=VALUE` metadata (repeatable)"},
+		&cli.StringFlag{Name: "environment", Usage: "environment `NAME` (e.g. ci, laptop)"},
+	}
+}
+
+func cmdRecord(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "record",
+		Usage:     "parse benchmark results and attach them to a commit as a git note",
+		ArgsUsage: "FILE…|-",
+		Description: `Every FILE (or - for stdin) is parsed (format auto-detected) and the metrics are
+appended as one JSON line to the note of the commit in refs/notes/flameiq.
+Records on one commit combine on read: samples of the same key concatenate.
+Nothing is written unless every input parses (exit 3 otherwise).
+
+Example:
+   go test -bench . -count 10 | tee bench.txt
+   git flameiq record --suite unit bench.txt`,
+		Flags: append(recordFlags(),
+			&cli.StringSliceFlag{Name: "profile", Usage: "also attach a profile: `NAME=FILE` (repeatable; see profile record)"},
+		),
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return usagef("record needs at least one FILE (or - for stdin)")
+			}
+			var snaps []*snapshot.Snapshot
+			for _, p := range c.Args().Slice() {
+				s, err := ingest.ParseFile(e.path(p), c.String("format"))
+				if err != nil {
+					return err
+				}
+				snaps = append(snaps, s)
+			}
+			snap := snapshot.Merge(snaps...)
+			if len(snaps) > 1 {
+				var srcs []string
+				for _, s := range snaps {
+					srcs = append(srcs, s.Meta.Source)
+				}
+				snap.Meta.Source = strings.Join(srcs, ",")
+			}
+			st, h, err := e.recordSnapshot(c, snap)
+			if err != nil {
+				return err
+			}
+			if profs := c.StringSlice("profile"); len(profs) > 0 {
+				if err := e.recordProfiles(c, st, h, profs); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+}
+
+// recordSnapshot fills the metadata from the flags and appends the record.
+func (e *env) recordSnapshot(c *cli.Context, snap *snapshot.Snapshot) (*store, gitstore.Hash, error) {
+	tags := map[string]string{}
+	for k, v := range snap.Meta.Tags {
+		tags[k] = v
+	}
+	for _, t := range c.StringSlice("tag") {
+		k, v, ok := strings.Cut(t, "=")
+		if !ok || k == "" {
+			return nil, gitstore.Hash{}, usagef("--tag %s: want KEY=VALUE", t)
+		}
+		tags[k] = v
+	}
+	st, err := e.openStore()
+	if err != nil {
+		return nil, gitstore.Hash{}, err
+	}
+	h, err := resolve(st.repo, c.String("commit"))
+	if err != nil {
+		return nil, h, err
+	}
+	snap.Meta.Commit = h.String()
+	snap.Meta.Tags = tags
+	if s := c.String("suite"); s != "" {
+		snap.Meta.Suite = s
+	}
+	if s := c.String("environment"); s != "" {
+		snap.Meta.Environment = s
+	}
+	if snap.Meta.Branch == "" && c.String("commit") == "HEAD" {
+		snap.Meta.Branch = currentBranch(st.repo)
+	}
+	snap.Meta.Timestamp = time.Now().UTC().Format(time.RFC3339)
+	line, err := snapshot.EncodeRecord(snap, snapshot.NewID())
+	if err != nil {
+		return nil, h, &dataError{err}
+	}
+	if err := st.repo.AppendNote(st.ref, h, append(line, '\n'), "Notes added by 'git flameiq record'"); err != nil {
+		return nil, h, usagef("writing %s: %v", st.ref, err)
+	}
+	fmt.Fprintf(e.stderr, "recorded %s (%s) on %s in %s\n", plural(len(snap.Metrics), "metric"),
+		plural(countSamples(snap.Metrics), "sample"), short(h), st.ref)
+	return st, h, nil
+}
+
+// currentBranch reads the symbolic HEAD (cheaply, without a git process).
+func currentBranch(r *gitstore.Repo) string {
+	b, err := os.ReadFile(filepath.Join(r.GitDir(), "HEAD"))
+	if err != nil {
+		return ""
+	}
+	s := strings.TrimSpace(string(b))
+	if ref, ok := strings.CutPrefix(s, "ref: refs/heads/"); ok {
+		return ref
+	}
+	return ""
+}

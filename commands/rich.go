@@ -1,0 +1,16 @@
+package commands
+
+import (
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/flameiq/git-flameiq/compare"
+)
+
+// extraReport carries what the rich formats add (history, profiles).
+type extraReport struct{}
+
+func (e *env) renderRich(c *cli.Context, w io.Writer, r *compare.Result, info reportInfo) error {
+	return usagef("--format %s is not available yet", c.String("format"))
+}

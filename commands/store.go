@@ -1,0 +1,97 @@
+package commands
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/flameiq/git-flameiq/gitstore"
+	"github.com/flameiq/git-flameiq/snapshot"
+)
+
+// repo opens the repository at -C (exit 2 outside one).
+func (e *env) repo() (*gitstore.Repo, error) {
+	r, err := gitstore.Open(e.workDir())
+	if err != nil {
+		if errors.Is(err, gitstore.ErrNotRepo) {
+			return nil, usagef("not a git repository (or any parent up to /): %s", e.workDir())
+		}
+		return nil, usagef("%v", err)
+	}
+	return r, nil
+}
+
+// resolve turns a revision into a commit (exit 2 when unknown).
+func resolve(r *gitstore.Repo, rev string) (gitstore.Hash, error) {
+	h, err := r.Resolve(rev)
+	if err != nil {
+		return h, usagef("%v", err)
+	}
+	return h, nil
+}
+
+// store is an opened repository plus its notes ref.
+type store struct {
+	repo  *gitstore.Repo
+	notes *gitstore.Notes
+	ref   string
+}
+
+func (e *env) openStore() (*store, error) {
+	ref, err := e.notesRef()
+	if err != nil {
+		return nil, err
+	}
+	r, err := e.repo()
+	if err != nil {
+		return nil, err
+	}
+	n, err := r.Notes(ref)
+	if err != nil {
+		return nil, usagef("%s: %v", ref, err)
+	}
+	return &store{repo: r, notes: n, ref: ref}, nil
+}
+
+// snapshot loads and merges every record attached to commit h. ok is false
+// when the commit has no note. Corrupt lines are reported as warnings (the
+// other records stay usable); a note with no readable record is an error.
+func (s *store) snapshot(h gitstore.Hash) (snap *snapshot.Snapshot, ok bool, warnings []string, err error) {
+	data, err := s.notes.Read(h)
+	if err != nil {
+		return nil, false, nil, usagef("reading the note of %s in %s: %v", short(h), s.ref, err)
+	}
+	if data == nil {
+		return nil, false, nil, nil
+	}
+	recs, errs := snapshot.DecodeNote(data)
+	for _, e := range errs {
+		warnings = append(warnings, fmt.Sprintf("note of %s in %s: %v (line skipped)", short(h), s.ref, e))
+	}
+	if len(recs) == 0 {
+		return nil, false, warnings, &dataError{fmt.Errorf("note of %s in %s holds no readable flameiq record (%d bad line(s)); inspect it with: git notes --ref=%s show %s",
+			short(h), s.ref, len(errs), strings.TrimPrefix(s.ref, "refs/notes/"), short(h))}
+	}
+	snaps := make([]*snapshot.Snapshot, len(recs))
+	for i, r := range recs {
+		snaps[i] = r.Snapshot
+	}
+	m := snapshot.Merge(snaps...)
+	m.Meta.Commit = h.String()
+	return m, true, warnings, nil
+}
+
+func short(h gitstore.Hash) string { return h.String()[:7] }
+
+// recordCmd is the hint printed when a baseline is missing.
+func recordHint(h gitstore.Hash) string {
+	return fmt.Sprintf("record one with: git flameiq record --commit %s bench.txt", short(h))
+}
+
+// rangeCommits is BASE..HEAD (all parents), newest first.
+func rangeCommits(r *gitstore.Repo, base, head gitstore.Hash, limit int) ([]*gitstore.Commit, error) {
+	return r.Range(base, head, limit)
+}
+
+func readAll(r io.Reader) ([]byte, error) { return io.ReadAll(r) }

@@ -1,0 +1,83 @@
+package commands
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/flameiq/git-flameiq/ingest"
+	"github.com/flameiq/git-flameiq/snapshot"
+)
+
+func init() { commandList = append(commandList, cmdValidate) }
+
+func countSamples(ms []*snapshot.Metric) int {
+	n := 0
+	for _, m := range ms {
+		n += len(m.Samples)
+	}
+	return n
+}
+
+func cmdValidate(e *env) *cli.Command {
+	var names []string
+	for _, f := range ingest.Formats() {
+		names = append(names, "   "+f.Name+": "+f.Doc)
+	}
+	return &cli.Command{
+		Name:      "validate",
+		Usage:     "check input files: detected format and metric count, or precise errors",
+		ArgsUsage: "FILE…",
+		Description: `Example:
+   git flameiq validate bench.txt results.json
+
+Formats (auto-detected; force one with --format):
+` + strings.Join(names, "\n"),
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "format", Usage: "force the input `FORMAT`"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per file"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return usagef("validate needs at least one FILE")
+			}
+			invalid := 0
+			for _, p := range c.Args().Slice() {
+				s, err := ingest.ParseFile(e.path(p), c.String("format"))
+				if errors.Is(err, ingest.ErrUnknownFormat) {
+					return err
+				}
+				if c.Bool("json") {
+					out := map[string]any{"file": p, "valid": err == nil}
+					if err == nil {
+						out["format"] = s.Meta.Format
+						out["metrics"] = len(s.Metrics)
+						out["samples"] = countSamples(s.Metrics)
+					} else {
+						out["errors"] = strings.Split(err.Error(), "\n")
+					}
+					b, _ := json.Marshal(out)
+					fmt.Fprintln(e.stdout, string(b))
+				} else if err == nil {
+					fmt.Fprintf(e.stdout, "%s: ok: format %s, %s, %s\n", p, s.Meta.Format,
+						plural(len(s.Metrics), "metric"), plural(countSamples(s.Metrics), "sample"))
+				} else {
+					fmt.Fprintf(e.stdout, "%s: invalid\n", p)
+					for _, l := range strings.Split(err.Error(), "\n") {
+						fmt.Fprintf(e.stderr, "  %s\n", l)
+					}
+				}
+				if err != nil {
+					invalid++
+				}
+			}
+			if invalid > 0 {
+				return &dataError{fmt.Errorf("validate: %d of %d file(s) invalid", invalid, c.NArg())}
+			}
+			return nil
+		},
+	}
+}
