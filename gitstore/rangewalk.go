@@ -84,7 +84,7 @@ func (q *commitQueue) Less(i, j int) bool {
 	return q.items[i].c.Committer.When.After(q.items[j].c.Committer.When)
 }
 func (q *commitQueue) Swap(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] }
-func (q *commitQueue) Push(x any)   { q.items = append(q.items, x.(*queued)) }
+func (q *commitQueue) Push(x any)    { q.items = append(q.items, x.(*queued)) }
 func (q *commitQueue) Pop() any {
 	n := len(q.items)
 	it := q.items[n-1]
