@@ -63,6 +63,9 @@ func parseFolded(data []byte, name string) (*Profile, error) {
 				return nil, &Error{File: name, Line: line, Msg: "two counts: differential folded input (`stack base head`) cannot be recorded"}
 			}
 		}
+		if bytes.ContainsFunc(st, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
+			return nil, &Error{File: name, Line: line, Msg: "control character in stack"}
+		}
 		key := string(st)
 		if k, ok := index[key]; ok {
 			stacks[k].count += cnt
