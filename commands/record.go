@@ -97,16 +97,22 @@ func (e *env) recordSnapshot(c *cli.Context, snap *snapshot.Snapshot) (*store, g
 	if err != nil {
 		return nil, h, err
 	}
-	snap.Meta.Commit = h.String()
 	snap.Meta.Tags = tags
+	if snap.Meta.Branch == "" && c.String("commit") == "HEAD" {
+		snap.Meta.Branch = currentBranch(st.repo)
+	}
+	return e.recordOn(st, h, snap, c)
+}
+
+// recordOn appends snap as one record to the note of h; --suite and
+// --environment (when the command has them) fill the metadata.
+func (e *env) recordOn(st *store, h gitstore.Hash, snap *snapshot.Snapshot, c *cli.Context) (*store, gitstore.Hash, error) {
+	snap.Meta.Commit = h.String()
 	if s := c.String("suite"); s != "" {
 		snap.Meta.Suite = s
 	}
 	if s := c.String("environment"); s != "" {
 		snap.Meta.Environment = s
-	}
-	if snap.Meta.Branch == "" && c.String("commit") == "HEAD" {
-		snap.Meta.Branch = currentBranch(st.repo)
 	}
 	snap.Meta.Timestamp = time.Now().UTC().Format(time.RFC3339)
 	line, err := snapshot.EncodeRecord(snap, snapshot.NewID())

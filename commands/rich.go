@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/compare"
+	"github.com/flameiq/git-flameiq/history"
 )
 
 // extraReport carries what the rich formats add (history, profiles).
@@ -13,4 +14,8 @@ type extraReport struct{}
 
 func (e *env) renderRich(c *cli.Context, w io.Writer, r *compare.Result, info reportInfo) error {
 	return usagef("--format %s is not available yet", c.String("format"))
+}
+
+func (e *env) historyHTML(w io.Writer, rev string, hist []recorded, s *history.Series) error {
+	return usagef("--format html is not available yet")
 }

@@ -1,0 +1,378 @@
+package commands
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/flameiq/git-flameiq/bisect"
+	"github.com/flameiq/git-flameiq/compare"
+	"github.com/flameiq/git-flameiq/gitstore"
+	"github.com/flameiq/git-flameiq/snapshot"
+)
+
+func init() { commandList = append(commandList, cmdBisect, cmdCheck) }
+
+func measureFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "run", Usage: "measure commits without a note by running `CMD` (sh -c) in a temporary worktree, and record the result"},
+		&cli.StringFlag{Name: "input-format", Usage: "input `FORMAT` of the --run output (default: auto-detect)"},
+		&cli.IntFlag{Name: "count", Aliases: []string{"n"}, Value: 1, Usage: "run the --run command `N` times per commit"},
+	}
+}
+
+func cmdBisect(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "bisect",
+		Usage:     "find the first commit on the first-parent path whose metric regressed against GOOD",
+		ArgsUsage: "GOOD BAD",
+		Description: `Binary search over the first-parent commits after GOOD up to BAD, comparing each
+probed commit's snapshot with GOOD's by the same rules as diff (thresholds,
+significance when samples exist). Commits without a note are skipped, or measured
+with --run (the result is recorded, so a second bisect measures nothing).
+Exit 0 when found, 2 when GOOD is not an ancestor of BAD or nothing regressed.
+
+Example:
+   git flameiq bisect v1.2.0 main --metric 'Encode*:sec/op'
+   git flameiq bisect HEAD~40 HEAD --metric '*:sec/op' --run 'go test -run x -bench Encode -count 5'`,
+		Flags: append(append([]cli.Flag{
+			&cli.StringSliceFlag{Name: "metric", Usage: "metrics to judge, `GLOB` (repeatable; required)"},
+			&cli.StringSliceFlag{Name: "threshold", Aliases: []string{"t"}, Usage: "threshold `KEY=VALUE` as for diff"},
+			&cli.Float64Flag{Name: "margin", Usage: "warning margin (see diff)"},
+			&cli.Float64Flag{Name: "alpha", Usage: "significance level (see diff)"},
+			&cli.IntFlag{Name: "min-samples", Usage: "samples for the statistical mode (see diff)"},
+			&cli.BoolFlag{Name: "holm", Usage: "Holm–Bonferroni correction (see diff)"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT`: text or json"},
+		}, measureFlags()...), recordFlags()[2:]...),
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 2 {
+				return usagef("bisect needs GOOD and BAD")
+			}
+			if len(c.StringSlice("metric")) == 0 {
+				return usagef("bisect needs --metric GLOB (e.g. --metric '*:sec/op')")
+			}
+			if err := checkFormat(c.String("format"), "text", "json"); err != nil {
+				return err
+			}
+			opts, err := e.compareOptions(c)
+			if err != nil {
+				return err
+			}
+			st, err := e.openStore()
+			if err != nil {
+				return err
+			}
+			good, err := resolve(st.repo, c.Args().Get(0))
+			if err != nil {
+				return err
+			}
+			bad, err := resolve(st.repo, c.Args().Get(1))
+			if err != nil {
+				return err
+			}
+			path, err := firstParentPath(st.repo, good, bad)
+			if err != nil {
+				return err
+			}
+			b := &bisector{e: e, c: c, st: st, opts: opts, globs: c.StringSlice("metric"), path: path, cache: map[int]*probeResult{}}
+			goodSnap, err := b.snapshotOf(good)
+			if err != nil {
+				return err
+			}
+			if goodSnap == nil {
+				return usagef("GOOD %s has no snapshot in %s; %s (or pass --run CMD)", short(good), st.ref, recordHint(good))
+			}
+			if err := checkGlobs(b.globs, goodSnap); err != nil {
+				return err
+			}
+			b.good = goodSnap
+			out, ferr := bisect.Find(len(path), b.probe)
+			return b.report(good, out, ferr)
+		},
+	}
+}
+
+// firstParentPath lists the first-parent commits after good up to bad,
+// oldest first; good must be on bad's first-parent chain.
+func firstParentPath(r *gitstore.Repo, good, bad gitstore.Hash) ([]*gitstore.Commit, error) {
+	if good == bad {
+		return nil, usagef("GOOD and BAD are the same commit")
+	}
+	var path []*gitstore.Commit
+	h := bad
+	for {
+		c, err := r.Commit(h)
+		if err != nil {
+			return nil, usagef("GOOD %s is not a first-parent ancestor of BAD %s (%v)", short(good), short(bad), err)
+		}
+		path = append(path, c)
+		if len(c.Parents) == 0 {
+			return nil, usagef("GOOD %s is not a first-parent ancestor of BAD %s", short(good), short(bad))
+		}
+		h = c.Parents[0]
+		if h == good {
+			break
+		}
+	}
+	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
+		path[i], path[j] = path[j], path[i]
+	}
+	return path, nil
+}
+
+type probeResult struct {
+	verdict  bisect.Verdict
+	result   *compare.Result
+	measured bool
+	why      string
+}
+
+type bisector struct {
+	e     *env
+	c     *cli.Context
+	st    *store
+	opts  compare.Options
+	globs []string
+	path  []*gitstore.Commit
+	good  *snapshot.Snapshot
+	cache map[int]*probeResult
+}
+
+func (b *bisector) snapshotOf(h gitstore.Hash) (*snapshot.Snapshot, error) {
+	snap, ok, warns, err := b.st.snapshot(h)
+	b.e.warn(warns)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, nil
+	}
+	return snap, nil
+}
+
+// probe judges path[i]: its snapshot (measured with --run when missing)
+// against GOOD's.
+func (b *bisector) probe(i int) (bisect.Verdict, error) {
+	cm := b.path[i]
+	pr := &probeResult{}
+	b.cache[i] = pr
+	snap, err := b.snapshotOf(cm.Hash)
+	if err != nil {
+		var de *dataError
+		if errors.As(err, &de) {
+			pr.why = "unreadable note"
+			return bisect.Skip, nil
+		}
+		return bisect.Skip, err
+	}
+	if snap == nil && b.c.String("run") != "" {
+		snap, err = b.measure(cm)
+		if err != nil {
+			var cf *cmdFailed
+			if errors.As(err, &cf) {
+				pr.why = cf.Error()
+				return bisect.Skip, nil
+			}
+			return bisect.Skip, err
+		}
+		pr.measured = true
+	}
+	if snap == nil {
+		pr.why = "no snapshot"
+		return bisect.Skip, nil
+	}
+	base := b.good.Filter(func(k string) bool { return matchAny(b.globs, k) })
+	head := snap.Filter(func(k string) bool { return matchAny(b.globs, k) })
+	if len(head.Metrics) == 0 {
+		pr.why = "metric not recorded"
+		return bisect.Skip, nil
+	}
+	res, err := compare.Compare(base, head, b.opts)
+	if err != nil {
+		return bisect.Skip, usagef("%v", err)
+	}
+	pr.result = res
+	if res.Status == compare.Regression {
+		pr.verdict = bisect.Bad
+		return bisect.Bad, nil
+	}
+	pr.verdict = bisect.Good
+	return bisect.Good, nil
+}
+
+func (b *bisector) measure(cm *gitstore.Commit) (*snapshot.Snapshot, error) {
+	ctx := b.e.ctx
+	wt, cleanup, err := b.st.repo.AddWorktree(ctx, cm.Hash)
+	if err != nil {
+		return nil, usagef("creating a worktree for %s: %v", short(cm.Hash), err)
+	}
+	defer cleanup()
+	fmt.Fprintf(b.e.stderr, "git-flameiq: measuring %s %s\n", short(cm.Hash), cm.Subject())
+	snap, _, err := b.e.measure(ctx, benchRun{argv: []string{b.c.String("run")}, dir: wt, n: max(1, b.c.Int("count")), format: b.c.String("input-format")}, nil)
+	if err != nil {
+		return nil, err
+	}
+	snap.Meta.Commit = cm.Hash.String()
+	snap.Meta.Suite = b.c.String("suite")
+	if _, _, err := b.e.recordOn(b.st, cm.Hash, snap, b.c); err != nil {
+		return nil, err
+	}
+	return snap, nil
+}
+
+type bisectJSONProbe struct {
+	Commit   string             `json:"commit"`
+	Subject  string             `json:"subject"`
+	Verdict  string             `json:"verdict"`
+	Reason   string             `json:"reason,omitempty"`
+	Measured bool               `json:"measured,omitempty"`
+	Values   map[string]float64 `json:"values,omitempty"`
+	Deltas   map[string]float64 `json:"change_percent,omitempty"`
+}
+
+func (b *bisector) report(good gitstore.Hash, out bisect.Outcome, ferr error) error {
+	var probes []bisectJSONProbe
+	for _, p := range out.Probes {
+		cm := b.path[p.Index]
+		pr := b.cache[p.Index]
+		jp := bisectJSONProbe{Commit: cm.Hash.String(), Subject: cm.Subject(), Verdict: p.Verdict.String(), Reason: pr.why, Measured: pr.measured}
+		if pr.result != nil {
+			jp.Values, jp.Deltas = map[string]float64{}, map[string]float64{}
+			for _, d := range pr.result.Diffs {
+				if !math.IsNaN(d.Head) {
+					jp.Values[d.Key] = d.Head
+				}
+				if !math.IsNaN(d.ChangePercent) {
+					jp.Deltas[d.Key] = d.ChangePercent
+				}
+			}
+		}
+		probes = append(probes, jp)
+	}
+	step := b.largestStep()
+	var firstBad *gitstore.Commit
+	if ferr == nil && out.FirstBad >= 0 {
+		firstBad = b.path[out.FirstBad]
+	}
+	if b.c.String("format") == "json" {
+		o := map[string]any{"good": good.String(), "bad": b.path[len(b.path)-1].Hash.String(), "probes": probes}
+		if firstBad != nil {
+			o["first_bad_commit"] = firstBad.Hash.String()
+			o["first_bad_subject"] = firstBad.Subject()
+		}
+		if step != nil {
+			o["largest_step"] = step
+		}
+		if ferr != nil {
+			o["error"] = ferr.Error()
+		}
+		enc := json.NewEncoder(b.e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(o); err != nil {
+			return err
+		}
+	} else {
+		w := b.e.stdout
+		fmt.Fprintf(w, "bisecting %d first-parent commit(s) after %s, metric %s\n\n", len(b.path), short(good), strings.Join(b.globs, ", "))
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "probe\tcommit\tverdict\tchange\tsubject")
+		for i, p := range probes {
+			change := p.Reason
+			if p.Deltas != nil {
+				var parts []string
+				for _, k := range sortedKeys(p.Deltas) {
+					parts = append(parts, fmt.Sprintf("%s %+.2f%%", k, p.Deltas[k]))
+				}
+				change = strings.Join(parts, ", ")
+			}
+			if p.Measured {
+				change += " (measured)"
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, p.Commit[:7], p.Verdict, change, clipText(p.Subject, 50))
+		}
+		tw.Flush()
+		if step != nil {
+			fmt.Fprintf(w, "\nlargest single step between probes: %s %s → %s (%+.2f%%) at %s\n", step.Metric, fmtNum(step.Before), fmtNum(step.After), step.ChangePercent, step.Commit[:7])
+		}
+		if firstBad != nil {
+			fmt.Fprintf(w, "\nfirst bad commit: %s %s\n", firstBad.Hash, firstBad.Subject())
+		}
+	}
+	switch {
+	case ferr == nil:
+		return nil
+	case errors.Is(ferr, bisect.ErrNotFound):
+		return usagef("bisect: nothing regressed between %s and %s for %s", short(good), short(b.path[len(b.path)-1].Hash), strings.Join(b.globs, ", "))
+	case errors.Is(ferr, bisect.ErrOnlySkipped):
+		var cands []string
+		for _, i := range out.Candidates {
+			cands = append(cands, short(b.path[i].Hash))
+		}
+		return usagef("bisect: only commits without a snapshot are left; the first bad commit is one of: %s (record them or pass --run CMD)", strings.Join(cands, " "))
+	}
+	return ferr
+}
+
+type stepJSON struct {
+	Metric        string  `json:"metric"`
+	Commit        string  `json:"commit"`
+	Before        float64 `json:"before"`
+	After         float64 `json:"after"`
+	ChangePercent float64 `json:"change_percent"`
+}
+
+// largestStep finds the biggest single step in the bad direction of any
+// judged metric between consecutive probed commits (GOOD first, in path
+// order). Probes are cheap to revisit: no note is read again.
+func (b *bisector) largestStep() *stepJSON {
+	var idx []int
+	for i, pr := range b.cache {
+		if pr.result != nil {
+			idx = append(idx, i)
+		}
+	}
+	sort.Ints(idx)
+	var best *stepJSON
+	for _, m := range b.good.Metrics {
+		if !matchAny(b.globs, m.Key) {
+			continue
+		}
+		values := []float64{m.Value()}
+		commits := []string{""}
+		for _, i := range idx {
+			v := math.NaN()
+			for _, d := range b.cache[i].result.Diffs {
+				if d.Key == m.Key {
+					v = d.Head
+				}
+			}
+			values = append(values, v)
+			commits = append(commits, b.path[i].Hash.String())
+		}
+		st, ok := bisect.LargestStep(values, m.Direction)
+		if !ok || math.IsNaN(st.ChangePercent) {
+			continue
+		}
+		if best == nil || math.Abs(st.ChangePercent) > math.Abs(best.ChangePercent) {
+			best = &stepJSON{Metric: m.Key, Commit: commits[st.To], Before: st.Before, After: st.After, ChangePercent: st.ChangePercent}
+		}
+	}
+	return best
+}
+
+func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', 5, 64) }
+
+func clipText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,102 @@
+package commands
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/flameiq/git-flameiq/compare"
+	"github.com/flameiq/git-flameiq/report"
+)
+
+func cmdCheck(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "check",
+		Usage: "judge one commit for `git bisect run`: exit 0 good, 1 bad, 125 skip",
+		Description: `Compares the snapshot of --commit (default HEAD) with --against REV, by the rules
+of diff, for the metrics matching --metric. Without a snapshot it exits 125 (skip),
+unless --run CMD measures the checked-out work tree (and records the result).
+
+Example:
+   git bisect start main v1.2.0
+   git bisect run git flameiq check --metric 'Encode*:sec/op' --against v1.2.0 \
+       --run 'go test -run x -bench Encode -count 5'`,
+		Flags: append(append([]cli.Flag{
+			&cli.StringSliceFlag{Name: "metric", Usage: "metrics to judge, `GLOB` (repeatable; required)"},
+			&cli.StringFlag{Name: "against", Usage: "the good `REV` to compare with (required)"},
+			&cli.StringFlag{Name: "commit", Value: "HEAD", Usage: "the `REV` to judge"},
+			&cli.StringSliceFlag{Name: "threshold", Aliases: []string{"t"}, Usage: "threshold `KEY=VALUE` as for diff"},
+			&cli.Float64Flag{Name: "margin", Usage: "warning margin (see diff)"},
+			&cli.Float64Flag{Name: "alpha", Usage: "significance level (see diff)"},
+			&cli.IntFlag{Name: "min-samples", Usage: "samples for the statistical mode (see diff)"},
+			&cli.BoolFlag{Name: "holm", Usage: "Holm–Bonferroni correction (see diff)"},
+		}, measureFlags()...), recordFlags()[2:]...),
+		Action: func(c *cli.Context) error {
+			if len(c.StringSlice("metric")) == 0 || c.String("against") == "" {
+				return usagef("check needs --metric GLOB and --against REV")
+			}
+			opts, err := e.compareOptions(c)
+			if err != nil {
+				return err
+			}
+			st, err := e.openStore()
+			if err != nil {
+				return err
+			}
+			good, err := resolve(st.repo, c.String("against"))
+			if err != nil {
+				return err
+			}
+			h, err := resolve(st.repo, c.String("commit"))
+			if err != nil {
+				return err
+			}
+			base, ok, warns, err := st.snapshot(good)
+			e.warn(warns)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return usagef("--against %s has no snapshot in %s; %s", short(good), st.ref, recordHint(good))
+			}
+			head, ok, warns, err := st.snapshot(h)
+			e.warn(warns)
+			if err != nil {
+				return err
+			}
+			if !ok && c.String("run") != "" {
+				head, _, err = e.measure(e.ctx, benchRun{argv: []string{c.String("run")}, dir: e.workDir(), n: max(1, c.Int("count")), format: c.String("input-format")}, nil)
+				var cf *cmdFailed
+				if errors.As(err, &cf) {
+					return &codeError{125, fmt.Sprintf("check: %s: %v (skip)", short(h), err)}
+				}
+				if err != nil {
+					return err
+				}
+				if _, _, err := e.recordOn(st, h, head, c); err != nil {
+					return err
+				}
+				ok = true
+			}
+			if !ok {
+				return &codeError{125, fmt.Sprintf("check: %s has no snapshot (skip)", short(h))}
+			}
+			snaps, err := filterMetrics(c, base, head)
+			if err != nil {
+				return err
+			}
+			res, err := compare.Compare(snaps[0], snaps[1], opts)
+			if err != nil {
+				return usagef("%v", err)
+			}
+			if err := report.Text(e.stdout, res, report.TextOptions{BaseLine: fmt.Sprintf("base %s (--against %s), head %s", short(good), c.String("against"), short(h))}); err != nil {
+				return err
+			}
+			if res.Status == compare.Regression {
+				return errRegression
+			}
+			return nil
+		},
+	}
+}

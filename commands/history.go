@@ -1,0 +1,98 @@
+package commands
+
+import (
+	"sort"
+
+	"github.com/flameiq/git-flameiq/gitstore"
+	"github.com/flameiq/git-flameiq/glob"
+	"github.com/flameiq/git-flameiq/history"
+	"github.com/flameiq/git-flameiq/snapshot"
+)
+
+// recorded is one commit of the first-parent history that has a snapshot.
+type recorded struct {
+	commit *gitstore.Commit
+	snap   *snapshot.Snapshot
+}
+
+// loadHistory walks n first-parent commits from `from` (n <= 0: all) and
+// returns those with a snapshot, oldest first.
+func (e *env) loadHistory(st *store, from gitstore.Hash, n int) ([]recorded, error) {
+	commits, err := st.repo.FirstParent(from, n)
+	if err != nil && len(commits) == 0 {
+		return nil, usagef("reading history from %s: %v", short(from), err)
+	}
+	var out []recorded
+	for i := len(commits) - 1; i >= 0; i-- {
+		snap, ok, warns, err := st.snapshot(commits[i].Hash)
+		e.warn(warns)
+		if err != nil {
+			// A corrupt note must not hide the rest of the history.
+			e.warn([]string{err.Error()})
+			continue
+		}
+		if ok {
+			out = append(out, recorded{commit: commits[i], snap: snap})
+		}
+	}
+	return out, nil
+}
+
+// matchAny reports whether key matches one of globs (no globs: everything).
+func matchAny(globs []string, key string) bool {
+	if len(globs) == 0 {
+		return true
+	}
+	for _, g := range globs {
+		if glob.Match(g, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// series turns recorded history into a history.Series of the metrics
+// matching globs (checked: a glob matching nothing is a usage error).
+func series(hist []recorded, globs []string) (*history.Series, error) {
+	var snaps []*snapshot.Snapshot
+	for _, h := range hist {
+		snaps = append(snaps, h.snap)
+	}
+	if len(globs) > 0 && len(snaps) > 0 {
+		if err := checkGlobs(globs, snaps...); err != nil {
+			return nil, err
+		}
+	}
+	s := &history.Series{}
+	for _, h := range hist {
+		p := history.Point{Sha: h.commit.Hash.String(), Date: h.commit.Committer.When, Subject: h.commit.Subject(), Values: map[string]float64{}}
+		for _, m := range h.snap.Metrics {
+			if matchAny(globs, m.Key) {
+				p.Values[m.Key] = m.Value()
+			}
+		}
+		s.Commits = append(s.Commits, p)
+	}
+	return s, nil
+}
+
+// directions maps each key to its direction (the newest record wins),
+// with flameiq.yaml overrides applied by the caller where it matters.
+func directions(hist []recorded) map[string]snapshot.Metric {
+	out := map[string]snapshot.Metric{}
+	for _, h := range hist {
+		for _, m := range h.snap.Metrics {
+			out[m.Key] = snapshot.Metric{Key: m.Key, Unit: m.Unit, Direction: m.Direction}
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}

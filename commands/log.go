@@ -1,0 +1,73 @@
+package commands
+
+import (
+	"github.com/urfave/cli/v2"
+)
+
+func init() { commandList = append(commandList, cmdLog) }
+
+func cmdLog(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "log",
+		Usage:     "metric history along the first-parent chain, with sparklines",
+		ArgsUsage: "[REV]",
+		Description: `Walks N first-parent commits from REV (default HEAD) and prints one row per
+commit that has a snapshot (newest first) and a sparkline per metric.
+
+Example:
+   git flameiq log -n 200 --metric '*:sec/op'
+   git flameiq log --format csv > history.csv`,
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "n", Aliases: []string{"max-count"}, Value: 100, Usage: "walk at most `N` commits"},
+			&cli.StringSliceFlag{Name: "metric", Usage: "only metrics matching `GLOB` (repeatable)"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT`: text, csv, json or html"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` instead of stdout"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := checkFormat(c.String("format"), "text", "csv", "json", "html"); err != nil {
+				return err
+			}
+			if c.NArg() > 1 {
+				return usagef("log takes at most one REV")
+			}
+			rev := "HEAD"
+			if c.NArg() == 1 {
+				rev = c.Args().First()
+			}
+			st, err := e.openStore()
+			if err != nil {
+				return err
+			}
+			h, err := resolve(st.repo, rev)
+			if err != nil {
+				return err
+			}
+			hist, err := e.loadHistory(st, h, c.Int("n"))
+			if err != nil {
+				return err
+			}
+			s, err := series(hist, c.StringSlice("metric"))
+			if err != nil {
+				return err
+			}
+			w, closeFn, err := e.outputWriter(c)
+			if err != nil {
+				return err
+			}
+			switch c.String("format") {
+			case "csv":
+				err = s.WriteCSV(w)
+			case "json":
+				err = s.WriteJSON(w)
+			case "html":
+				err = e.historyHTML(w, rev, hist, s)
+			default:
+				err = s.WriteText(w)
+			}
+			if cerr := closeFn(); err == nil {
+				err = cerr
+			}
+			return err
+		},
+	}
+}
