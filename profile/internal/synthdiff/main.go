@@ -5,13 +5,16 @@
 //
 //	go run ./profile/internal/synthdiff -dir /tmp/synth            # generate + diff
 //	go run ./profile/internal/synthdiff -dir /tmp/synth -gen=false # diff only
+//	go run ./profile/internal/synthdiff -dir /tmp/synth -pprof     # also time go tool pprof -top -diff_base, print the ratio
 package main
 
 import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -23,14 +26,15 @@ func main() {
 	dir := flag.String("dir", os.TempDir(), "directory for base.pb.gz and head.pb.gz")
 	gen := flag.Bool("gen", true, "generate the pair first (skipped when the files exist)")
 	top := flag.Int("n", 10, "functions to print")
+	withPprof := flag.Bool("pprof", false, "also time `go tool pprof -top -diff_base base head` (slow) and print the ratio")
 	flag.Parse()
-	if err := run(*dir, *gen, *top); err != nil {
+	if err := run(*dir, *gen, *top, *withPprof); err != nil {
 		fmt.Fprintln(os.Stderr, "synthdiff:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string, gen bool, top int) error {
+func run(dir string, gen bool, top int, withPprof bool) error {
 	bp, hp := filepath.Join(dir, "base.pb.gz"), filepath.Join(dir, "head.pb.gz")
 	if gen {
 		for i, path := range []string{bp, hp} {
@@ -75,5 +79,16 @@ func run(dir string, gen bool, top int) error {
 	fmt.Fprintf(os.Stderr, "read+parse %v, aggregate+diff %v, total %v; Go heap sys %d MB\n",
 		t1.Sub(t0).Round(time.Millisecond), t2.Sub(t1).Round(time.Millisecond),
 		t2.Sub(t0).Round(time.Millisecond), ms.Sys>>20)
+	if withPprof {
+		cmd := exec.Command("go", "tool", "pprof", "-top", "-diff_base", bp, hp)
+		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+		p0 := time.Now()
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("go tool pprof: %v", err)
+		}
+		pt := time.Since(p0)
+		fmt.Fprintf(os.Stderr, "go tool pprof -top -diff_base: %v; ratio %.4f (target ≤ 0.05)\n",
+			pt.Round(time.Millisecond), t2.Sub(t0).Seconds()/pt.Seconds())
+	}
 	return nil
 }
