@@ -1,0 +1,272 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/perf/benchunit"
+
+	"github.com/flameiq/git-flameiq/compare"
+)
+
+// Rich is the input of the reports written for reviewers (Markdown,
+// GitHub, HTML): the result plus what the commands know around it. Only
+// Result is required; every other field is optional and its section is
+// left out when empty. The renderers never modify a Rich.
+type Rich struct {
+	Result *compare.Result
+
+	// BaseCommit and HeadCommit are full commit ids when known.
+	BaseCommit, HeadCommit string
+	// BaseLabel and HeadLabel name the sides for people (short shas or
+	// file names).
+	BaseLabel, HeadLabel string
+	// BaseReason says which baseline was used and why, e.g.
+	// "base 1a2b3c4 (merge-base of HEAD and main)".
+	BaseReason string
+
+	// History holds the recent history of the changed metrics, one series
+	// per metric (the HTML report draws them).
+	History []HistorySeries
+	// Profile holds the top profile changes when both sides have a
+	// profile of the configured name.
+	Profile *ProfileChanges
+}
+
+// HistorySeries is the history of one metric along first-parent, oldest
+// point first.
+type HistorySeries struct {
+	Key    string
+	Unit   string
+	Points []HistoryPoint
+}
+
+// HistoryPoint is one recorded commit of a HistorySeries.
+type HistoryPoint struct {
+	Sha     string
+	Subject string
+	Date    time.Time
+	Value   float64
+}
+
+// ProfileChanges is the head of a differential profile: the functions
+// whose flat share changed most between the base and head profiles
+// (the commands pass the top 5, largest |DeltaPct| first).
+type ProfileChanges struct {
+	Name                   string // profile name, e.g. "cpu"
+	BaseCommit, HeadCommit string
+	Functions              []ProfileFunction
+}
+
+// ProfileFunction is one function of a ProfileChanges. Shares are in
+// percent of each side's total, DeltaPct in percentage points. When Linked,
+// DeltaPerOp is the change of the function's time per operation, in
+// PerOpUnit (e.g. sec/op).
+type ProfileFunction struct {
+	Name             string
+	DeltaPct         float64
+	BasePct, HeadPct float64
+	DeltaPerOp       float64
+	PerOpUnit        string
+	Linked           bool
+}
+
+// statusRank orders the changed metrics of a report, the most urgent
+// first.
+var statusRank = map[compare.Status]int{
+	compare.Regression:   0,
+	compare.BudgetBreach: 1,
+	compare.Accepted:     2,
+	compare.Warning:      3,
+}
+
+// changedDiffs are the metrics a reviewer must look at: regressions,
+// budget breaches, accepted regressions and warnings, in that order, each
+// group in key order.
+func changedDiffs(r *compare.Result) []compare.Diff {
+	var out []compare.Diff
+	for _, d := range r.Diffs {
+		if _, ok := statusRank[d.Status]; ok {
+			out = append(out, d)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return statusRank[out[i].Status] < statusRank[out[j].Status] })
+	return out
+}
+
+// statusEmoji marks a status in the Markdown and HTML reports.
+var statusEmoji = map[compare.Status]string{
+	compare.Regression:   "❌",
+	compare.BudgetBreach: "❌",
+	compare.Warning:      "⚠️",
+	compare.Accepted:     "☑️",
+	compare.Pass:         "✅",
+	compare.New:          "🆕",
+	compare.Missing:      "❔",
+	compare.Skipped:      "➖",
+}
+
+// statusWord is the status as a reviewer reads it.
+func statusWord(s compare.Status) string {
+	if s == compare.BudgetBreach {
+		return "BUDGET BREACH"
+	}
+	return string(s)
+}
+
+// Headline is the one-line verdict of a rich report, e.g.
+// "❌ 2 regressions · ⚠️ 1 warning · ✅ 40 unchanged", or
+// "✅ No performance regressions (43 metrics)" when nothing failed, warned
+// or was accepted. Counts of zero are left out; new, missing and skipped
+// metrics are appended when present.
+func Headline(r *compare.Result) string {
+	c := r.Counts()
+	var parts []string
+	failed := r.Failed()
+	if !failed && c.Warnings == 0 && c.Accepted == 0 {
+		parts = append(parts, "✅ No performance regressions ("+plural(c.Total, "metric", "metrics")+")")
+	} else {
+		if c.Regressions > 0 {
+			parts = append(parts, "❌ "+plural(c.Regressions, "regression", "regressions"))
+		}
+		if c.Budget > 0 {
+			parts = append(parts, "❌ "+plural(c.Budget, "budget breach", "budget breaches"))
+		}
+		if failed && c.Regressions == 0 && c.Budget == 0 {
+			// Only missing metrics fail the check.
+			parts = append(parts, "❌ "+plural(c.Missing, "missing metric", "missing metrics"))
+			c.Missing = 0
+		}
+		if c.Accepted > 0 {
+			parts = append(parts, "☑️ "+fmt.Sprintf("%d accepted", c.Accepted))
+		}
+		if c.Warnings > 0 {
+			parts = append(parts, "⚠️ "+plural(c.Warnings, "warning", "warnings"))
+		}
+		if c.Passed > 0 {
+			parts = append(parts, fmt.Sprintf("✅ %d unchanged", c.Passed))
+		}
+	}
+	for _, e := range []struct {
+		n    int
+		word string
+	}{{c.New, "new"}, {c.Missing, "missing"}, {c.Skipped, "skipped"}} {
+		if e.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", e.n, e.word))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// valueUnit formats v with its unit for a report that mixes units in one
+// table: "2.000 ms/op", "4.883 KiB/op", "95.37 MiB/s", "1.000 s/op".
+// Unitless values are formatted alone. sc comes from scaler.
+func valueUnit(sc benchunit.Scaler, v float64, unit string) string {
+	s := formatValue(sc, v)
+	if unit == "" || math.IsNaN(v) || math.IsInf(v, 0) {
+		return s
+	}
+	prefix := ""
+	if sc != benchunit.NoOpScaler {
+		prefix = sc.Prefix
+		s = strings.TrimSuffix(s, prefix)
+	}
+	return s + " " + prefix + tidyUnit(unit)
+}
+
+// tidyUnit writes benchstat's "sec" as "s" once the value carries a
+// prefix ("ms/op" rather than "msec/op").
+func tidyUnit(unit string) string {
+	if rest, ok := strings.CutPrefix(unit, "sec"); ok {
+		return "s" + rest
+	}
+	return unit
+}
+
+// sides formats a diff's base and head centres on a common scale; an
+// absent side is "".
+func sides(d compare.Diff) (base, head string) {
+	sc := scaler(d.Unit, d.Base, d.Head)
+	if d.BaseN > 0 {
+		base = valueUnit(sc, d.Base, d.Unit)
+	}
+	if d.HeadN > 0 {
+		head = valueUnit(sc, d.Head, d.Unit)
+	}
+	return base, head
+}
+
+// pnPlain is pn without its parentheses: "p=0.002 n=8", "n=3+3".
+func pnPlain(d compare.Diff) string {
+	return strings.TrimSuffix(strings.TrimPrefix(pn(d), "("), ")")
+}
+
+// thresholdCell is the threshold of a compared metric, "" for new and
+// missing ones.
+func thresholdCell(d compare.Diff) string {
+	if d.Status == compare.New || d.Status == compare.Missing {
+		return ""
+	}
+	return percent(d.ThresholdPercent)
+}
+
+// signedValueUnit formats a signed change with its unit, e.g.
+// "+427.0 µs/op".
+func signedValueUnit(v float64, unit string) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	sign := "+"
+	if v < 0 {
+		sign = "-"
+	}
+	a := math.Abs(v)
+	return sign + valueUnit(scaler(unit, a), a, unit)
+}
+
+// points formats a change of share in percentage points: "+12.3 pp".
+func points(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return fmt.Sprintf("%+.2f pp", v)
+}
+
+// share formats a share of a profile's total: "12.30%".
+func share(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return fmt.Sprintf("%.2f%%", v)
+}
+
+// perOp is a function's change of time per op, "" when not linked.
+func perOp(f ProfileFunction) string {
+	if !f.Linked {
+		return ""
+	}
+	return signedValueUnit(f.DeltaPerOp, f.PerOpUnit)
+}
+
+// acceptedDiffs are the accepted regressions of r in key order.
+func acceptedDiffs(r *compare.Result) []compare.Diff {
+	var out []compare.Diff
+	for _, d := range r.Diffs {
+		if d.Status == compare.Accepted {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// shortSha abbreviates a full commit id to 7 characters; other labels are
+// kept.
+func shortSha(s string) string {
+	if len(s) >= 40 && strings.Trim(s, "0123456789abcdef") == "" {
+		return s[:7]
+	}
+	return s
+}
