@@ -96,3 +96,5 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(ks)
 	return ks
 }
+
+func sparkline(values []float64) string { return history.Sparkline(values) }

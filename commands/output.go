@@ -188,3 +188,14 @@ func plural(n int, word string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
+
+type compareRule = compare.Rule
+
+// parseThresholdFlag parses a FlameIQ threshold value given to a flag.
+func parseThresholdFlag(flag, v string) (float64, error) {
+	f, err := compare.ParseThresholdString(v)
+	if err != nil {
+		return 0, usagef("%s %s: bad threshold (want a percent like 5%% or a number)", flag, v)
+	}
+	return f, nil
+}

@@ -19,3 +19,7 @@ func (e *env) profileSummaries(st *store, h gitstore.Hash) ([]profileSummary, er
 func (e *env) recordProfiles(c *cli.Context, st *store, h gitstore.Hash, specs []string) error {
 	return usagef("--profile: not available yet")
 }
+
+// profileRef derives the profile notes ref from the metric notes ref:
+// refs/notes/flameiq → refs/notes/flameiq-profiles.
+func profileRef(ref string) string { return ref + "-profiles" }

@@ -25,9 +25,9 @@ func TestMain(m *testing.M) {
 	})
 }
 
-// TestScript runs the CLI scenarios in testdata/script/*.txtar, one per file.
-// Keep the work directories with -testwork; rewrite `cmp` files with -update
-// is not offered on purpose: expected output is written by hand.
+// TestScript runs the CLI scenarios in testdata/script/*.txtar, one per file
+// (go test ./commands -run TestScript/diff-regression -testwork keeps the
+// work directory of one scenario for inspection).
 func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),

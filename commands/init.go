@@ -1,0 +1,75 @@
+package commands
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/flameiq/git-flameiq/config"
+)
+
+//go:embed templates/flameiq.yaml
+var configTemplate []byte
+
+//go:embed templates/github-workflow.yml
+var workflowTemplate []byte
+
+func init() { commandList = append(commandList, cmdInit) }
+
+func cmdInit(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "init",
+		Usage: "write a commented flameiq.yaml (and, with --github, a CI workflow)",
+		Description: `Writes flameiq.yaml at the work-tree root (or the current directory outside a
+repository). Existing files are kept unless --force.
+
+Example:
+   git flameiq init --github`,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "github", Usage: "also write .github/workflows/flameiq.yml"},
+			&cli.BoolFlag{Name: "force", Usage: "overwrite existing files"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("init takes no arguments")
+			}
+			root := e.topLevel()
+			if root == "" {
+				root = e.workDir()
+			}
+			// The template must stay valid: check it before writing.
+			if _, err := config.Parse(configTemplate, "template"); err != nil {
+				return fmt.Errorf("internal: config template: %v", err)
+			}
+			files := []struct {
+				path string
+				data []byte
+			}{{filepath.Join(root, config.FileName), configTemplate}}
+			if c.Bool("github") {
+				files = append(files, struct {
+					path string
+					data []byte
+				}{filepath.Join(root, ".github", "workflows", "flameiq.yml"), workflowTemplate})
+			}
+			for _, f := range files {
+				if _, err := os.Stat(f.path); err == nil && !c.Bool("force") {
+					return usagef("%s exists; pass --force to overwrite", f.path)
+				} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+					return usagef("%s: %v", f.path, err)
+				}
+				if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
+					return usagef("%v", err)
+				}
+				if err := os.WriteFile(f.path, f.data, 0o644); err != nil {
+					return usagef("%v", err)
+				}
+				fmt.Fprintf(e.stderr, "wrote %s\n", f.path)
+			}
+			return nil
+		},
+	}
+}

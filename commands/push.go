@@ -1,0 +1,111 @@
+package commands
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/flameiq/git-flameiq/gitstore"
+)
+
+func init() { commandList = append(commandList, cmdPush, cmdPull) }
+
+// sharedRefs are the refs push and pull carry: the metric notes and the
+// profile notes derived from them.
+func (e *env) sharedRefs() ([]string, error) {
+	ref, err := e.notesRef()
+	if err != nil {
+		return nil, err
+	}
+	return []string{ref, profileRef(ref)}, nil
+}
+
+func remoteArg(c *cli.Context) (string, error) {
+	switch c.NArg() {
+	case 0:
+		return "origin", nil
+	case 1:
+		return c.Args().First(), nil
+	}
+	return "", usagef("%s takes at most one REMOTE", c.Command.Name)
+}
+
+func gitFailure(op string, err error) error {
+	var ge *gitstore.GitError
+	if errors.As(err, &ge) {
+		return usagef("%s: %s", op, strings.TrimSpace(ge.Error()))
+	}
+	return usagef("%s: %v", op, err)
+}
+
+func cmdPush(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "push",
+		Usage:     "share the notes with a remote (fetch, union merge, push; retried on races)",
+		ArgsUsage: "[REMOTE]",
+		Description: `Fetches the remote's refs/notes/flameiq (and refs/notes/flameiq-profiles), merges
+them into the local notes as the union of records, then pushes with a lease,
+retrying when another runner pushed in between. Transport is the git CLI, so
+credential helpers and CI tokens work as for git push.
+
+Example:
+   git flameiq push            # origin
+   git flameiq push upstream`,
+		Action: func(c *cli.Context) error {
+			remote, err := remoteArg(c)
+			if err != nil {
+				return err
+			}
+			refs, err := e.sharedRefs()
+			if err != nil {
+				return err
+			}
+			r, err := e.repo()
+			if err != nil {
+				return err
+			}
+			for _, ref := range refs {
+				if _, ok, _ := r.ReadRef(ref); !ok && ref != refs[0] {
+					continue // no profiles recorded here
+				}
+				if err := gitstore.Push(e.ctx, e.workDir(), remote, ref); err != nil {
+					return gitFailure("push "+ref+" to "+remote, err)
+				}
+			}
+			fmt.Fprintf(e.stderr, "pushed %s to %s\n", strings.Join(refs, ", "), remote)
+			return nil
+		},
+	}
+}
+
+func cmdPull(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "pull",
+		Usage:     "fetch the notes from a remote and merge them into the local notes (union)",
+		ArgsUsage: "[REMOTE]",
+		Description: `Example:
+   git flameiq pull && git flameiq diff`,
+		Action: func(c *cli.Context) error {
+			remote, err := remoteArg(c)
+			if err != nil {
+				return err
+			}
+			refs, err := e.sharedRefs()
+			if err != nil {
+				return err
+			}
+			if _, err := e.repo(); err != nil {
+				return err
+			}
+			for _, ref := range refs {
+				if err := gitstore.Pull(e.ctx, e.workDir(), remote, ref); err != nil {
+					return gitFailure("pull "+ref+" from "+remote, err)
+				}
+			}
+			fmt.Fprintf(e.stderr, "pulled %s from %s\n", strings.Join(refs, ", "), remote)
+			return nil
+		},
+	}
+}
