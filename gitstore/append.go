@@ -1,0 +1,335 @@
+package gitstore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/flameiq/git-flameiq/snapshot"
+)
+
+// DefaultNotesMessage is the notes commit message when none is given.
+const DefaultNotesMessage = "Notes added by 'git flameiq record'\n"
+
+// DefaultLockTimeout bounds how long a ref update waits for another
+// process's <ref>.lock to go away. Git never removes a stale lock file by
+// itself and neither does this package: after the timeout the update fails
+// with an error naming the lock file.
+const DefaultLockTimeout = 10 * time.Second
+
+// errRefChanged: the ref moved between our read and our lock.
+var errRefChanged = errors.New("ref changed concurrently")
+
+// AppendNote adds lines (JSON Lines) to the note of commit on the notes
+// ref: the new note is the union of the old note's lines and lines, as
+// `git notes merge -s cat_sort_uniq` would produce. The ref is updated by
+// compare-and-swap under git's lock-file protocol and the whole operation
+// is retried when another writer got there first, so concurrent writers
+// (other processes, and the git CLI) never lose a line through it. If the
+// note already holds every line, nothing is written. msg is the notes
+// commit message (DefaultNotesMessage if empty).
+func (r *Repo) AppendNote(ref string, commit Hash, lines []byte, msg string) error {
+	return r.AppendNotes(ref, map[Hash][]byte{commit: lines}, msg)
+}
+
+// AppendNotes is AppendNote for several commits in one notes commit.
+func (r *Repo) AppendNotes(ref string, adds map[Hash][]byte, msg string) error {
+	full, err := NotesRef(ref)
+	if err != nil {
+		return err
+	}
+	if msg == "" {
+		msg = DefaultNotesMessage
+	}
+	if !strings.HasSuffix(msg, "\n") {
+		msg += "\n"
+	}
+	keys := make([]Hash, 0, len(adds))
+	for k := range adds {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i][:], keys[j][:]) < 0 })
+	cfg := r.config()
+	author, committer := r.identity(cfg)
+	return r.updateNotes(full, cfg, committer, msg, func(old Hash, t *notesTree) (bool, error) {
+		changed := false
+		for _, k := range keys {
+			blob, ok, err := t.get(k)
+			if err != nil {
+				return false, err
+			}
+			var cur []byte
+			if ok {
+				if cur, err = r.odb.readType(blob, objBlob); err != nil {
+					return false, err
+				}
+			}
+			merged := snapshot.MergeNote(cur, adds[k])
+			if len(merged) == 0 || bytes.Equal(merged, cur) {
+				continue
+			}
+			nb, err := r.odb.write(objBlob, merged)
+			if err != nil {
+				return false, err
+			}
+			if err := t.set(k, nb); err != nil {
+				return false, err
+			}
+			changed = true
+		}
+		return changed, nil
+	}, func(tree, old Hash, extra []Hash) []byte {
+		var parents []Hash
+		if !old.IsZero() {
+			parents = append(parents, old)
+		}
+		parents = append(parents, extra...)
+		return encodeCommit(tree, parents, author, committer, msg)
+	})
+}
+
+// updateNotes runs the compare-and-swap loop on a notes ref: read the ref,
+// let edit change the notes tree, write tree and commit, then swap the ref
+// if it still holds the value read; otherwise start again.
+func (r *Repo) updateNotes(ref string, cfg gitConfig, who Signature, msg string,
+	edit func(old Hash, t *notesTree) (bool, error),
+	mkCommit func(tree, old Hash, extraParents []Hash) []byte) error {
+	return r.updateNotesParents(ref, cfg, who, msg, nil, edit, mkCommit)
+}
+
+func (r *Repo) updateNotesParents(ref string, cfg gitConfig, who Signature, msg string, extra []Hash,
+	edit func(old Hash, t *notesTree) (bool, error),
+	mkCommit func(tree, old Hash, extraParents []Hash) []byte) error {
+	// The first attempt is optimistic: build the new notes commit, then
+	// lock and check the ref did not move. After a conflict, writers are
+	// evidently racing, so the next attempts take the lock first and build
+	// under it: no work is wasted and nobody starves.
+	backoff := time.Millisecond
+	var held *refLock
+	defer func() {
+		if held != nil {
+			held.release()
+		}
+	}()
+	for attempt := 0; ; attempt++ {
+		if attempt > 0 && held == nil {
+			l, err := r.lockRef(ref)
+			if err != nil {
+				return err
+			}
+			held = l
+		}
+		old, _, err := r.ReadRef(ref)
+		if err != nil {
+			return err
+		}
+		var root Hash
+		if !old.IsZero() {
+			c, err := r.Commit(old)
+			if err != nil {
+				return fmt.Errorf("%s: %w", ref, err)
+			}
+			root = c.Tree
+		}
+		t, err := newNotesTree(r, root)
+		if err != nil {
+			return err
+		}
+		changed, err := edit(old, t)
+		if err != nil {
+			return err
+		}
+		healed, err := r.heal(ref, t)
+		if err != nil {
+			return err
+		}
+		if !changed && !healed && len(extra) == 0 {
+			return nil
+		}
+		tree, err := t.write()
+		if err != nil {
+			return err
+		}
+		c, err := r.odb.write(objCommit, mkCommit(tree, old, extra))
+		if err != nil {
+			return err
+		}
+		first, _, _ := strings.Cut(msg, "\n")
+		l := held
+		if l == nil {
+			if l, err = r.lockRef(ref); err != nil {
+				return err
+			}
+		}
+		held = nil
+		err = l.commit(old, c, cfg, who, reflogPrefix+first)
+		if !errors.Is(err, errRefChanged) {
+			return err
+		}
+		if attempt >= 100 {
+			return fmt.Errorf("update %s: gave up after %d concurrent changes", ref, attempt)
+		}
+		time.Sleep(jitter(backoff))
+		if backoff < 20*time.Millisecond {
+			backoff *= 2
+		}
+	}
+}
+
+func jitter(d time.Duration) time.Duration {
+	return d/2 + time.Duration(rand.Int64N(int64(d)))
+}
+
+// LockError reports a ref lock file that stayed in place past the timeout.
+type LockError struct {
+	Path string
+	Age  time.Duration
+}
+
+func (e *LockError) Error() string {
+	return fmt.Sprintf("unable to create '%s': File exists (for %s).\n"+
+		"Another git process seems to be running in this repository. If no other git or "+
+		"git-flameiq process is running, a process may have crashed here earlier: "+
+		"remove the file manually to continue (rm '%s')", e.Path, e.Age.Round(time.Second), e.Path)
+}
+
+func (e *LockError) Unwrap() error { return ErrLocked }
+
+// lockTimeout can be shortened by tests.
+var lockTimeout = DefaultLockTimeout
+
+// lockFile creates path exclusively (git's lock-file protocol), waiting
+// with jittered backoff while another process holds it.
+func lockFile(path string) (*os.File, error) {
+	deadline := time.Now().Add(lockTimeout)
+	backoff := 200 * time.Microsecond
+	for {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		if err == nil {
+			return f, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, err
+		}
+		if time.Now().After(deadline) {
+			le := &LockError{Path: path}
+			if st, err := os.Stat(path); err == nil {
+				le.Age = time.Since(st.ModTime())
+			}
+			return nil, le
+		}
+		time.Sleep(jitter(backoff))
+		if backoff < 20*time.Millisecond {
+			backoff *= 2
+		}
+	}
+}
+
+// reflogPrefix starts the reflog message of every ref update made by this
+// package, so that heal can tell its own updates from the git CLI's.
+const reflogPrefix = "flameiq: "
+
+// refLock is a held <ref>.lock.
+type refLock struct {
+	r    *Repo
+	ref  string
+	path string
+	f    *os.File
+}
+
+// lockRef takes <ref>.lock (git's lock-file protocol: O_CREATE|O_EXCL,
+// waiting while another process holds it).
+func (r *Repo) lockRef(ref string) (*refLock, error) {
+	path := filepath.Join(r.refDir(ref), filepath.FromSlash(ref))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := lockFile(path + ".lock")
+	if err != nil {
+		return nil, err
+	}
+	return &refLock{r: r, ref: ref, path: path, f: f}, nil
+}
+
+func (l *refLock) release() {
+	l.f.Close()
+	os.Remove(l.path + ".lock")
+}
+
+// commit sets the ref to new if it still holds old (zero: must not exist),
+// appends to the reflog and releases the lock. The rename is atomic: a
+// process killed at any point leaves the old value or the new one.
+func (l *refLock) commit(old, new Hash, cfg gitConfig, who Signature, logMsg string) error {
+	committed := false
+	defer func() {
+		if !committed {
+			l.release()
+		}
+	}()
+	cur, _, err := l.r.ReadRef(l.ref)
+	if err != nil {
+		return err
+	}
+	if cur != old {
+		return errRefChanged
+	}
+	if _, err := l.f.WriteString(new.String() + "\n"); err != nil {
+		return err
+	}
+	if cfg.bool("core.fsyncreffiles", false) || strings.Contains(cfg["core.fsync"], "reference") || cfg["core.fsync"] == "all" {
+		if err := l.f.Sync(); err != nil {
+			return err
+		}
+	}
+	if err := l.f.Close(); err != nil {
+		return err
+	}
+	l.r.appendReflog(l.ref, old, new, cfg, who, logMsg)
+	if err := os.Rename(l.path+".lock", l.path); err != nil {
+		return err
+	}
+	committed = true
+	return nil
+}
+
+// casRef sets ref to new if it still holds old, under <ref>.lock.
+func (r *Repo) casRef(ref string, old, new Hash, cfg gitConfig, who Signature, logMsg string) error {
+	l, err := r.lockRef(ref)
+	if err != nil {
+		return err
+	}
+	return l.commit(old, new, cfg, who, reflogPrefix+strings.TrimPrefix(logMsg, "notes: "))
+}
+
+// appendReflog writes a reflog entry when the log exists, or when git would
+// create one (core.logAllRefUpdates, default on in non-bare repositories,
+// covers refs/notes/). Reflog failures are not fatal, as in git.
+func (r *Repo) appendReflog(ref string, old, new Hash, cfg gitConfig, who Signature, msg string) {
+	path := filepath.Join(r.refDir(ref), "logs", filepath.FromSlash(ref))
+	flags := os.O_WRONLY | os.O_APPEND
+	if _, err := os.Stat(path); err != nil {
+		bare := cfg.bool("core.bare", r.workTree == "")
+		v := strings.ToLower(cfg["core.logallrefupdates"])
+		create := v == "always" || (!bare && v == "") || (v != "" && v != "always" && cfg.bool("core.logallrefupdates", false))
+		if !create {
+			return
+		}
+		if os.MkdirAll(filepath.Dir(path), 0o755) != nil {
+			return
+		}
+		flags |= os.O_CREATE
+	}
+	f, err := os.OpenFile(path, flags, 0o666)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "%s %s %s\t%s\n", old, new, who.encode(), msg)
+}

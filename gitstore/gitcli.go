@@ -1,0 +1,159 @@
+package gitstore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+// This file is the only place that runs the git CLI: network transport goes
+// through git so that credential helpers, SSH config and CI auth headers
+// keep working. The merge of remote and local notes is done in-process.
+
+// GitError is a failed git command.
+type GitError struct {
+	Args     []string
+	ExitCode int
+	Stderr   string
+}
+
+func (e *GitError) Error() string {
+	msg := strings.TrimSpace(e.Stderr)
+	if msg == "" {
+		msg = fmt.Sprintf("exit status %d", e.ExitCode)
+	}
+	return fmt.Sprintf("git %s: %s", strings.Join(e.Args, " "), msg)
+}
+
+// runGit runs git -C dir args... and returns its stdout.
+func runGit(ctx context.Context, dir string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
+	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	err := cmd.Run()
+	if err != nil {
+		ge := &GitError{Args: args, ExitCode: -1, Stderr: stderr.String()}
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			ge.ExitCode = ee.ExitCode()
+		} else if ge.Stderr == "" {
+			ge.Stderr = err.Error()
+		}
+		return out.String(), ge
+	}
+	return out.String(), nil
+}
+
+// pushAttempts bounds the fetch-merge-push loop of Push.
+const pushAttempts = 10
+
+// fetchNotes fetches the remote's notes ref into a temporary local ref and
+// returns its value (zero when the remote has no such ref).
+func fetchNotes(ctx context.Context, dir, remote, ref string) (tmp string, tip Hash, err error) {
+	tmp = "refs/notes/flameiq-remote/" + strings.TrimPrefix(ref, "refs/notes/")
+	_, err = runGit(ctx, dir, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, "+"+ref+":"+tmp)
+	if err != nil {
+		var ge *GitError
+		if errors.As(err, &ge) && strings.Contains(ge.Stderr, "couldn't find remote ref") {
+			return tmp, ZeroHash, nil
+		}
+		return tmp, ZeroHash, err
+	}
+	r, err := Open(dir)
+	if err != nil {
+		return tmp, ZeroHash, err
+	}
+	h, _, err := r.ReadRef(tmp)
+	return tmp, h, err
+}
+
+// Push shares the notes ref with remote: fetch the remote's notes, merge
+// them into the local ref (union of lines, a two-parent notes commit so the
+// push is a fast-forward), then push with a lease on the value fetched. A
+// rejected push (another runner pushed in between) starts again, up to ten
+// times, so concurrent pushes from many clones never lose a record.
+func Push(ctx context.Context, dir, remote, ref string) error {
+	full, err := NotesRef(ref)
+	if err != nil {
+		return err
+	}
+	var last error
+	for attempt := 0; attempt < pushAttempts; attempt++ {
+		tmp, remoteTip, err := fetchNotes(ctx, dir, remote, full)
+		if err != nil {
+			return err
+		}
+		r, err := Open(dir)
+		if err != nil {
+			return err
+		}
+		if !remoteTip.IsZero() {
+			if err := r.MergeNotesFrom(full, remoteTip); err != nil {
+				return err
+			}
+		}
+		local, ok, err := r.ReadRef(full)
+		if err != nil {
+			return err
+		}
+		if !ok || local == remoteTip {
+			r.deleteTempRef(ctx, dir, tmp)
+			return nil // nothing to push
+		}
+		lease := "--force-with-lease=" + full + ":"
+		if !remoteTip.IsZero() {
+			lease += remoteTip.String()
+		}
+		_, err = runGit(ctx, dir, "push", "--quiet", "--no-verify", lease, remote, full+":"+full)
+		if err == nil {
+			r.deleteTempRef(ctx, dir, tmp)
+			return nil
+		}
+		last = err
+		var ge *GitError
+		if !errors.As(err, &ge) || !(strings.Contains(ge.Stderr, "stale info") || strings.Contains(ge.Stderr, "rejected") ||
+			strings.Contains(ge.Stderr, "failed to update ref") || strings.Contains(ge.Stderr, "cannot lock ref")) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(jitter(time.Duration(attempt+1) * 20 * time.Millisecond)):
+		}
+	}
+	return fmt.Errorf("push %s to %s: gave up after %d attempts: %w", full, remote, pushAttempts, last)
+}
+
+// Pull fetches the remote's notes ref and merges it into the local one
+// (union of lines). A remote without the ref is not an error.
+func Pull(ctx context.Context, dir, remote, ref string) error {
+	full, err := NotesRef(ref)
+	if err != nil {
+		return err
+	}
+	tmp, remoteTip, err := fetchNotes(ctx, dir, remote, full)
+	if err != nil {
+		return err
+	}
+	r, err := Open(dir)
+	if err != nil {
+		return err
+	}
+	if !remoteTip.IsZero() {
+		if err := r.MergeNotesFrom(full, remoteTip); err != nil {
+			return err
+		}
+	}
+	r.deleteTempRef(ctx, dir, tmp)
+	return nil
+}
+
+func (r *Repo) deleteTempRef(ctx context.Context, dir, tmp string) {
+	_, _ = runGit(ctx, dir, "update-ref", "-d", tmp)
+}

@@ -1,0 +1,112 @@
+package gitstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestPushPullConcurrent: four clones record notes on the same and on
+// different commits and push to one bare file:// remote at the same time,
+// three rounds each; a fresh clone then pulls and must see every line.
+func TestPushPullConcurrent(t *testing.T) {
+	src := makeRepo(t, 4)
+	remote := filepath.Join(t.TempDir(), "remote.git")
+	git(t, src, "clone", "-q", "--bare", src, remote)
+	url := "file://" + remote
+	commits := strings.Fields(git(t, src, "rev-list", "main"))
+	ctx := context.Background()
+
+	// Pull from a remote that has no notes yet is not an error.
+	if err := Pull(ctx, src, url, "flameiq"); err != nil {
+		t.Fatal(err)
+	}
+	clones, rounds := 4, 3
+	dirs := make([]string, clones)
+	for i := range dirs {
+		dirs[i] = filepath.Join(t.TempDir(), fmt.Sprint("clone", i))
+		git(t, src, "clone", "-q", url, dirs[i])
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, clones*rounds)
+	for i, d := range dirs {
+		wg.Add(1)
+		go func(i int, d string) {
+			defer wg.Done()
+			r, err := Open(d)
+			if err != nil {
+				errs <- err
+				return
+			}
+			for k := 0; k < rounds; k++ {
+				for j, c := range []string{commits[0], commits[1+i%3]} {
+					line := fmt.Sprintf("{\"clone\":%d,\"round\":%d,\"j\":%d}", i, k, j)
+					if err := r.AppendNote("flameiq", mustHash(t, c), []byte(line), ""); err != nil {
+						errs <- err
+						return
+					}
+				}
+				if err := Push(ctx, d, "origin", "flameiq"); err != nil {
+					errs <- fmt.Errorf("clone %d push: %w", i, err)
+					return
+				}
+			}
+		}(i, d)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	git(t, src, "clone", "-q", url, fresh)
+	if err := Pull(ctx, fresh, "origin", "refs/notes/flameiq"); err != nil {
+		t.Fatal(err)
+	}
+	r := mustOpen(t, fresh)
+	n, _ := r.Notes("flameiq")
+	all := ""
+	for _, c := range commits {
+		b, err := n.Read(mustHash(t, c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all += string(b)
+	}
+	for i := 0; i < clones; i++ {
+		for k := 0; k < rounds; k++ {
+			for j := 0; j < 2; j++ {
+				line := fmt.Sprintf("{\"clone\":%d,\"round\":%d,\"j\":%d}\n", i, k, j)
+				if strings.Count(all, line) != 1 {
+					t.Errorf("line %q present %d times after pull", line, strings.Count(all, line))
+				}
+			}
+		}
+	}
+	if out := git(t, fresh, "for-each-ref", "refs/notes/flameiq-remote"); out != "" {
+		t.Errorf("temporary ref left behind: %s", out)
+	}
+	git(t, remote, "fsck", "--strict", "--no-progress")
+
+	// A local record not yet pushed survives a pull, and git can read it.
+	r0 := mustOpen(t, dirs[0])
+	if err := r0.AppendNote("flameiq", mustHash(t, commits[2]), []byte(`{"local":1}`), ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := Pull(ctx, dirs[0], "origin", "flameiq"); err != nil {
+		t.Fatal(err)
+	}
+	if got := git(t, dirs[0], "notes", "--ref=flameiq", "show", commits[2]); !strings.Contains(got, `{"local":1}`) {
+		t.Fatalf("local note lost by pull: %q", got)
+	}
+
+	err := Push(ctx, src, "no-such-remote", "flameiq")
+	var ge *GitError
+	if !errors.As(err, &ge) || ge.ExitCode == 0 || ge.Stderr == "" {
+		t.Fatalf("push to a missing remote: %v", err)
+	}
+}

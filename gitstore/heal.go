@@ -1,0 +1,150 @@
+package gitstore
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/flameiq/git-flameiq/snapshot"
+)
+
+// The git CLI's `git notes add/append` does not compare-and-swap: it reads
+// the notes tree, builds its commit, then locks the ref and overwrites it
+// with whatever value the ref holds. A record this package wrote in that
+// window is dropped from the tip's tree (it survives in the notes history).
+// heal repairs that on the next write: it reads the reflog entries made
+// after this package's last update of the ref and, for every "Notes added"
+// entry from another tool, re-adds the lines its update dropped. Lines
+// deliberately removed with `git notes remove` or `git notes edit` are not
+// restored. Without a reflog (bare repositories by default) nothing is
+// healed.
+
+const healMaxEntries = 64
+
+type reflogEntry struct {
+	old, new Hash
+	msg      string
+}
+
+// readReflogTail returns the last entries of a ref's reflog, oldest first.
+func (r *Repo) readReflogTail(ref string, max int) []reflogEntry {
+	f, err := os.Open(filepath.Join(r.refDir(ref), "logs", filepath.FromSlash(ref)))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil
+	}
+	const tail = 64 << 10
+	off := st.Size() - tail
+	if off < 0 {
+		off = 0
+	}
+	buf := make([]byte, st.Size()-off)
+	if _, err := f.ReadAt(buf, off); err != nil && err != io.EOF {
+		return nil
+	}
+	lines := bytes.Split(buf, []byte{'\n'})
+	if off > 0 && len(lines) > 0 {
+		lines = lines[1:] // partial first line
+	}
+	var out []reflogEntry
+	for _, l := range lines {
+		if len(l) < 82 {
+			continue
+		}
+		o, err1 := ParseHash(string(l[:40]))
+		n, err2 := ParseHash(string(l[41:81]))
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		_, msg, _ := bytes.Cut(l, []byte{'\t'})
+		out = append(out, reflogEntry{o, n, string(msg)})
+	}
+	if len(out) > max {
+		out = out[len(out)-max:]
+	}
+	return out
+}
+
+// heal adds to t the lines that updates of ref by other tools dropped since
+// this package last wrote it. It reports whether t changed.
+func (r *Repo) heal(ref string, t *notesTree) (bool, error) {
+	ents := r.readReflogTail(ref, healMaxEntries)
+	i := len(ents)
+	for i > 0 && !strings.HasPrefix(ents[i-1].msg, reflogPrefix) {
+		i--
+	}
+	changed := false
+	for _, e := range ents[i:] {
+		if e.old.IsZero() || e.new.IsZero() || !strings.Contains(e.msg, "Notes added by") {
+			continue
+		}
+		oc, err1 := r.Commit(e.old)
+		nc, err2 := r.Commit(e.new)
+		if err1 != nil || err2 != nil {
+			continue // pruned history: nothing to recover from
+		}
+		if oc.Tree == nc.Tree {
+			continue
+		}
+		differ := map[Hash]Hash{}
+		if err := r.diffNotes(nc.Tree, oc.Tree, "", differ); err != nil {
+			return changed, err
+		}
+		for key, oldBlob := range differ {
+			od, err := r.odb.readType(oldBlob, objBlob)
+			if err != nil {
+				return changed, err
+			}
+			blob, ok, err := t.get(key)
+			if err != nil {
+				return changed, err
+			}
+			var cur []byte
+			if ok {
+				if cur, err = r.odb.readType(blob, objBlob); err != nil {
+					return changed, err
+				}
+			}
+			merged := snapshot.MergeNote(cur, od)
+			if bytes.Equal(merged, cur) || linesSubset(od, cur) {
+				continue
+			}
+			nb, err := r.odb.write(objBlob, merged)
+			if err != nil {
+				return changed, err
+			}
+			if err := t.set(key, nb); err != nil {
+				return changed, err
+			}
+			changed = true
+		}
+	}
+	return changed, nil
+}
+
+// linesSubset reports whether every non-blank line of a is a line of b.
+func linesSubset(a, b []byte) bool {
+	have := map[string]bool{}
+	for _, l := range strings.Split(string(b), "\n") {
+		have[l] = true
+	}
+	for _, l := range strings.Split(string(a), "\n") {
+		if strings.TrimSpace(l) != "" && !have[l] {
+			return false
+		}
+	}
+	return true
+}
+
+// RepairNotes re-adds to the notes ref any lines that a concurrent
+// `git notes add/append` from the git CLI dropped since git-flameiq last
+// wrote the ref (see AppendNote). It writes nothing when nothing was lost.
+func (r *Repo) RepairNotes(ref string) error {
+	return r.AppendNotes(ref, nil, "Notes repaired by 'git flameiq'")
+}

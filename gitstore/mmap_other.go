@@ -1,0 +1,10 @@
+//go:build !unix
+
+package gitstore
+
+import "os"
+
+// mapFile reads a whole file; platforms without mmap pay a full read.
+func mapFile(path string) ([]byte, error) { return os.ReadFile(path) }
+
+func unmapFile([]byte) {}

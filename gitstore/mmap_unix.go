@@ -1,0 +1,32 @@
+//go:build unix
+
+package gitstore
+
+import (
+	"os"
+	"syscall"
+)
+
+// mapFile maps a whole file read-only. The mapping outlives the file
+// descriptor; release it with unmapFile.
+func mapFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() == 0 {
+		return []byte{}, nil
+	}
+	return syscall.Mmap(int(f.Fd()), 0, int(st.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
+}
+
+func unmapFile(b []byte) {
+	if len(b) > 0 {
+		_ = syscall.Munmap(b)
+	}
+}

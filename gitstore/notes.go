@@ -1,0 +1,144 @@
+package gitstore
+
+import (
+	"encoding/hex"
+	"fmt"
+	"strings"
+)
+
+// DefaultNotesRef is the notes ref git-flameiq uses unless configured.
+const DefaultNotesRef = "refs/notes/flameiq"
+
+// NotesRef expands a notes ref the way git does ("flameiq" and
+// "notes/flameiq" mean "refs/notes/flameiq") and rejects refs outside
+// refs/notes/ with ErrBadRef.
+func NotesRef(ref string) (string, error) {
+	full := ref
+	switch {
+	case strings.HasPrefix(ref, "refs/notes/"):
+	case strings.HasPrefix(ref, "refs/"):
+		return "", fmt.Errorf("%w: %q", ErrBadRef, ref)
+	case strings.HasPrefix(ref, "notes/"):
+		full = "refs/" + ref
+	default:
+		full = "refs/notes/" + ref
+	}
+	if ref == "" || full == "refs/notes/" || !validRefName(full) {
+		return "", fmt.Errorf("%w: %q is not a valid ref name", ErrBadRef, ref)
+	}
+	return full, nil
+}
+
+// Notes is a read-only view of a notes ref at the moment Notes was called.
+type Notes struct {
+	r    *Repo
+	ref  string
+	tip  Hash // zero when the ref does not exist yet
+	tree Hash
+}
+
+// Notes opens a notes ref for reading (a missing ref reads as empty).
+func (r *Repo) Notes(ref string) (*Notes, error) {
+	full, err := NotesRef(ref)
+	if err != nil {
+		return nil, err
+	}
+	n := &Notes{r: r, ref: full}
+	tip, ok, err := r.ReadRef(full)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		c, err := r.Commit(tip)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", full, err)
+		}
+		n.tip, n.tree = tip, c.Tree
+	}
+	return n, nil
+}
+
+// Ref returns the full notes ref name.
+func (n *Notes) Ref() string { return n.ref }
+
+// Tip returns the notes commit this view reads (zero if the ref is missing).
+func (n *Notes) Tip() Hash { return n.tip }
+
+// Read returns the note attached to commit, or nil, nil when there is none.
+// It descends only into the fanout subtree that can hold the note, so it
+// costs a few object reads at any fanout depth.
+func (n *Notes) Read(commit Hash) ([]byte, error) {
+	blob, ok, err := n.r.lookupNote(n.tree, commit)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return n.r.odb.readType(blob, objBlob)
+}
+
+// Has reports whether commit has a note.
+func (n *Notes) Has(commit Hash) (bool, error) {
+	_, ok, err := n.r.lookupNote(n.tree, commit)
+	return ok, err
+}
+
+// List returns every annotated commit, in tree order.
+func (n *Notes) List() ([]Hash, error) {
+	var out []Hash
+	if n.tree.IsZero() {
+		return nil, nil
+	}
+	err := n.r.walkNotes(n.tree, "", func(key, _ Hash) { out = append(out, key) })
+	return out, err
+}
+
+// lookupNote finds the blob holding the note of key in a notes tree.
+func (r *Repo) lookupNote(tree, key Hash) (Hash, bool, error) {
+	if tree.IsZero() {
+		return ZeroHash, false, nil
+	}
+	name := key.String()
+	for depth := 0; depth < 40; depth += 2 {
+		data, err := r.odb.readType(tree, objTree)
+		if err != nil {
+			return ZeroHash, false, err
+		}
+		if e, ok := findTreeEntry(data, name[depth:]); ok && !e.isTree() {
+			return e.hash, true, nil
+		}
+		e, ok := findTreeEntry(data, name[depth:depth+2])
+		if !ok || !e.isTree() {
+			return ZeroHash, false, nil
+		}
+		tree = e.hash
+	}
+	return ZeroHash, false, nil
+}
+
+// walkNotes calls fn for every note below tree (whose path so far is
+// prefix, in hex without slashes). Entries that are not notes are skipped.
+func (r *Repo) walkNotes(tree Hash, prefix string, fn func(key, blob Hash)) error {
+	data, err := r.odb.readType(tree, objTree)
+	if err != nil {
+		return err
+	}
+	ents, err := parseTree(data)
+	if err != nil {
+		return fmt.Errorf("tree %s: %w", tree, err)
+	}
+	for _, e := range ents {
+		if _, err := hex.DecodeString(e.name); err != nil {
+			continue
+		}
+		full := prefix + e.name
+		switch {
+		case len(full) == 40 && !e.isTree():
+			k, _ := ParseHash(strings.ToLower(full))
+			fn(k, e.hash)
+		case len(e.name) == 2 && len(full) < 40 && e.isTree():
+			if err := r.walkNotes(e.hash, full, fn); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,223 @@
+package gitstore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Signature is an author or committer line.
+type Signature struct {
+	Name  string
+	Email string
+	When  time.Time
+}
+
+// Commit is a decoded commit object.
+type Commit struct {
+	Hash      Hash
+	Tree      Hash
+	Parents   []Hash
+	Author    Signature
+	Committer Signature
+	Message   string
+}
+
+// Subject returns the first line of the message.
+func (c *Commit) Subject() string {
+	s, _, _ := strings.Cut(c.Message, "\n")
+	return s
+}
+
+func parseCommit(h Hash, data []byte) (*Commit, error) {
+	c := &Commit{Hash: h}
+	rest := data
+	for len(rest) > 0 {
+		nl := bytes.IndexByte(rest, '\n')
+		if nl < 0 {
+			nl = len(rest)
+		}
+		line := rest[:nl]
+		if nl < len(rest) {
+			rest = rest[nl+1:]
+		} else {
+			rest = nil
+		}
+		if len(line) == 0 {
+			c.Message = string(rest)
+			break
+		}
+		if line[0] == ' ' {
+			continue // continuation of a multi-line header (gpgsig, mergetag)
+		}
+		k, v, _ := bytes.Cut(line, []byte{' '})
+		switch string(k) {
+		case "tree":
+			t, err := ParseHash(string(v))
+			if err != nil {
+				return nil, fmt.Errorf("commit %s: bad tree", h)
+			}
+			c.Tree = t
+		case "parent":
+			p, err := ParseHash(string(v))
+			if err != nil {
+				return nil, fmt.Errorf("commit %s: bad parent", h)
+			}
+			c.Parents = append(c.Parents, p)
+		case "author":
+			c.Author = parseSignature(string(v))
+		case "committer":
+			c.Committer = parseSignature(string(v))
+		}
+	}
+	if c.Tree.IsZero() {
+		return nil, fmt.Errorf("commit %s: no tree", h)
+	}
+	return c, nil
+}
+
+// parseSignature parses "Name <email> 1700000000 +0100".
+func parseSignature(s string) Signature {
+	var sig Signature
+	lt, gt := strings.IndexByte(s, '<'), strings.LastIndexByte(s, '>')
+	if lt < 0 || gt < lt {
+		sig.Name = s
+		return sig
+	}
+	sig.Name = strings.TrimSpace(s[:lt])
+	sig.Email = s[lt+1 : gt]
+	f := strings.Fields(s[gt+1:])
+	if len(f) >= 1 {
+		sec, _ := strconv.ParseInt(f[0], 10, 64)
+		loc := time.UTC
+		if len(f) >= 2 && len(f[1]) == 5 {
+			hh, _ := strconv.Atoi(f[1][1:3])
+			mm, _ := strconv.Atoi(f[1][3:5])
+			off := hh*3600 + mm*60
+			if f[1][0] == '-' {
+				off = -off
+			}
+			loc = time.FixedZone(f[1], off)
+		}
+		sig.When = time.Unix(sec, 0).In(loc)
+	}
+	return sig
+}
+
+func (s Signature) encode() string {
+	_, off := s.When.Zone()
+	sign := '+'
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	return fmt.Sprintf("%s <%s> %d %c%02d%02d", s.Name, s.Email, s.When.Unix(), sign, off/3600, off%3600/60)
+}
+
+func encodeCommit(tree Hash, parents []Hash, author, committer Signature, msg string) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "tree %s\n", tree)
+	for _, p := range parents {
+		fmt.Fprintf(&b, "parent %s\n", p)
+	}
+	fmt.Fprintf(&b, "author %s\ncommitter %s\n\n%s", author.encode(), committer.encode(), msg)
+	return b.Bytes()
+}
+
+// treeEntry is one entry of a tree object.
+type treeEntry struct {
+	mode uint32
+	name string
+	hash Hash
+}
+
+const (
+	modeTree = 0o40000
+	modeBlob = 0o100644
+)
+
+func (e treeEntry) isTree() bool { return e.mode&0o170000 == 0o40000 }
+
+func parseTree(data []byte) ([]treeEntry, error) {
+	var out []treeEntry
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		if sp < 0 {
+			return nil, errors.New("bad tree entry")
+		}
+		mode, err := strconv.ParseUint(string(data[:sp]), 8, 32)
+		if err != nil {
+			return nil, errors.New("bad tree entry mode")
+		}
+		data = data[sp+1:]
+		nul := bytes.IndexByte(data, 0)
+		if nul < 0 || len(data) < nul+21 {
+			return nil, errors.New("truncated tree entry")
+		}
+		e := treeEntry{mode: uint32(mode), name: string(data[:nul])}
+		copy(e.hash[:], data[nul+1:nul+21])
+		out = append(out, e)
+		data = data[nul+21:]
+	}
+	return out, nil
+}
+
+// findTreeEntry scans a raw tree for name without decoding every entry.
+func findTreeEntry(data []byte, name string) (treeEntry, bool) {
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		if sp < 0 {
+			return treeEntry{}, false
+		}
+		nul := bytes.IndexByte(data[sp:], 0)
+		if nul < 0 || len(data) < sp+nul+21 {
+			return treeEntry{}, false
+		}
+		nul += sp
+		if string(data[sp+1:nul]) == name {
+			mode, _ := strconv.ParseUint(string(data[:sp]), 8, 32)
+			e := treeEntry{mode: uint32(mode), name: name}
+			copy(e.hash[:], data[nul+1:nul+21])
+			return e, true
+		}
+		data = data[nul+21:]
+	}
+	return treeEntry{}, false
+}
+
+// encodeTree writes entries in the given order (callers keep git's order).
+func encodeTree(entries []treeEntry) []byte {
+	var b bytes.Buffer
+	for _, e := range entries {
+		b.WriteString(strconv.FormatUint(uint64(e.mode), 8))
+		b.WriteByte(' ')
+		b.WriteString(e.name)
+		b.WriteByte(0)
+		b.Write(e.hash[:])
+	}
+	return b.Bytes()
+}
+
+// peel follows annotated tags to the object they point at.
+func (r *Repo) peel(h Hash) (Hash, objType, error) {
+	for i := 0; i < 32; i++ {
+		t, data, err := r.odb.read(h)
+		if err != nil {
+			return h, 0, err
+		}
+		if t != objTag {
+			return h, t, nil
+		}
+		line, _, _ := bytes.Cut(data, []byte{'\n'})
+		v, ok := bytes.CutPrefix(line, []byte("object "))
+		if !ok {
+			return h, 0, fmt.Errorf("tag %s: no object", h)
+		}
+		if h, err = ParseHash(string(v)); err != nil {
+			return h, 0, fmt.Errorf("tag %s: bad object", h)
+		}
+	}
+	return h, 0, errors.New("tag chain too long")
+}

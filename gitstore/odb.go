@@ -1,0 +1,311 @@
+package gitstore
+
+import (
+	"bytes"
+	"compress/zlib"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// objType is a git object type as numbered in pack files.
+type objType int8
+
+const (
+	objCommit   objType = 1
+	objTree     objType = 2
+	objBlob     objType = 3
+	objTag      objType = 4
+	objOfsDelta objType = 6
+	objRefDelta objType = 7
+)
+
+func (t objType) String() string {
+	switch t {
+	case objCommit:
+		return "commit"
+	case objTree:
+		return "tree"
+	case objBlob:
+		return "blob"
+	case objTag:
+		return "tag"
+	}
+	return "unknown"
+}
+
+func parseObjType(s string) objType {
+	switch s {
+	case "commit":
+		return objCommit
+	case "tree":
+		return objTree
+	case "blob":
+		return objBlob
+	case "tag":
+		return objTag
+	}
+	return 0
+}
+
+// odb is a read-mostly object database: loose objects plus pack files whose
+// .idx is memory-mapped and binary-searched on demand (nothing is decoded up
+// front, unlike go-git's default storage, so the first read is cheap even in
+// a 100k-commit repository). Objects are written loose, as git does.
+type odb struct {
+	dirs []string // objects dir first, then alternates
+
+	mu      sync.Mutex
+	scanned bool
+	packs   []*pack
+	cache   baseCache
+}
+
+func newODB(objdir string) *odb {
+	o := &odb{dirs: []string{objdir}}
+	if b, err := os.ReadFile(filepath.Join(objdir, "info", "alternates")); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			l = strings.TrimSpace(l)
+			if l == "" || l[0] == '#' {
+				continue
+			}
+			if !filepath.IsAbs(l) {
+				l = filepath.Join(objdir, l)
+			}
+			o.dirs = append(o.dirs, l)
+		}
+	}
+	return o
+}
+
+// scan (re)lists the pack files. Called lazily and again when an object is
+// not found (a concurrent repack may have replaced the packs).
+func (o *odb) scanLocked() {
+	have := map[string]*pack{}
+	for _, p := range o.packs {
+		have[p.idxPath] = p
+	}
+	var packs []*pack
+	for _, d := range o.dirs {
+		ents, err := os.ReadDir(filepath.Join(d, "pack"))
+		if err != nil {
+			continue
+		}
+		for _, e := range ents {
+			n := e.Name()
+			if !strings.HasPrefix(n, "pack-") || !strings.HasSuffix(n, ".idx") {
+				continue
+			}
+			ip := filepath.Join(d, "pack", n)
+			if p := have[ip]; p != nil {
+				packs = append(packs, p)
+				continue
+			}
+			packs = append(packs, &pack{idxPath: ip, packPath: strings.TrimSuffix(ip, ".idx") + ".pack"})
+		}
+	}
+	o.packs = packs
+	o.scanned = true
+}
+
+func (o *odb) packList(rescan bool) []*pack {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.scanned || rescan {
+		o.scanLocked()
+	}
+	return o.packs
+}
+
+// read returns the type and content of an object.
+func (o *odb) read(h Hash) (objType, []byte, error) {
+	for pass := 0; pass < 2; pass++ {
+		for _, p := range o.packList(pass == 1) {
+			off, ok, err := p.find(h)
+			if err != nil {
+				continue // unreadable or vanished pack: try the others
+			}
+			if ok {
+				return p.object(o, off)
+			}
+		}
+		for _, d := range o.dirs {
+			t, data, err := readLoose(d, h)
+			if err == nil {
+				return t, data, nil
+			}
+			if !errors.Is(err, fs.ErrNotExist) {
+				return 0, nil, err
+			}
+		}
+	}
+	return 0, nil, fmt.Errorf("%w: %s", ErrObjectNotFound, h)
+}
+
+// readType reads an object and checks its type.
+func (o *odb) readType(h Hash, want objType) ([]byte, error) {
+	t, data, err := o.read(h)
+	if err != nil {
+		return nil, err
+	}
+	if t != want {
+		return nil, fmt.Errorf("object %s is a %s, not a %s", h, t, want)
+	}
+	return data, nil
+}
+
+// has reports whether an object exists.
+func (o *odb) has(h Hash) bool {
+	for _, p := range o.packList(false) {
+		if _, ok, _ := p.find(h); ok {
+			return true
+		}
+	}
+	for _, d := range o.dirs {
+		if _, err := os.Stat(loosePath(d, h)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// prefix finds every object whose hex name starts with the given prefix
+// (at least 4 hex digits), stopping after two distinct matches.
+func (o *odb) prefix(hexPrefix string) []Hash {
+	seen := map[Hash]bool{}
+	var out []Hash
+	add := func(h Hash) {
+		if !seen[h] {
+			seen[h] = true
+			out = append(out, h)
+		}
+	}
+	for _, p := range o.packList(false) {
+		for _, h := range p.prefix(hexPrefix, 2) {
+			add(h)
+		}
+	}
+	for _, d := range o.dirs {
+		ents, _ := os.ReadDir(filepath.Join(d, hexPrefix[:2]))
+		for _, e := range ents {
+			if name := hexPrefix[:2] + e.Name(); strings.HasPrefix(name, hexPrefix) {
+				if h, err := ParseHash(name); err == nil {
+					add(h)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func loosePath(dir string, h Hash) string {
+	s := h.String()
+	return filepath.Join(dir, s[:2], s[2:])
+}
+
+var zlibPool sync.Pool
+
+// inflate decompresses zlib data from src into a buffer of the expected size
+// (size < 0: unknown).
+func inflate(src []byte, size int) ([]byte, error) {
+	br := bytes.NewReader(src)
+	var zr io.ReadCloser
+	if v := zlibPool.Get(); v != nil {
+		zr = v.(io.ReadCloser)
+		if err := zr.(zlib.Resetter).Reset(br, nil); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if zr, err = zlib.NewReader(br); err != nil {
+			return nil, err
+		}
+	}
+	defer zlibPool.Put(zr)
+	if size < 0 {
+		return io.ReadAll(zr)
+	}
+	out := make([]byte, size)
+	if _, err := io.ReadFull(zr, out); err != nil {
+		return nil, fmt.Errorf("inflate: %w", err)
+	}
+	return out, nil
+}
+
+func readLoose(dir string, h Hash) (objType, []byte, error) {
+	raw, err := os.ReadFile(loosePath(dir, h))
+	if err != nil {
+		return 0, nil, err
+	}
+	data, err := inflate(raw, -1)
+	if err != nil {
+		return 0, nil, fmt.Errorf("loose object %s: %w", h, err)
+	}
+	nul := bytes.IndexByte(data, 0)
+	if nul < 0 {
+		return 0, nil, fmt.Errorf("loose object %s: bad header", h)
+	}
+	hdr := string(data[:nul])
+	sp := strings.IndexByte(hdr, ' ')
+	if sp < 0 {
+		return 0, nil, fmt.Errorf("loose object %s: bad header", h)
+	}
+	t := parseObjType(hdr[:sp])
+	n, err := strconv.Atoi(hdr[sp+1:])
+	if t == 0 || err != nil || n != len(data)-nul-1 {
+		return 0, nil, fmt.Errorf("loose object %s: bad header %q", h, hdr)
+	}
+	return t, data[nul+1:], nil
+}
+
+// hashObject returns the object name of content of the given type.
+func hashObject(t objType, content []byte) Hash {
+	hw := sha1.New()
+	fmt.Fprintf(hw, "%s %d\x00", t, len(content))
+	hw.Write(content)
+	var h Hash
+	hw.Sum(h[:0])
+	return h
+}
+
+// write stores an object as a loose object (zlib, like git) unless it
+// already exists, and returns its name. The file appears atomically: it is
+// written to a temporary file in the same directory and renamed.
+func (o *odb) write(t objType, content []byte) (Hash, error) {
+	h := hashObject(t, content)
+	if o.has(h) {
+		return h, nil
+	}
+	dir := filepath.Join(o.dirs[0], hex.EncodeToString(h[:1]))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return h, err
+	}
+	tmp, err := os.CreateTemp(dir, "tmp_obj_")
+	if err != nil {
+		return h, err
+	}
+	zw, _ := zlib.NewWriterLevel(tmp, zlib.BestSpeed)
+	fmt.Fprintf(zw, "%s %d\x00", t, len(content))
+	zw.Write(content)
+	err = zw.Close()
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		_ = os.Chmod(tmp.Name(), 0o444)
+		err = os.Rename(tmp.Name(), loosePath(o.dirs[0], h))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return h, fmt.Errorf("write object %s: %w", h, err)
+	}
+	return h, nil
+}

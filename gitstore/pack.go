@@ -1,0 +1,353 @@
+package gitstore
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// pack is one pack file with its version-2 index, both memory-mapped on
+// first use. Lookups binary-search the index inside the fanout range of the
+// first byte; nothing is decoded up front.
+type pack struct {
+	idxPath, packPath string
+
+	once sync.Once
+	err  error
+	idx  []byte
+	data []byte
+	n    int
+}
+
+const idxHeader = 8 + 256*4
+
+func (p *pack) open() error {
+	p.once.Do(func() {
+		idx, err := mapFile(p.idxPath)
+		if err != nil {
+			p.err = err
+			return
+		}
+		if len(idx) < idxHeader || !bytes.Equal(idx[:8], []byte{0xff, 't', 'O', 'c', 0, 0, 0, 2}) {
+			unmapFile(idx)
+			p.err = fmt.Errorf("%s: unsupported pack index (want version 2)", p.idxPath)
+			return
+		}
+		n := int(binary.BigEndian.Uint32(idx[idxHeader-4:]))
+		if len(idx) < idxHeader+n*28+40 {
+			unmapFile(idx)
+			p.err = fmt.Errorf("%s: truncated pack index", p.idxPath)
+			return
+		}
+		data, err := mapFile(p.packPath)
+		if err != nil {
+			unmapFile(idx)
+			p.err = err
+			return
+		}
+		if len(data) < 12 || string(data[:4]) != "PACK" {
+			unmapFile(idx)
+			unmapFile(data)
+			p.err = fmt.Errorf("%s: not a pack file", p.packPath)
+			return
+		}
+		p.idx, p.data, p.n = idx, data, n
+	})
+	return p.err
+}
+
+func (p *pack) fan(b int) int {
+	if b < 0 {
+		return 0
+	}
+	return int(binary.BigEndian.Uint32(p.idx[8+b*4:]))
+}
+
+func (p *pack) name(i int) []byte { return p.idx[idxHeader+i*20 : idxHeader+i*20+20] }
+
+// search returns the first index position whose name is >= key, within the
+// fanout bucket of key[0].
+func (p *pack) search(key []byte) int {
+	lo, hi := p.fan(int(key[0])-1), p.fan(int(key[0]))
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if bytes.Compare(p.name(m), key) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+func (p *pack) offset(i int) uint64 {
+	base := idxHeader + p.n*24
+	o := binary.BigEndian.Uint32(p.idx[base+i*4:])
+	if o&0x80000000 == 0 {
+		return uint64(o)
+	}
+	base += p.n * 4
+	return binary.BigEndian.Uint64(p.idx[base+int(o&0x7fffffff)*8:])
+}
+
+// find returns the pack offset of h.
+func (p *pack) find(h Hash) (uint64, bool, error) {
+	if err := p.open(); err != nil {
+		return 0, false, err
+	}
+	i := p.search(h[:])
+	if i < p.n && bytes.Equal(p.name(i), h[:]) {
+		return p.offset(i), true, nil
+	}
+	return 0, false, nil
+}
+
+// prefix returns up to max names starting with the hex prefix.
+func (p *pack) prefix(hexPrefix string, max int) []Hash {
+	if p.open() != nil {
+		return nil
+	}
+	full := hexPrefix + "0000000000000000000000000000000000000000"[len(hexPrefix):]
+	key, err := hex.DecodeString(full)
+	if err != nil {
+		return nil
+	}
+	var out []Hash
+	for i := p.search(key); i < p.n && len(out) < max; i++ {
+		var h Hash
+		copy(h[:], p.name(i))
+		if !bytes.HasPrefix([]byte(h.String()), []byte(hexPrefix)) {
+			break
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// object reads the object at off, resolving delta chains.
+func (p *pack) object(o *odb, off uint64) (objType, []byte, error) {
+	if t, data, ok := o.cache.get(p, off); ok {
+		return t, data, nil
+	}
+	t, data, err := p.objectUncached(o, off, 0)
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s at %d: %w", p.packPath, off, err)
+	}
+	return t, data, nil
+}
+
+func (p *pack) objectUncached(o *odb, off uint64, depth int) (objType, []byte, error) {
+	if depth > 10000 {
+		return 0, nil, errors.New("delta chain too deep")
+	}
+	d := p.data
+	if off >= uint64(len(d)) {
+		return 0, nil, errors.New("offset out of range")
+	}
+	pos := int(off)
+	c := d[pos]
+	pos++
+	t := objType((c >> 4) & 7)
+	size := int(c & 15)
+	for shift := 4; c&0x80 != 0; shift += 7 {
+		if pos >= len(d) {
+			return 0, nil, errors.New("truncated object header")
+		}
+		c = d[pos]
+		pos++
+		size |= int(c&0x7f) << shift
+	}
+	switch t {
+	case objCommit, objTree, objBlob, objTag:
+		data, err := inflate(d[pos:], size)
+		return t, data, err
+	case objOfsDelta, objRefDelta:
+		var bt objType
+		var base []byte
+		var err error
+		if t == objOfsDelta {
+			c = d[pos]
+			pos++
+			rel := uint64(c & 0x7f)
+			for c&0x80 != 0 {
+				c = d[pos]
+				pos++
+				rel = ((rel + 1) << 7) | uint64(c&0x7f)
+			}
+			if rel > off {
+				return 0, nil, errors.New("bad delta base offset")
+			}
+			boff := off - rel
+			var ok bool
+			if bt, base, ok = o.cache.get(p, boff); !ok {
+				bt, base, err = p.objectUncached(o, boff, depth+1)
+				if err == nil {
+					o.cache.put(p, boff, bt, base)
+				}
+			}
+		} else {
+			var bh Hash
+			copy(bh[:], d[pos:pos+20])
+			pos += 20
+			bt, base, err = o.read(bh)
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+		delta, err := inflate(d[pos:], size)
+		if err != nil {
+			return 0, nil, err
+		}
+		data, err := applyDelta(base, delta)
+		return bt, data, err
+	}
+	return 0, nil, fmt.Errorf("bad object type %d", t)
+}
+
+func deltaVarint(b []byte, pos int) (int, int, error) {
+	n, shift := 0, 0
+	for {
+		if pos >= len(b) {
+			return 0, 0, errors.New("truncated delta header")
+		}
+		c := b[pos]
+		pos++
+		n |= int(c&0x7f) << shift
+		shift += 7
+		if c&0x80 == 0 {
+			return n, pos, nil
+		}
+	}
+}
+
+// applyDelta applies a git delta (copy/insert instructions) to base.
+func applyDelta(base, delta []byte) ([]byte, error) {
+	srcSize, pos, err := deltaVarint(delta, 0)
+	if err != nil {
+		return nil, err
+	}
+	if srcSize != len(base) {
+		return nil, errors.New("delta base size mismatch")
+	}
+	dstSize, pos, err := deltaVarint(delta, pos)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, dstSize)
+	for pos < len(delta) {
+		op := delta[pos]
+		pos++
+		if op&0x80 != 0 {
+			var off, n int
+			for i := 0; i < 4; i++ {
+				if op&(1<<i) != 0 {
+					if pos >= len(delta) {
+						return nil, errors.New("truncated delta")
+					}
+					off |= int(delta[pos]) << (8 * i)
+					pos++
+				}
+			}
+			for i := 0; i < 3; i++ {
+				if op&(0x10<<i) != 0 {
+					if pos >= len(delta) {
+						return nil, errors.New("truncated delta")
+					}
+					n |= int(delta[pos]) << (8 * i)
+					pos++
+				}
+			}
+			if n == 0 {
+				n = 0x10000
+			}
+			if off+n > len(base) || off+n < off {
+				return nil, errors.New("delta copy out of range")
+			}
+			out = append(out, base[off:off+n]...)
+		} else if op != 0 {
+			n := int(op)
+			if pos+n > len(delta) {
+				return nil, errors.New("truncated delta insert")
+			}
+			out = append(out, delta[pos:pos+n]...)
+			pos += n
+		} else {
+			return nil, errors.New("delta opcode 0")
+		}
+	}
+	if len(out) != dstSize {
+		return nil, errors.New("delta result size mismatch")
+	}
+	return out, nil
+}
+
+// baseCache keeps recently inflated delta bases (by pack and offset), so
+// walking objects that share a delta chain does not inflate it again.
+// Cached slices are shared: callers must not modify object data.
+type baseCache struct {
+	mu    sync.Mutex
+	m     map[cacheKey]*cacheEnt
+	bytes int
+	clock uint64
+}
+
+type cacheKey struct {
+	p   *pack
+	off uint64
+}
+
+type cacheEnt struct {
+	t    objType
+	data []byte
+	used uint64
+}
+
+const (
+	cacheMaxBytes   = 32 << 20
+	cacheMaxEntries = 512
+)
+
+func (c *baseCache) get(p *pack, off uint64) (objType, []byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.m[cacheKey{p, off}]
+	if e == nil {
+		return 0, nil, false
+	}
+	c.clock++
+	e.used = c.clock
+	return e.t, e.data, true
+}
+
+func (c *baseCache) put(p *pack, off uint64, t objType, data []byte) {
+	if len(data) > cacheMaxBytes/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[cacheKey]*cacheEnt{}
+	}
+	k := cacheKey{p, off}
+	if c.m[k] != nil {
+		return
+	}
+	for (c.bytes+len(data) > cacheMaxBytes || len(c.m) >= cacheMaxEntries) && len(c.m) > 0 {
+		// Evict the least recently used entry (the cache is small).
+		var oldK cacheKey
+		var old *cacheEnt
+		for k, e := range c.m {
+			if old == nil || e.used < old.used {
+				oldK, old = k, e
+			}
+		}
+		delete(c.m, oldK)
+		c.bytes -= len(old.data)
+	}
+	c.clock++
+	c.m[k] = &cacheEnt{t: t, data: data, used: c.clock}
+	c.bytes += len(data)
+}

@@ -1,0 +1,400 @@
+package gitstore
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Repo is an open repository. It is safe for concurrent use by several
+// goroutines; ref updates are serialised by git's lock files, so several
+// processes may also share one repository.
+type Repo struct {
+	gitDir    string // per-worktree dir (HEAD)
+	commonDir string // objects, refs, packed-refs, config
+	workTree  string // "" for a bare repository
+	odb       *odb
+}
+
+// GitDir returns the repository's git directory (for a linked worktree,
+// its private directory; refs and objects live in CommonDir).
+func (r *Repo) GitDir() string { return r.gitDir }
+
+// CommonDir returns the directory holding objects, refs and config.
+func (r *Repo) CommonDir() string { return r.commonDir }
+
+// WorkTree returns the top of the work tree, or "" for a bare repository.
+func (r *Repo) WorkTree() string { return r.workTree }
+
+// Open opens the repository containing dir: dir may be a work tree or any
+// directory below it, a bare repository, or a linked worktree. $GIT_DIR,
+// when set, names the git directory directly (relative to dir), as it does
+// for git. It fails with ErrNotRepo when no repository is found.
+func Open(dir string) (*Repo, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if gd := os.Getenv("GIT_DIR"); gd != "" {
+		if !filepath.IsAbs(gd) {
+			gd = filepath.Join(abs, gd)
+		}
+		if !isGitDir(gd) {
+			return nil, fmt.Errorf("%w: GIT_DIR=%s", ErrNotRepo, gd)
+		}
+		wt := os.Getenv("GIT_WORK_TREE")
+		if wt == "" && filepath.Base(gd) == ".git" {
+			wt = filepath.Dir(gd)
+		}
+		return newRepo(gd, wt), nil
+	}
+	for d := abs; ; {
+		dot := filepath.Join(d, ".git")
+		if st, err := os.Stat(dot); err == nil {
+			if st.IsDir() && isGitDir(dot) {
+				return newRepo(dot, d), nil
+			}
+			if !st.IsDir() {
+				if gd, ok := readGitFile(dot); ok && isGitDir(gd) {
+					return newRepo(gd, d), nil
+				}
+			}
+		}
+		if isGitDir(d) {
+			return newRepo(d, ""), nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return nil, fmt.Errorf("%w: %s", ErrNotRepo, abs)
+		}
+		d = parent
+	}
+}
+
+// readGitFile reads a ".git" file ("gitdir: <path>") as used by linked
+// worktrees and submodules.
+func readGitFile(path string) (string, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", false
+	}
+	s, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
+	if !ok {
+		return "", false
+	}
+	s = strings.TrimSpace(s)
+	if !filepath.IsAbs(s) {
+		s = filepath.Join(filepath.Dir(path), s)
+	}
+	return s, true
+}
+
+func isGitDir(d string) bool {
+	if _, err := os.Stat(filepath.Join(d, "HEAD")); err != nil {
+		return false
+	}
+	if _, err := os.Stat(filepath.Join(d, "commondir")); err == nil {
+		return true
+	}
+	st, err := os.Stat(filepath.Join(d, "objects"))
+	if err != nil || !st.IsDir() {
+		return false
+	}
+	st, err = os.Stat(filepath.Join(d, "refs"))
+	return err == nil && st.IsDir()
+}
+
+func newRepo(gitDir, workTree string) *Repo {
+	gitDir = filepath.Clean(gitDir)
+	common := gitDir
+	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+		c := strings.TrimSpace(string(b))
+		if !filepath.IsAbs(c) {
+			c = filepath.Join(gitDir, c)
+		}
+		common = filepath.Clean(c)
+	}
+	objdir := filepath.Join(common, "objects")
+	if od := os.Getenv("GIT_OBJECT_DIRECTORY"); od != "" {
+		objdir = od
+	}
+	return &Repo{gitDir: gitDir, commonDir: common, workTree: workTree, odb: newODB(objdir)}
+}
+
+// refDir returns the directory that stores a ref: HEAD and per-worktree
+// refs live in the worktree's git dir, everything else in the common dir.
+func (r *Repo) refDir(name string) string {
+	if name == "HEAD" || strings.HasPrefix(name, "refs/worktree/") || strings.HasPrefix(name, "refs/bisect/") {
+		return r.gitDir
+	}
+	return r.commonDir
+}
+
+// readRefRaw reads one ref without following symbolic refs: its value, or
+// the target of a symbolic ref. ok is false when the ref does not exist.
+func (r *Repo) readRefRaw(name string) (h Hash, sym string, ok bool, err error) {
+	b, err := os.ReadFile(filepath.Join(r.refDir(name), filepath.FromSlash(name)))
+	if err == nil {
+		s := strings.TrimSpace(string(b))
+		if t, isSym := strings.CutPrefix(s, "ref:"); isSym {
+			return h, strings.TrimSpace(t), true, nil
+		}
+		h, err = ParseHash(s)
+		if err != nil {
+			return h, "", false, fmt.Errorf("ref %s: bad value %q", name, s)
+		}
+		return h, "", true, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) && !isDirErr(err) {
+		return h, "", false, err
+	}
+	if !strings.HasPrefix(name, "refs/") {
+		return h, "", false, nil
+	}
+	h, ok, err = r.packedRef(name)
+	return h, "", ok, err
+}
+
+func isDirErr(err error) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe) && strings.Contains(pe.Err.Error(), "is a directory")
+}
+
+// packedRef looks a ref up in packed-refs (read fresh each time: it is the
+// value compare-and-swap checks against).
+func (r *Repo) packedRef(name string) (Hash, bool, error) {
+	b, err := os.ReadFile(filepath.Join(r.commonDir, "packed-refs"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return ZeroHash, false, nil
+	}
+	if err != nil {
+		return ZeroHash, false, err
+	}
+	needle := []byte(" " + name + "\n")
+	for i := 0; ; {
+		j := bytes.Index(b[i:], needle)
+		if j < 0 {
+			return ZeroHash, false, nil
+		}
+		end := i + j
+		start := end - 40
+		if start >= 0 && (start == 0 || b[start-1] == '\n') {
+			h, err := ParseHash(string(b[start:end]))
+			if err == nil {
+				return h, true, nil
+			}
+		}
+		i = end + len(needle)
+	}
+}
+
+// ReadRef returns the value of a ref (following symbolic refs); ok is false
+// when it does not exist.
+func (r *Repo) ReadRef(name string) (h Hash, ok bool, err error) {
+	for i := 0; i < 8; i++ {
+		var sym string
+		h, sym, ok, err = r.readRefRaw(name)
+		if err != nil || !ok || sym == "" {
+			return h, ok, err
+		}
+		name = sym
+	}
+	return ZeroHash, false, fmt.Errorf("ref %s: symbolic ref loop", name)
+}
+
+// IsShallow reports whether the repository is a shallow clone.
+func (r *Repo) IsShallow() bool {
+	_, err := os.Stat(filepath.Join(r.commonDir, "shallow"))
+	return err == nil
+}
+
+// DefaultBranch returns the full ref name that refs/remotes/<remote>/HEAD
+// points at (for example "refs/remotes/origin/main"), or "" when the remote
+// HEAD is not known locally.
+func (r *Repo) DefaultBranch(remote string) string {
+	_, sym, ok, err := r.readRefRaw("refs/remotes/" + remote + "/HEAD")
+	if err != nil || !ok {
+		return ""
+	}
+	return sym
+}
+
+// Commit reads and decodes a commit.
+func (r *Repo) Commit(h Hash) (*Commit, error) {
+	data, err := r.odb.readType(h, objCommit)
+	if err != nil {
+		return nil, err
+	}
+	return parseCommit(h, data)
+}
+
+// Resolve turns a revision into a commit: a full or abbreviated (at least 4
+// hex digits) object name, HEAD or @, a branch, tag (peeled to its commit),
+// remote-tracking branch or full ref, followed by any number of ~N, ^N,
+// ^{commit} or ^{} suffixes. Errors wrap ErrUnknownRev and name rev.
+func (r *Repo) Resolve(rev string) (Hash, error) {
+	if rev == "" {
+		return ZeroHash, &revError{rev: rev, why: "empty revision"}
+	}
+	base := rev
+	ops := ""
+	if i := strings.IndexAny(rev, "~^"); i >= 0 {
+		base, ops = rev[:i], rev[i:]
+	}
+	if base == "" || base == "@" {
+		base = "HEAD"
+	}
+	h, err := r.resolveName(base)
+	if err != nil {
+		return ZeroHash, &revError{rev: rev, why: err.Error()}
+	}
+	for ops != "" {
+		op := ops[0]
+		ops = ops[1:]
+		if op == '^' && strings.HasPrefix(ops, "{") {
+			end := strings.IndexByte(ops, '}')
+			if end < 0 {
+				return ZeroHash, &revError{rev: rev, why: "unterminated ^{"}
+			}
+			what := ops[1:end]
+			ops = ops[end+1:]
+			if what != "" && what != "commit" {
+				return ZeroHash, &revError{rev: rev, why: "only ^{}, ^{commit} are supported"}
+			}
+			if h, err = r.peelCommit(h); err != nil {
+				return ZeroHash, &revError{rev: rev, why: err.Error()}
+			}
+			continue
+		}
+		j := 0
+		for j < len(ops) && ops[j] >= '0' && ops[j] <= '9' {
+			j++
+		}
+		n := 1
+		if j > 0 {
+			n, _ = strconv.Atoi(ops[:j])
+		}
+		ops = ops[j:]
+		c, err := r.peelCommitObj(h)
+		if err != nil {
+			return ZeroHash, &revError{rev: rev, why: err.Error()}
+		}
+		if op == '^' {
+			if n == 0 {
+				h = c.Hash
+				continue
+			}
+			if n > len(c.Parents) {
+				return ZeroHash, &revError{rev: rev, why: fmt.Sprintf("commit %s has no parent %d", c.Hash, n)}
+			}
+			h = c.Parents[n-1]
+			continue
+		}
+		for k := 0; k < n; k++ {
+			if len(c.Parents) == 0 {
+				return ZeroHash, &revError{rev: rev, why: "history is too short"}
+			}
+			if k == n-1 {
+				h = c.Parents[0]
+				break
+			}
+			if c, err = r.Commit(c.Parents[0]); err != nil {
+				return ZeroHash, &revError{rev: rev, why: err.Error()}
+			}
+		}
+	}
+	h, err = r.peelCommit(h)
+	if err != nil {
+		return ZeroHash, &revError{rev: rev, why: err.Error()}
+	}
+	return h, nil
+}
+
+func (r *Repo) peelCommit(h Hash) (Hash, error) {
+	p, t, err := r.peel(h)
+	if err != nil {
+		return h, err
+	}
+	if t != objCommit {
+		return h, fmt.Errorf("%s is a %s, not a commit", p, t)
+	}
+	return p, nil
+}
+
+func (r *Repo) peelCommitObj(h Hash) (*Commit, error) {
+	p, err := r.peelCommit(h)
+	if err != nil {
+		return nil, err
+	}
+	return r.Commit(p)
+}
+
+// resolveName resolves the part of a revision before any ~ or ^.
+func (r *Repo) resolveName(name string) (Hash, error) {
+	if len(name) == 40 {
+		if h, err := ParseHash(strings.ToLower(name)); err == nil {
+			return h, nil
+		}
+	}
+	if validRefName(name) {
+		cands := []string{name, "refs/" + name, "refs/tags/" + name, "refs/heads/" + name,
+			"refs/remotes/" + name, "refs/remotes/" + name + "/HEAD"}
+		if name == "HEAD" || strings.HasPrefix(name, "refs/") {
+			cands = cands[:1]
+		}
+		for _, c := range cands {
+			if c != "HEAD" && !strings.HasPrefix(c, "refs/") {
+				continue
+			}
+			h, ok, err := r.ReadRef(c)
+			if err != nil {
+				return ZeroHash, err
+			}
+			if ok {
+				return h, nil
+			}
+		}
+	}
+	if len(name) >= 4 && len(name) < 40 && isHex(name) {
+		m := r.odb.prefix(strings.ToLower(name))
+		switch len(m) {
+		case 1:
+			return m[0], nil
+		case 0:
+		default:
+			return ZeroHash, fmt.Errorf("short object name %s is ambiguous", name)
+		}
+	}
+	return ZeroHash, errors.New("not a commit, branch, tag or ref")
+}
+
+func isHex(s string) bool {
+	_, err := hex.DecodeString(s + s[:len(s)%2])
+	return err == nil
+}
+
+// validRefName rejects names git would never store, so a revision cannot
+// escape the refs directory.
+func validRefName(s string) bool {
+	if s == "" || strings.HasPrefix(s, "/") || strings.HasSuffix(s, "/") || strings.HasSuffix(s, ".lock") ||
+		strings.Contains(s, "..") || strings.Contains(s, "//") || strings.Contains(s, "@{") {
+		return false
+	}
+	for _, c := range s {
+		if c <= ' ' || c == 0x7f || strings.ContainsRune("~^:?*[\\", c) {
+			return false
+		}
+	}
+	for _, part := range strings.Split(s, "/") {
+		if strings.HasPrefix(part, ".") {
+			return false
+		}
+	}
+	return true
+}
