@@ -259,19 +259,31 @@ func (e *env) baseBranch(c *cli.Context, st *store) (string, gitstore.Hash, erro
 // baseline loads the snapshot of sides.base, walking first-parent ancestors
 // (at most --max-walk) to the nearest recorded one, and says so.
 func (e *env) baseline(c *cli.Context, st *store, s *sides) (*snapshot.Snapshot, error) {
-	max := c.Int("max-walk")
-	if max < 1 {
-		max = 1
+	h, err := e.nearest(c, st.repo, s, st.notes.Has, "a snapshot in "+st.ref, st.notes.Tip().IsZero(), st.ref)
+	if err != nil {
+		return nil, err
 	}
-	commits, err := st.repo.FirstParent(s.base, max)
+	snap, _, warns, err := st.snapshot(h)
+	e.warn(warns)
+	return snap, err
+}
+
+// nearest finds sides.base or its nearest first-parent ancestor (at most
+// --max-walk commits) for which has is true, sets sides.baseUsed and says
+// how it was chosen in sides.reason. what names the thing looked for.
+func (e *env) nearest(c *cli.Context, r *gitstore.Repo, s *sides, has func(gitstore.Hash) (bool, error), what string, refMissing bool, ref string) (gitstore.Hash, error) {
+	limit := c.Int("max-walk")
+	if limit < 1 {
+		limit = 1
+	}
+	commits, err := r.FirstParent(s.base, limit)
 	if err != nil && len(commits) == 0 {
-		return nil, usagef("reading history from %s: %v", short(s.base), err)
+		return gitstore.Hash{}, usagef("reading history from %s: %v", short(s.base), err)
 	}
 	for i, cm := range commits {
-		snap, ok, warns, err := st.snapshot(cm.Hash)
-		e.warn(warns)
+		ok, err := has(cm.Hash)
 		if err != nil {
-			return nil, err
+			return gitstore.Hash{}, usagef("reading %s: %v", ref, err)
 		}
 		if !ok {
 			continue
@@ -280,20 +292,20 @@ func (e *env) baseline(c *cli.Context, st *store, s *sides) (*snapshot.Snapshot,
 		if i == 0 {
 			s.reason = fmt.Sprintf("base %s (%s)", short(cm.Hash), s.reason)
 		} else {
-			s.reason = fmt.Sprintf("base %s: %s is %s, which has no snapshot; using its nearest recorded first-parent ancestor, %d commit(s) back",
-				short(cm.Hash), short(s.base), s.reason, i)
+			s.reason = fmt.Sprintf("base %s: %s is %s, which has no %s; using its nearest first-parent ancestor that has one, %d commit(s) back",
+				short(cm.Hash), short(s.base), s.reason, what, i)
 		}
-		return snap, nil
+		return cm.Hash, nil
 	}
-	msg := fmt.Sprintf("no baseline: %s (%s) and its %d nearest first-parent ancestors have no snapshot in %s",
-		short(s.base), s.reason, len(commits)-1, st.ref)
-	if st.repo.IsShallow() && len(commits) < max {
-		msg += "\nthis is a shallow clone that may hide the baseline: fetch more history (actions/checkout fetch-depth: 0) and the notes (git fetch origin refs/notes/flameiq:refs/notes/flameiq)"
-	} else if st.notes.Tip().IsZero() {
-		msg += fmt.Sprintf("\n%s does not exist here: fetch it with 'git flameiq pull', or", st.ref)
+	msg := fmt.Sprintf("no baseline: %s (%s) and its %d nearest first-parent ancestors have no %s",
+		short(s.base), s.reason, len(commits)-1, what)
+	if r.IsShallow() && len(commits) < limit {
+		msg += "\nthis is a shallow clone that may hide the baseline: fetch more history (actions/checkout fetch-depth: 0) and the notes (git fetch origin 'refs/notes/flameiq*:refs/notes/flameiq*')"
+	} else if refMissing {
+		msg += fmt.Sprintf("\n%s does not exist here: fetch it with 'git flameiq pull', or", ref)
 	}
 	msg += "\n" + recordHint(s.base)
-	return nil, usagef("%s", msg)
+	return gitstore.Hash{}, usagef("%s", msg)
 }
 
 // acceptances collects Perf-Accepted trailers from the commits in

@@ -68,7 +68,7 @@ Example:
 				for _, p := range profs {
 					specs = append(specs, c.String("profile")+"="+p)
 				}
-				return e.recordProfiles(c, st, h, specs)
+				return e.recordProfiles(c, st, h, specs, "")
 			}
 			return nil
 		},
