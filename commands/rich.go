@@ -19,3 +19,7 @@ func (e *env) renderRich(c *cli.Context, w io.Writer, r *compare.Result, info re
 func (e *env) historyHTML(w io.Writer, rev string, hist []recorded, s *history.Series) error {
 	return usagef("--format html is not available yet")
 }
+
+func (e *env) reviewHTML(w io.Writer, r *reviewReport) error {
+	return usagef("--format html is not available yet")
+}

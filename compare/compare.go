@@ -139,7 +139,8 @@ type Diff struct {
 
 	ChangePercent    float64 // FlameIQ change, rounded to 4 dp half-even (NaN when undefined)
 	ThresholdPercent float64 // the parsed threshold, sign kept
-	IsRegression     bool    // FlameIQ threshold crossed in the bad direction (after statistics)
+	IsRegression     bool    // the final status is REGRESSION (FlameIQ's is_regression)
+	Crossed          bool    // the threshold was crossed in the bad direction, significantly, before action, budget and opt-outs
 	IsWarning        bool
 
 	// Statistics (statistical mode only; P is NaN otherwise).

@@ -270,6 +270,7 @@ func classify(d *Diff, s settings, o Options, r *Result) {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("%s: zero baseline, metric skipped", d.Key))
 	} else {
 		d.Status = thresholdStatus(d, s, o)
+		d.Crossed = d.Status == Regression
 	}
 	applyAction(d, s)
 	applyBudget(d, s)
@@ -311,6 +312,10 @@ func applyBudget(d *Diff, s settings) {
 	b := s.budget
 	if b == nil || math.IsNaN(d.Head) {
 		return
+	}
+	if b.Bare && s.dir == snapshot.HigherIsBetter {
+		// A bare number is a floor for a higher-is-better metric.
+		b = &Budget{Min: b.Max}
 	}
 	switch {
 	case b.Max != nil && d.Head > *b.Max:

@@ -1,0 +1,421 @@
+package commands
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/flameiq/git-flameiq/compare"
+	"github.com/flameiq/git-flameiq/drift"
+	"github.com/flameiq/git-flameiq/gitstore"
+	"github.com/flameiq/git-flameiq/glob"
+	"github.com/flameiq/git-flameiq/snapshot"
+)
+
+func init() { commandList = append(commandList, cmdReview) }
+
+type reviewChange struct {
+	Metric    string   `json:"metric"`
+	Unit      string   `json:"unit,omitempty"`
+	Before    float64  `json:"before"`
+	After     float64  `json:"after"`
+	DeltaPct  float64  `json:"delta_pct"`
+	P         *float64 `json:"p_value,omitempty"`
+	Sparkline string   `json:"sparkline"`
+}
+
+type reviewAccepted struct {
+	Commit  string `json:"commit"`
+	Subject string `json:"subject"`
+	Glob    string `json:"glob"`
+	Reason  string `json:"reason"`
+}
+
+type reviewBudget struct {
+	Metric      string  `json:"metric"`
+	Value       float64 `json:"value"`
+	Limit       float64 `json:"limit"`
+	Kind        string  `json:"kind"` // max or min
+	HeadroomPct float64 `json:"headroom_pct"`
+	Breached    bool    `json:"breached"`
+}
+
+type reviewDrift struct {
+	Metric        string  `json:"metric"`
+	Commit        string  `json:"commit"`
+	ChangePercent float64 `json:"change_percent"`
+}
+
+type reviewReport struct {
+	Since      time.Time        `json:"since"`
+	Until      time.Time        `json:"until"`
+	Branch     string           `json:"branch"`
+	FromCommit string           `json:"from_commit"`
+	ToCommit   string           `json:"to_commit"`
+	Slower     []reviewChange   `json:"slower"`
+	Faster     []reviewChange   `json:"faster"`
+	Unchanged  int              `json:"unchanged"`
+	Accepted   []reviewAccepted `json:"accepted"`
+	Budgets    []reviewBudget   `json:"budgets"`
+	Drift      []reviewDrift    `json:"drift"`
+	Recorded   int              `json:"recorded_commits"`
+	history    []recorded
+}
+
+func cmdReview(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "review",
+		Usage:     "the weekly performance review: what got slower and faster, accepted regressions, budget headroom",
+		ArgsUsage: "[REV]",
+		Description: `Reviews the first-parent history of the base branch (REV, default: the base
+branch as diff resolves it) between --since and --until (committer dates; default the
+last 7 days; any date git understands: 2026-11-16, 1.week.ago). Each metric's value at
+the start of the window (the newest recorded commit before it) is compared with the
+end (the newest recorded commit in it) by the same thresholds and statistics as diff.
+
+Example:
+   git flameiq review
+   git flameiq review --since 2026-11-01 --until 2026-11-30 --format markdown
+   git flameiq review --format html -o perf-review.html`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "since", Value: "7.days.ago", Usage: "window start `DATE`"},
+			&cli.StringFlag{Name: "until", Value: "now", Usage: "window end `DATE`"},
+			&cli.StringSliceFlag{Name: "metric", Usage: "only metrics matching `GLOB` (repeatable)"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT`: text, json, markdown or html"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE`"},
+			&cli.StringFlag{Name: "base", Usage: "base `BRANCH` (default as for diff)"},
+			&cli.IntFlag{Name: "max-walk", Value: 5000, Usage: "walk at most `N` first-parent commits"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := checkFormat(c.String("format"), "text", "json", "markdown", "html"); err != nil {
+				return err
+			}
+			st, err := e.openStore()
+			if err != nil {
+				return err
+			}
+			since, err := gitstore.ParseDate(e.ctx, e.workDir(), c.String("since"))
+			if err != nil {
+				return usagef("--since: %v", err)
+			}
+			until, err := gitstore.ParseDate(e.ctx, e.workDir(), c.String("until"))
+			if err != nil {
+				return usagef("--until: %v", err)
+			}
+			if until.Before(since) {
+				return usagef("--until %s is before --since %s", c.String("until"), c.String("since"))
+			}
+			var branch string
+			var tip gitstore.Hash
+			if c.NArg() > 1 {
+				return usagef("review takes at most one REV")
+			} else if c.NArg() == 1 {
+				branch = c.Args().First()
+				if tip, err = resolve(st.repo, branch); err != nil {
+					return err
+				}
+			} else if branch, tip, err = e.baseBranch(c, st); err != nil {
+				return err
+			}
+			opts, err := e.compareOptions(c)
+			if err != nil {
+				return err
+			}
+			rep, err := e.review(c, st, opts, branch, tip, since, until)
+			if err != nil {
+				return err
+			}
+			w, closeFn, err := e.outputWriter(c)
+			if err != nil {
+				return err
+			}
+			switch c.String("format") {
+			case "json":
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				err = enc.Encode(rep)
+			case "markdown":
+				err = reviewMarkdown(w, rep)
+			case "html":
+				err = e.reviewHTML(w, rep)
+			default:
+				err = reviewText(w, rep)
+			}
+			if cerr := closeFn(); err == nil {
+				err = cerr
+			}
+			return err
+		},
+	}
+}
+
+func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch string, tip gitstore.Hash, since, until time.Time) (*reviewReport, error) {
+	commits, err := st.repo.FirstParent(tip, c.Int("max-walk"))
+	if err != nil && len(commits) == 0 {
+		return nil, usagef("reading history of %s: %v", branch, err)
+	}
+	rep := &reviewReport{Since: since, Until: until, Branch: branch, Slower: []reviewChange{}, Faster: []reviewChange{},
+		Accepted: []reviewAccepted{}, Budgets: []reviewBudget{}, Drift: []reviewDrift{}}
+	// Newest first: find the end (newest recorded in the window) and the
+	// start (newest recorded before it); keep four weeks before for sparklines.
+	var start, end *recorded
+	var hist []recorded
+	lookback := since.Add(-28 * 24 * time.Hour)
+	for _, cm := range commits {
+		when := cm.Committer.When
+		if when.Before(lookback) && start != nil {
+			break
+		}
+		snap, ok, warns, err := st.snapshot(cm.Hash)
+		e.warn(warns)
+		if err != nil {
+			e.warn([]string{err.Error()})
+			continue
+		}
+		if !ok {
+			continue
+		}
+		r := recorded{commit: cm, snap: snap}
+		hist = append(hist, r)
+		switch {
+		case when.After(until):
+		case !when.Before(since):
+			if end == nil {
+				rr := r
+				end = &rr
+			}
+		case start == nil:
+			rr := r
+			start = &rr
+		}
+	}
+	for i, j := 0, len(hist)-1; i < j; i, j = i+1, j-1 {
+		hist[i], hist[j] = hist[j], hist[i]
+	}
+	rep.history = hist
+	if end == nil {
+		return nil, usagef("no recorded commit on %s between %s and %s; record benchmarks on the base branch (git flameiq record) or widen --since",
+			branch, since.Format("2006-01-02 15:04"), until.Format("2006-01-02 15:04"))
+	}
+	rep.ToCommit = end.commit.Hash.String()
+	globs := c.StringSlice("metric")
+	if len(globs) > 0 {
+		if err := checkGlobs(globs, end.snap); err != nil {
+			return nil, err
+		}
+	}
+	keep := func(k string) bool { return matchAny(globs, k) }
+	endSnap := end.snap.Filter(keep)
+	s, _ := series(hist, globs)
+	if start != nil {
+		rep.FromCommit = start.commit.Hash.String()
+		startSnap := start.snap.Filter(keep)
+		fwd, err := compare.Compare(startSnap, endSnap, opts)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		back, err := compare.Compare(endSnap, startSnap, opts)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		improved := map[string]bool{}
+		for _, d := range back.Diffs {
+			if d.Status == compare.Regression {
+				improved[d.Key] = true
+			}
+		}
+		for _, d := range fwd.Diffs {
+			if d.Status == compare.New || d.Status == compare.Missing || d.Status == compare.Skipped {
+				continue
+			}
+			ch := reviewChange{Metric: d.Key, Unit: d.Unit, Before: d.Base, After: d.Head, DeltaPct: d.ChangePercent, Sparkline: sparkline(s.Values(d.Key))}
+			if d.Statistical && !math.IsNaN(d.P) {
+				p := d.P
+				ch.P = &p
+			}
+			switch {
+			case d.Crossed:
+				rep.Slower = append(rep.Slower, ch)
+			case improved[d.Key]:
+				rep.Faster = append(rep.Faster, ch)
+			default:
+				rep.Unchanged++
+			}
+		}
+		rc, err := st.repo.Range(start.commit.Hash, end.commit.Hash, 5000)
+		if err != nil {
+			return nil, usagef("reading commits: %v", err)
+		}
+		for _, cm := range rc {
+			for _, a := range parseAcceptances(cm.Message, "commit "+short(cm.Hash)) {
+				if a.Reason == "" {
+					continue
+				}
+				rep.Accepted = append(rep.Accepted, reviewAccepted{Commit: cm.Hash.String(), Subject: cm.Subject(), Glob: a.Glob, Reason: a.Reason})
+			}
+		}
+		// Drift: change points inside the window.
+		for _, k := range s.Keys() {
+			values := s.Values(k)
+			cps, err := drift.Detect(values, drift.DefaultOptions())
+			if err != nil {
+				continue
+			}
+			for _, cp := range cps {
+				when := hist[cp.Index].commit.Committer.When
+				if when.Before(since) || when.After(until) {
+					continue
+				}
+				rep.Drift = append(rep.Drift, reviewDrift{Metric: k, Commit: hist[cp.Index].commit.Hash.String(), ChangePercent: cp.ChangePercent})
+			}
+		}
+	} else {
+		rep.Unchanged = len(endSnap.Metrics)
+	}
+	for _, m := range end.snap.Metrics {
+		if !keep(m.Key) {
+			continue
+		}
+		for _, b := range budgetsFor(opts.Rules, m) {
+			rep.Budgets = append(rep.Budgets, b)
+		}
+	}
+	rep.Recorded = len(hist)
+	return rep, nil
+}
+
+// budgetsFor lists the budget headroom of m under the most specific rule
+// with a budget.
+func budgetsFor(rules []compare.Rule, m *snapshot.Metric) []reviewBudget {
+	var best *compare.Rule
+	bestSp := -1
+	for i := range rules {
+		r := &rules[i]
+		if r.Budget == nil || !glob.Match(r.Glob, m.Key) {
+			continue
+		}
+		if sp := glob.Specificity(r.Glob); sp >= bestSp {
+			best, bestSp = r, sp
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	v := m.Value()
+	var out []reviewBudget
+	max, min := best.Budget.Max, best.Budget.Min
+	if best.Budget.Bare && m.Direction == snapshot.HigherIsBetter {
+		max, min = nil, best.Budget.Max
+	}
+	if max != nil {
+		out = append(out, reviewBudget{Metric: m.Key, Value: v, Limit: *max, Kind: "max", HeadroomPct: (*max - v) / math.Abs(*max) * 100, Breached: v > *max})
+	}
+	if min != nil {
+		out = append(out, reviewBudget{Metric: m.Key, Value: v, Limit: *min, Kind: "min", HeadroomPct: (v - *min) / math.Abs(*min) * 100, Breached: v < *min})
+	}
+	return out
+}
+
+func reviewText(w io.Writer, r *reviewReport) error {
+	fmt.Fprintf(w, "Performance review of %s, %s → %s (%d recorded commits)\n", r.Branch, r.Since.Format("2006-01-02"), r.Until.Format("2006-01-02"), r.Recorded)
+	if r.FromCommit == "" {
+		fmt.Fprintf(w, "no recorded commit before the window: nothing to compare with (end %s)\n", r.ToCommit[:7])
+	} else {
+		fmt.Fprintf(w, "from %s to %s\n", r.FromCommit[:7], r.ToCommit[:7])
+	}
+	list := func(title string, cs []reviewChange) {
+		fmt.Fprintf(w, "\n%s (%d)\n", title, len(cs))
+		if len(cs) == 0 {
+			return
+		}
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, ch := range cs {
+			fmt.Fprintf(tw, "  %s\t%s → %s\t%+.2f%%\t%s\n", ch.Metric, fmtNum(ch.Before), fmtNum(ch.After), ch.DeltaPct, ch.Sparkline)
+		}
+		tw.Flush()
+	}
+	list("Slower", r.Slower)
+	list("Faster", r.Faster)
+	fmt.Fprintf(w, "\nUnchanged: %d\n", r.Unchanged)
+	if len(r.Accepted) > 0 {
+		fmt.Fprintf(w, "\nAccepted regressions (%d)\n", len(r.Accepted))
+		for _, a := range r.Accepted {
+			fmt.Fprintf(w, "  %s %s: %s — %q\n", a.Commit[:7], a.Glob, a.Reason, clipText(a.Subject, 50))
+		}
+	}
+	if len(r.Budgets) > 0 {
+		fmt.Fprintf(w, "\nBudgets\n")
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, b := range r.Budgets {
+			state := ""
+			if b.Breached {
+				state = "BREACHED"
+			}
+			fmt.Fprintf(tw, "  %s\t%s %s %s\theadroom %.1f%%\t%s\n", b.Metric, fmtNum(b.Value), map[string]string{"max": "≤", "min": "≥"}[b.Kind], fmtNum(b.Limit), b.HeadroomPct, state)
+		}
+		tw.Flush()
+	}
+	if len(r.Drift) > 0 {
+		fmt.Fprintf(w, "\nDrift (change points in the window)\n")
+		for _, d := range r.Drift {
+			fmt.Fprintf(w, "  %s at %s: %+.2f%%\n", d.Metric, d.Commit[:7], d.ChangePercent)
+		}
+	}
+	return nil
+}
+
+func mdCell(s string) string {
+	s = strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "`", "'", "<", "&lt;", ">", "&gt;").Replace(s)
+	return s
+}
+
+func reviewMarkdown(w io.Writer, r *reviewReport) error {
+	fmt.Fprintf(w, "## Performance review: %s, %s → %s\n\n", mdCell(r.Branch), r.Since.Format("2006-01-02"), r.Until.Format("2006-01-02"))
+	if r.FromCommit != "" {
+		fmt.Fprintf(w, "From `%s` to `%s` (%d recorded commits). **%d slower · %d faster · %d unchanged**\n", r.FromCommit[:7], r.ToCommit[:7], r.Recorded, len(r.Slower), len(r.Faster), r.Unchanged)
+	}
+	table := func(title string, cs []reviewChange) {
+		fmt.Fprintf(w, "\n### %s (%d)\n\n", title, len(cs))
+		if len(cs) == 0 {
+			fmt.Fprintln(w, "None.")
+			return
+		}
+		fmt.Fprintln(w, "| metric | before | after | Δ | trend |\n|---|---:|---:|---:|---|")
+		for _, ch := range cs {
+			fmt.Fprintf(w, "| %s | %s | %s | %+.2f%% | %s |\n", mdCell(ch.Metric), fmtNum(ch.Before), fmtNum(ch.After), ch.DeltaPct, ch.Sparkline)
+		}
+	}
+	table("🐢 Slower", r.Slower)
+	table("🚀 Faster", r.Faster)
+	fmt.Fprintf(w, "\n### Accepted regressions (%d)\n\n", len(r.Accepted))
+	if len(r.Accepted) == 0 {
+		fmt.Fprintln(w, "None.")
+	}
+	for _, a := range r.Accepted {
+		fmt.Fprintf(w, "- `%s` %s — **%s**: %s\n", a.Commit[:7], mdCell(a.Subject), mdCell(a.Glob), mdCell(a.Reason))
+	}
+	if len(r.Budgets) > 0 {
+		fmt.Fprintln(w, "\n### Budget headroom\n\n| metric | value | limit | headroom |\n|---|---:|---:|---:|")
+		for _, b := range r.Budgets {
+			mark := ""
+			if b.Breached {
+				mark = " ❌"
+			}
+			fmt.Fprintf(w, "| %s | %s | %s %s | %.1f%%%s |\n", mdCell(b.Metric), fmtNum(b.Value), map[string]string{"max": "≤", "min": "≥"}[b.Kind], fmtNum(b.Limit), b.HeadroomPct, mark)
+		}
+	}
+	if len(r.Drift) > 0 {
+		fmt.Fprintln(w, "\n### Drift")
+		for _, d := range r.Drift {
+			fmt.Fprintf(w, "- %s changed %+.2f%% at `%s`\n", mdCell(d.Metric), d.ChangePercent, d.Commit[:7])
+		}
+	}
+	return nil
+}

@@ -1,0 +1,25 @@
+package gitstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ParseDate reads a date as git understands it (`2026-11-16`,
+// `1.week.ago`, `yesterday`, RFC 2822…), using git's own careful date
+// parser (`git config --type=expiry-date`), which, unlike `--since`,
+// rejects text it cannot read.
+func ParseDate(ctx context.Context, dir, s string) (time.Time, error) {
+	out, err := runGit(ctx, dir, "-c", "flameiq.date="+s, "config", "--type=expiry-date", "flameiq.date")
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date git can read", s)
+	}
+	sec, err := strconv.ParseInt(strings.TrimSpace(out), 10, 64)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date git can read", s)
+	}
+	return time.Unix(sec, 0), nil
+}
