@@ -2,8 +2,10 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -260,5 +262,62 @@ func TestValueUnit(t *testing.T) {
 	}
 	if got, want := signedValueUnit(427e-6, "sec/op"), "+427.0 µs/op"; got != want {
 		t.Errorf("signedValueUnit = %q, want %q", got, want)
+	}
+}
+
+// TestHTMLChromium opens the HTML reports in headless Chromium (Debian's
+// chromium package): no console message (a script error or a blocked
+// request would log one), the charts drawn and no script but the filter's.
+// It skips when Chromium is not installed.
+func TestHTMLChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	bin := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			bin = p
+			break
+		}
+	}
+	if bin == "" {
+		t.Skip("chromium not installed (apt-get install chromium)")
+	}
+	dir := t.TempDir()
+	fixtures := richFixtures(t)
+	for _, name := range []string{"mixed", "hostile"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			if err := HTML(&buf, fixtures[name]); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, name+".html")
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu",
+				"--user-data-dir="+filepath.Join(dir, "profile-"+name),
+				"--enable-logging=stderr", "--v=0", "--dump-dom", "file://"+path)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("%s: %v\n%s", bin, err, stderr.String())
+			}
+			for _, line := range strings.Split(stderr.String(), "\n") {
+				if strings.Contains(line, ":CONSOLE") {
+					t.Errorf("console: %s", line)
+				}
+			}
+			dom := stdout.String()
+			if n := strings.Count(dom, "<script"); n != 1 {
+				t.Errorf("%d script elements in the DOM, want 1", n)
+			}
+			if !strings.Contains(dom, "<rect") || !strings.Contains(dom, "<polyline") {
+				t.Error("charts not in the DOM")
+			}
+		})
 	}
 }
