@@ -98,7 +98,8 @@ Example:
 			}
 			headCommit := sides.head.String()
 			info := reportInfo{BaseLabel: short(sides.baseUsed), HeadLabel: headLabel,
-				BaseCommit: sides.baseUsed.String(), HeadCommit: headCommit, BaseReason: sides.reason}
+				BaseCommit: sides.baseUsed.String(), HeadCommit: headCommit, BaseReason: sides.reason,
+				extra: extraReport{st: st, sides: sides}}
 			if err := e.render(c, res, info); err != nil {
 				return err
 			}

@@ -2,22 +2,115 @@ package commands
 
 import (
 	"io"
+	"math"
+	"os"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/history"
+	"github.com/flameiq/git-flameiq/report"
 )
 
-// extraReport carries what the rich formats add (history, profiles).
-type extraReport struct{}
+// extraReport carries what the rich formats add: the store and the commits
+// to read history and profiles from (nil for `compare`, which has no git).
+type extraReport struct {
+	st    *store
+	sides *sides
+}
 
+// renderRich writes markdown, github or html.
 func (e *env) renderRich(c *cli.Context, w io.Writer, r *compare.Result, info reportInfo) error {
-	return usagef("--format %s is not available yet", c.String("format"))
+	rich := report.Rich{Result: r, BaseCommit: info.BaseCommit, HeadCommit: info.HeadCommit,
+		BaseLabel: info.BaseLabel, HeadLabel: info.HeadLabel, BaseReason: info.BaseReason}
+	if x := info.extra; x.st != nil {
+		if c.String("format") == "html" {
+			rich.History = e.changedHistory(x.st, x.sides, r)
+		}
+		rich.Profile = e.topProfileChanges(c, x.st, x.sides)
+	}
+	switch c.String("format") {
+	case "markdown":
+		return report.Markdown(w, rich)
+	case "github":
+		return report.GitHub(w, rich, os.Getenv("GITHUB_STEP_SUMMARY"))
+	}
+	return report.HTML(w, rich)
+}
+
+// changedHistory reads the recent first-parent history (50 commits) of the
+// metrics that did not pass, from the base commit.
+func (e *env) changedHistory(st *store, sd *sides, r *compare.Result) []report.HistorySeries {
+	changed := map[string]string{}
+	for _, d := range r.Diffs {
+		if d.Status != compare.Pass && d.Status != compare.Skipped {
+			changed[d.Key] = d.Unit
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	from := sd.head
+	if ok, _ := st.notes.Has(from); !ok {
+		from = sd.baseUsed
+	}
+	hist, err := e.loadHistory(st, from, 50)
+	if err != nil {
+		return nil
+	}
+	var out []report.HistorySeries
+	for _, k := range sortedKeys(changed) {
+		s := report.HistorySeries{Key: k, Unit: changed[k]}
+		for _, h := range hist {
+			if m := h.snap.Get(k); m != nil {
+				s.Points = append(s.Points, report.HistoryPoint{Sha: h.commit.Hash.String(), Subject: h.commit.Subject(), Date: h.commit.Committer.When, Value: m.Value()})
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// topProfileChanges diffs the configured profile when both sides have it;
+// any problem just leaves the section out.
+func (e *env) topProfileChanges(c *cli.Context, st *store, sd *sides) *report.ProfileChanges {
+	recs, err := e.profileRecords(st, sd.head)
+	if err != nil || len(recs) == 0 {
+		return nil
+	}
+	ps := *sd // profile base resolution must not change the metric report's
+	ps.base = sd.baseUsed
+	pd, err := e.profileDiff(c, st, &ps, "", "", 5)
+	if err != nil {
+		return nil
+	}
+	out := &report.ProfileChanges{Name: pd.name, BaseCommit: ps.baseUsed.String(), HeadCommit: sd.head.String()}
+	for i, f := range pd.result.Functions {
+		if i == 5 {
+			break
+		}
+		pf := report.ProfileFunction{Name: f.Name, DeltaPct: f.DeltaFlatPct, BasePct: f.BaseFlatPct, HeadPct: f.HeadFlatPct}
+		if f.DeltaFlatPerOp != nil && !math.IsNaN(*f.DeltaFlatPerOp) {
+			pf.Linked, pf.DeltaPerOp, pf.PerOpUnit = true, *f.DeltaFlatPerOp, pd.result.PerOpUnit
+		}
+		out.Functions = append(out.Functions, pf)
+	}
+	return out
 }
 
 func (e *env) historyHTML(w io.Writer, rev string, hist []recorded, s *history.Series) error {
-	return usagef("--format html is not available yet")
+	var series []report.HistorySeries
+	units := directions(hist)
+	for _, k := range s.Keys() {
+		hs := report.HistorySeries{Key: k, Unit: units[k].Unit}
+		for _, h := range hist {
+			if m := h.snap.Get(k); m != nil {
+				hs.Points = append(hs.Points, report.HistoryPoint{Sha: h.commit.Hash.String(), Subject: h.commit.Subject(), Date: h.commit.Committer.When, Value: m.Value()})
+			}
+		}
+		series = append(series, hs)
+	}
+	return report.HistoryHTML(w, "git flameiq log "+rev, series)
 }
 
 func (e *env) reviewHTML(w io.Writer, r *reviewReport) error {

@@ -264,7 +264,11 @@ func classify(d *Diff, s settings, o Options, r *Result) {
 	}
 	chg, ok := ChangePercent(d.Base, d.Head)
 	d.ChangePercent = chg
-	if !ok {
+	if !ok && d.Base == 0 && d.Head == 0 && !o.FlameIQMode {
+		// 0 → 0 (e.g. allocs/op of an allocation-free benchmark) is no
+		// change, not an undefined one; FlameIQ mode keeps the reference's skip.
+		d.ChangePercent, d.Status = 0, Pass
+	} else if !ok {
 		d.Status = Skipped
 		d.Notes = append(d.Notes, "zero baseline: change undefined, metric skipped")
 		r.Warnings = append(r.Warnings, fmt.Sprintf("%s: zero baseline, metric skipped", d.Key))
