@@ -14,6 +14,11 @@ import (
 // rather than add another.
 const MarkdownMarker = "<!-- git-flameiq -->"
 
+// MarkdownLimit is the size Markdown keeps its report under, in bytes:
+// GitHub rejects a comment body longer than 65536 characters, so the
+// collapsible table of every metric is cut short when needed.
+const MarkdownLimit = 60000
+
 // Markdown writes rich as a pull-request comment (GitHub-flavoured
 // Markdown): MarkdownMarker, the Headline, the base resolution, a table of
 // the changed metrics (regressions, budget breaches, accepted, warnings)
@@ -21,7 +26,8 @@ const MarkdownMarker = "<!-- git-flameiq -->"
 // as "a written reason is required" for an opt-out without one), the
 // accepted regressions with their written reason and source, the top
 // profile changes when rich.Profile is set, and every metric in a
-// collapsible table. Names are escaped for Markdown tables and HTML.
+// collapsible table (cut short, saying so, when the report would exceed
+// MarkdownLimit). Names are escaped for Markdown tables and HTML.
 func Markdown(w io.Writer, rich Rich) error {
 	r := rich.Result
 	var b bytes.Buffer
@@ -53,12 +59,24 @@ func Markdown(w io.Writer, rich Rich) error {
 		mdProfile(&b, p)
 	}
 
+	footer := mdFooter(r)
 	if len(r.Diffs) > 0 {
 		fmt.Fprintf(&b, "<details><summary>All %s</summary>\n\n", plural(len(r.Diffs), "metric", "metrics"))
-		mdTable(&b, r.Diffs, r.Alpha)
+		var all bytes.Buffer
+		mdTable(&all, r.Diffs, r.Alpha)
+		// GitHub refuses comments longer than 65536 characters: cut the
+		// full table rather than lose the comment.
+		room := MarkdownLimit - b.Len() - len(footer) - 200
+		if all.Len() > room {
+			cut := bytes.LastIndexByte(all.Bytes()[:max(room, 0)], '\n') + 1
+			shown := bytes.Count(all.Bytes()[:cut], []byte("\n")) - 2 // header lines
+			all.Truncate(cut)
+			fmt.Fprintf(&all, "\n… %d more metrics not shown (comment size limit); run `git flameiq diff` for all.\n", len(r.Diffs)-max(shown, 0))
+		}
+		b.Write(all.Bytes())
 		b.WriteString("\n</details>\n\n")
 	}
-	b.WriteString(mdFooter(r))
+	b.WriteString(footer)
 	_, err := w.Write(b.Bytes())
 	return err
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -319,5 +320,35 @@ func TestHTMLChromium(t *testing.T) {
 				t.Error("charts not in the DOM")
 			}
 		})
+	}
+}
+
+func TestMarkdownLimit(t *testing.T) {
+	base, head := &snapshot.Snapshot{}, &snapshot.Snapshot{}
+	for i := range 3000 {
+		k := fmt.Sprintf("Benchmark/with/a/rather/long/name/number-%04d:sec/op", i)
+		base.Add(k, "sec/op", snapshot.LowerIsBetter, 1e-6)
+		head.Add(k, "sec/op", snapshot.LowerIsBetter, 1e-6)
+	}
+	base.Sort()
+	head.Sort()
+	r, err := compare.Compare(base, head, compare.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Markdown(&buf, Rich{Result: r}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if buf.Len() > MarkdownLimit {
+		t.Errorf("%d bytes, over MarkdownLimit", buf.Len())
+	}
+	shown := strings.Count(out, "| ✅ |")
+	if !strings.Contains(out, fmt.Sprintf("… %d more metrics not shown", 3000-shown)) {
+		t.Errorf("no truncation note for %d shown rows:\n%s", shown, out[len(out)-400:])
+	}
+	if !strings.HasSuffix(out, "</details>\n\n<sub>git-flameiq</sub>\n") {
+		t.Errorf("bad ending:\n%s", out[len(out)-200:])
 	}
 }
