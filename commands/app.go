@@ -36,6 +36,8 @@ type env struct {
 	refFlag        string // --ref
 
 	cfg *config.Config
+
+	unknownCommand bool // set by CommandNotFound (urfave/cli returns no error for it)
 }
 
 // Main runs the CLI with args (args[0] is the program name) and returns the exit code.
@@ -44,6 +46,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	app := newApp(e)
 	err := app.RunContext(ctx, interspersed(app, args))
 	code := exitCode(err)
+	if err == nil && e.unknownCommand {
+		code = ExitUsage
+	}
 	if err != nil && code != ExitRegression {
 		msg := err.Error()
 		if !strings.HasPrefix(msg, "git-flameiq") {
@@ -56,7 +61,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 
 func onUsageError(c *cli.Context, err error, isSubcommand bool) error {
 	name := "git flameiq"
-	if c != nil && c.Command != nil && c.Command.Name != "" {
+	if c != nil && c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name {
 		name += " " + c.Command.FullName()
 	}
 	return usagef("%v\nrun '%s --help' for usage", err, name)
@@ -97,6 +102,7 @@ func newApp(e *env) *cli.App {
 		OnUsageError:         onUsageError,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		CommandNotFound: func(c *cli.Context, name string) {
+			e.unknownCommand = true
 			fmt.Fprintf(e.stderr, "git-flameiq: unknown command %q; run 'git flameiq --help'\n", name)
 		},
 		Before: func(c *cli.Context) error {

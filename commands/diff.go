@@ -260,7 +260,7 @@ func (e *env) baseBranch(c *cli.Context, st *store) (string, gitstore.Hash, erro
 // baseline loads the snapshot of sides.base, walking first-parent ancestors
 // (at most --max-walk) to the nearest recorded one, and says so.
 func (e *env) baseline(c *cli.Context, st *store, s *sides) (*snapshot.Snapshot, error) {
-	h, err := e.nearest(c, st.repo, s, st.notes.Has, "a snapshot in "+st.ref, st.notes.Tip().IsZero(), st.ref)
+	h, err := e.nearest(c, st.repo, s, st.notes.Has, "snapshot in "+st.ref, st.notes.Tip().IsZero(), st.ref)
 	if err != nil {
 		return nil, err
 	}

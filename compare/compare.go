@@ -147,6 +147,7 @@ type Diff struct {
 	Statistical bool
 	P           float64 // p-value the verdict used (Holm-adjusted when Correction is "holm")
 	PRaw        float64 // unadjusted p-value
+	PTwoSided   float64 // benchstat's two-sided p-value, for display (the verdict uses P)
 	EffectSize  float64 // Cliff's delta (see CliffsDelta); NaN outside statistical mode
 	BaseLo      float64 // confidence interval of the base median
 	BaseHi      float64

@@ -153,7 +153,7 @@ func bestRule(rules []Rule, key string, has func(Rule) bool) *Rule {
 // measure fills the values, centres and statistics of one metric.
 func measure(key string, bm, hm *snapshot.Metric, s settings, o Options) Diff {
 	d := Diff{Key: key, Direction: s.dir, Action: s.action, ThresholdPercent: s.threshold,
-		Base: math.NaN(), Head: math.NaN(), ChangePercent: math.NaN(), P: math.NaN(), PRaw: math.NaN(),
+		Base: math.NaN(), Head: math.NaN(), ChangePercent: math.NaN(), P: math.NaN(), PRaw: math.NaN(), PTwoSided: math.NaN(),
 		EffectSize: math.NaN(), BaseLo: math.NaN(), BaseHi: math.NaN(), HeadLo: math.NaN(), HeadHi: math.NaN()}
 	if bm != nil {
 		d.Unit, d.BaseN, d.Base = bm.Unit, len(bm.Samples), bm.Value()
@@ -182,6 +182,7 @@ func measure(key string, bm, hm *snapshot.Metric, s settings, o Options) Diff {
 	}
 	d.PRaw = uTest(bm.Samples, hm.Samples, s.dir)
 	d.P = d.PRaw
+	d.PTwoSided = uTest(bm.Samples, hm.Samples, snapshot.TwoSided)
 	d.EffectSize = CliffsDelta(bm.Samples, hm.Samples)
 	return d
 }

@@ -130,6 +130,13 @@ func Parse(r io.Reader, name, format string) (*snapshot.Snapshot, error) {
 		}
 		format = Detect(head, name)
 		if format == "" {
+			if t := bytes.TrimSpace(head); len(head) < peekSize && (t[0] == '{' || t[0] == '[') {
+				// JSON that matches no format: say what is wrong with it
+				// when it is not even valid JSON (a truncated file).
+				if _, err := decodeJSON(head, name); err != nil {
+					return nil, err
+				}
+			}
 			return nil, &Error{File: name, Msg: "unrecognised input format (use --format; known: " + strings.Join(Names(), ", ") + ")"}
 		}
 	}

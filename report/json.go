@@ -60,6 +60,7 @@ type jsonDiff struct {
 	NHead            int      `json:"n_head"`
 	Statistical      bool     `json:"statistical"`
 	PRaw             number   `json:"p_value_raw"`
+	PTwoSided        any      `json:"p_value_two_sided"`
 	CI               *jsonCI  `json:"ci"`
 	Noise            bool     `json:"noise"`
 	Action           string   `json:"action"`
@@ -137,7 +138,7 @@ func toJSONDiff(d compare.Diff) jsonDiff {
 		ChangePercent: number(d.ChangePercent), ThresholdPercent: number(d.ThresholdPercent),
 		IsRegression: d.IsRegression, IsWarning: d.IsWarning, Status: string(d.Status),
 		PValue: number(d.P), EffectSize: number(d.EffectSize), Unit: d.Unit, Direction: d.Direction.String(),
-		NBase: d.BaseN, NHead: d.HeadN, Statistical: d.Statistical, PRaw: number(d.PRaw), Noise: d.Noise,
+		NBase: d.BaseN, NHead: d.HeadN, Statistical: d.Statistical, PRaw: number(d.PRaw), PTwoSided: number(d.PTwoSided), Noise: d.Noise,
 		Action: string(d.Action), Budget: d.BudgetMsg, AcceptReason: d.AcceptReason, AcceptSource: d.AcceptSource,
 		Notes: append([]string{}, d.Notes...),
 	}

@@ -243,21 +243,28 @@ func delta(d compare.Diff, alpha float64) string {
 	switch {
 	case d.Status == compare.New || d.Status == compare.Missing:
 		return ""
-	case d.Statistical && !(d.P < alpha):
+	case d.Statistical && !(d.P < alpha) && !(d.PTwoSided < alpha):
 		return "~"
 	case math.IsNaN(d.ChangePercent):
 		return "?"
 	case math.IsInf(d.ChangePercent, 0):
 		return strconv.FormatFloat(d.ChangePercent, 'f', -1, 64) + "%"
 	}
-	return fmt.Sprintf("%+.2f%%", d.ChangePercent)
+	// Print the unrounded change, as benchstat does: rounding the FlameIQ
+	// 4-dp value again to 2 dp could differ in the last digit.
+	raw := (d.Head - d.Base) / d.Base * 100
+	if d.Base < 0 || math.IsNaN(raw) || math.IsInf(raw, 0) {
+		raw = d.ChangePercent
+	}
+	return fmt.Sprintf("%+.2f%%", raw)
 }
 
-// pn is "(p=0.002 n=8)" as benchstat prints it, or "(n=3+2)" for repeated
+// pn is "(p=0.002 n=8)" as benchstat prints it (benchstat's two-sided p;
+// the verdict's one-sided p is in the JSON), or "(n=3+2)" for repeated
 // samples below the statistical minimum.
 func pn(d compare.Diff) string {
 	if d.Statistical {
-		return "(" + benchmath.Comparison{P: d.P, N1: d.BaseN, N2: d.HeadN}.String() + ")"
+		return "(" + benchmath.Comparison{P: d.PTwoSided, N1: d.BaseN, N2: d.HeadN}.String() + ")"
 	}
 	if d.BaseN > 1 || d.HeadN > 1 {
 		return fmt.Sprintf("(n=%d+%d)", d.BaseN, d.HeadN)

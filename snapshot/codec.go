@@ -160,6 +160,13 @@ func DecodeRecord(line []byte) (Record, error) {
 		if err != nil {
 			return Record{}, fmt.Errorf("metric %q: %v", k, err)
 		}
+		if m.Direction == "" {
+			// Written by hand or another tool: infer as ingest does.
+			d = UnitDirection(m.Unit)
+			if m.Unit == "" {
+				d = FlameIQDirection(k)
+			}
+		}
 		if len(m.Samples) == 0 {
 			return Record{}, fmt.Errorf("metric %q has no samples", k)
 		}
