@@ -24,4 +24,40 @@
 //	(*Repo).DefaultBranch(remote string) string     // refs/remotes/<remote>/HEAD target, else ""
 //	Push(ctx, dir, remote, ref string) error        // git CLI: fetch, local union merge, push --force-with-lease, retry
 //	Pull(ctx, dir, remote, ref string) error        // git CLI fetch into a temp ref, local union merge
+//
+// Also provided: Hash (ParseHash, String, IsZero), Commit{Hash, Tree,
+// Parents, Author, Committer, Message} and Subject, NotesRef (git's
+// expansion of short notes ref names), (*Repo).ReadRef, GitDir, CommonDir,
+// WorkTree, (*Notes).Ref and Tip, (*Repo).MergeNotesFrom (the in-process
+// cat_sort_uniq merge used by Push and Pull), (*Repo).RepairNotes, and the
+// error types GitError and LockError (errors.Is(err, ErrLocked)).
+//
+// # Storage and speed
+//
+// Objects are read without go-git's storage layer: pack indexes (v2) are
+// memory-mapped and binary-searched on demand, pack entries are inflated
+// and delta chains applied directly, loose objects are read and written as
+// git does (zlib; written with stored deflate blocks). Nothing is decoded
+// up front, so opening a 100k-commit repository and reading a note costs a
+// few object reads. Importing go-git's top-level package would add its
+// package initialisation (transports, crypto) to every process start.
+//
+// Notes trees are edited exactly as git's notes.c does (a lazily loaded
+// 16-way radix tree written with git's fanout heuristic), so an append
+// rewrites only the path of the changed note and produces the same tree
+// `git notes add` would.
+//
+// # Concurrency
+//
+// Ref updates take <ref>.lock with O_CREATE|O_EXCL, check the ref still
+// holds the value the update was built on, write the new value and rename
+// the lock over the ref; a conflicting update retries (after a first
+// conflict, holding the lock while it rebuilds). A lock held by another
+// process is waited for up to DefaultLockTimeout; git never removes stale
+// lock files and neither does this package: the LockError names the file to
+// remove. A process killed at any point leaves the ref at its old or new
+// value. The ref is not fsynced unless core.fsync asks for references, as
+// in git. The git CLI's own `git notes add` overwrites the ref without a
+// compare-and-swap; lines it drops are restored by the next AppendNote (or
+// RepairNotes) from the reflog.
 package gitstore

@@ -248,10 +248,12 @@ type refLock struct {
 // waiting while another process holds it).
 func (r *Repo) lockRef(ref string) (*refLock, error) {
 	path := filepath.Join(r.refDir(ref), filepath.FromSlash(ref))
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
 	f, err := lockFile(path + ".lock")
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
+			f, err = lockFile(path + ".lock")
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,10 @@ func (r *Repo) readReflogTail(ref string, max int) []reflogEntry {
 	if err != nil {
 		return nil
 	}
-	const tail = 64 << 10
+	tail := int64(4 << 10)
+	if max > 1 {
+		tail = 64 << 10
+	}
 	off := st.Size() - tail
 	if off < 0 {
 		off = 0
@@ -74,6 +77,11 @@ func (r *Repo) readReflogTail(ref string, max int) []reflogEntry {
 // heal adds to t the lines that updates of ref by other tools dropped since
 // this package last wrote it. It reports whether t changed.
 func (r *Repo) heal(ref string, t *notesTree) (bool, error) {
+	// Fast path: the last update was ours, nothing to check.
+	last := r.readReflogTail(ref, 1)
+	if len(last) == 0 || strings.HasPrefix(last[0].msg, reflogPrefix) {
+		return false, nil
+	}
 	ents := r.readReflogTail(ref, healMaxEntries)
 	i := len(ents)
 	for i > 0 && !strings.HasPrefix(ents[i-1].msg, reflogPrefix) {

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"compress/zlib"
 	"crypto/sha1"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/adler32"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -67,6 +70,49 @@ type odb struct {
 	scanned bool
 	packs   []*pack
 	cache   baseCache
+	recent  objCache
+}
+
+// objCache remembers the last objects read by name (commits and trees are
+// read more than once when resolving and walking). Data is shared: callers
+// never modify object data.
+type objCache struct {
+	mu   sync.Mutex
+	m    map[Hash]cachedObj
+	ring [256]Hash
+	next int
+}
+
+type cachedObj struct {
+	t    objType
+	data []byte
+}
+
+func (c *objCache) get(h Hash) (objType, []byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[h]
+	return e.t, e.data, ok
+}
+
+func (c *objCache) put(h Hash, t objType, data []byte) {
+	if len(data) > 256<<10 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[Hash]cachedObj, len(c.ring))
+	}
+	if _, ok := c.m[h]; ok {
+		return
+	}
+	if old := c.ring[c.next]; len(c.m) >= len(c.ring) {
+		delete(c.m, old)
+	}
+	c.ring[c.next] = h
+	c.next = (c.next + 1) % len(c.ring)
+	c.m[h] = cachedObj{t, data}
 }
 
 func newODB(objdir string) *odb {
@@ -127,6 +173,17 @@ func (o *odb) packList(rescan bool) []*pack {
 
 // read returns the type and content of an object.
 func (o *odb) read(h Hash) (objType, []byte, error) {
+	if t, data, ok := o.recent.get(h); ok {
+		return t, data, nil
+	}
+	t, data, err := o.readUncached(h)
+	if err == nil {
+		o.recent.put(h, t, data)
+	}
+	return t, data, err
+}
+
+func (o *odb) readUncached(h Hash) (objType, []byte, error) {
 	for pass := 0; pass < 2; pass++ {
 		for _, p := range o.packList(pass == 1) {
 			off, ok, err := p.find(h)
@@ -284,28 +341,72 @@ func (o *odb) write(t objType, content []byte) (Hash, error) {
 	if o.has(h) {
 		return h, nil
 	}
+	hdr := t.String() + " " + strconv.Itoa(len(content)) + "\x00"
+	buf := storedZlib([]byte(hdr), content)
+
 	dir := filepath.Join(o.dirs[0], hex.EncodeToString(h[:1]))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return h, err
+	var rnd [8]byte
+	binary.LittleEndian.PutUint64(rnd[:], rand.Uint64())
+	tmp := filepath.Join(dir, "tmp_obj_"+hex.EncodeToString(rnd[:]))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = os.MkdirAll(dir, 0o755); err == nil {
+			f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
+		}
 	}
-	tmp, err := os.CreateTemp(dir, "tmp_obj_")
 	if err != nil {
-		return h, err
+		return h, fmt.Errorf("write object %s: %w", h, err)
 	}
-	zw, _ := zlib.NewWriterLevel(tmp, zlib.BestSpeed)
-	fmt.Fprintf(zw, "%s %d\x00", t, len(content))
-	zw.Write(content)
-	err = zw.Close()
-	if cerr := tmp.Close(); err == nil {
+	_, err = f.Write(buf)
+	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		_ = os.Chmod(tmp.Name(), 0o444)
-		err = os.Rename(tmp.Name(), loosePath(o.dirs[0], h))
+		err = os.Rename(tmp, loosePath(o.dirs[0], h))
 	}
 	if err != nil {
-		os.Remove(tmp.Name())
+		os.Remove(tmp)
 		return h, fmt.Errorf("write object %s: %w", h, err)
 	}
 	return h, nil
+}
+
+// storedZlib returns a zlib stream holding parts uncompressed (deflate
+// "stored" blocks). Loose objects are short-lived (git gc packs them) and
+// notes trees are mostly incompressible object names, so skipping the
+// compressor saves its large per-process set-up for almost no space; every
+// zlib reader, git's included, reads it.
+func storedZlib(parts ...[]byte) []byte {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	out := make([]byte, 0, n+n/65535*5+16)
+	out = append(out, 0x78, 0x01)
+	a := adler32.New()
+	var blk []byte
+	flush := func(final bool) {
+		var bfinal byte
+		if final {
+			bfinal = 1
+		}
+		l := uint16(len(blk))
+		out = append(out, bfinal, byte(l), byte(l>>8), ^byte(l), ^byte(l>>8))
+		out = append(out, blk...)
+		blk = blk[:0]
+	}
+	blk = make([]byte, 0, min(n, 65535))
+	for _, p := range parts {
+		a.Write(p)
+		for len(p) > 0 {
+			k := min(len(p), 65535-len(blk))
+			blk = append(blk, p[:k]...)
+			p = p[k:]
+			if len(blk) == 65535 {
+				flush(false)
+			}
+		}
+	}
+	flush(true)
+	return binary.BigEndian.AppendUint32(out, a.Sum32())
 }
