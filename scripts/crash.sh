@@ -27,7 +27,9 @@ cd "$repo"
 reported=()   # tags of records whose process exited 0
 killed=0
 for i in $(seq 1 "$n"); do
-  git flameiq record --tag rec="k$i" "$bench" 2>/dev/null &
+  # Run the binary itself: `git flameiq` would put git in between, and
+  # SIGKILL would hit git and leave git-flameiq running.
+  git-flameiq record --tag rec="k$i" "$bench" 2>/dev/null &
   pid=$!
   sleep "0.0$(printf '%02d' $((RANDOM % 40)))"
   if kill -9 "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
@@ -36,7 +38,7 @@ for i in $(seq 1 "$n"); do
   git fsck --no-progress --no-dangling >"$work/fsck.out" 2>&1 || { echo "FAIL: fsck after record kill $i"; cat "$work/fsck.out"; cat .git/logs/refs/notes/flameiq | cut -c1-200; git for-each-ref; ls .git/refs/notes; exit 1; }
   git flameiq show >/dev/null 2>&1 || [ "${#reported[@]}" = 0 ] || { echo "FAIL: show after record kill $i"; git flameiq show; exit 1; }
   # A push killed at a random point, too.
-  git flameiq push 2>/dev/null &
+  git-flameiq push 2>/dev/null &
   pid=$!
   sleep "0.0$(printf '%02d' $((RANDOM % 60)))"
   kill -9 "$pid" 2>/dev/null || true
