@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -33,11 +32,7 @@ func remoteArg(c *cli.Context) (string, error) {
 }
 
 func gitFailure(op string, err error) error {
-	var ge *gitstore.GitError
-	if errors.As(err, &ge) {
-		return usagef("%s: %s", op, strings.TrimSpace(ge.Error()))
-	}
-	return usagef("%s: %v", op, err)
+	return usagef("%s: %s", op, strings.TrimSpace(err.Error()))
 }
 
 func cmdPush(e *env) *cli.Command {
@@ -66,6 +61,7 @@ Example:
 			if err != nil {
 				return err
 			}
+			var pushed []string
 			for _, ref := range refs {
 				if _, ok, _ := r.ReadRef(ref); !ok && ref != refs[0] {
 					continue // no profiles recorded here
@@ -73,8 +69,9 @@ Example:
 				if err := gitstore.Push(e.ctx, e.workDir(), remote, ref); err != nil {
 					return gitFailure("push "+ref+" to "+remote, err)
 				}
+				pushed = append(pushed, ref)
 			}
-			fmt.Fprintf(e.stderr, "pushed %s to %s\n", strings.Join(refs, ", "), remote)
+			fmt.Fprintf(e.stderr, "pushed %s to %s\n", strings.Join(pushed, ", "), remote)
 			return nil
 		},
 	}

@@ -51,7 +51,7 @@ func runGit(ctx context.Context, dir string, args ...string) (string, error) {
 }
 
 // pushAttempts bounds the fetch-merge-push loop of Push.
-const pushAttempts = 10
+const pushAttempts = 40
 
 // fetchNotes fetches the remote's notes ref into a temporary local ref and
 // returns its value (zero when the remote has no such ref).
@@ -124,7 +124,7 @@ func Push(ctx context.Context, dir, remote, ref string) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(jitter(time.Duration(attempt+1) * 20 * time.Millisecond)):
+		case <-time.After(jitter(pushBackoff(attempt))):
 		}
 	}
 	return fmt.Errorf("push %s to %s: gave up after %d attempts: %w", full, remote, pushAttempts, last)
@@ -156,4 +156,11 @@ func Pull(ctx context.Context, dir, remote, ref string) error {
 
 func (r *Repo) deleteTempRef(ctx context.Context, dir, tmp string) {
 	_, _ = runGit(ctx, dir, "update-ref", "-d", tmp)
+}
+
+// pushBackoff grows exponentially from 25 ms to 2 s: runners that keep
+// colliding spread out instead of retrying in lockstep.
+func pushBackoff(attempt int) time.Duration {
+	d := 25 * time.Millisecond << min(attempt, 7)
+	return min(d, 2*time.Second)
 }
