@@ -197,7 +197,7 @@ func (e *LockError) Error() string {
 	return fmt.Sprintf("unable to create '%s': File exists (for %s).\n"+
 		"Another git process seems to be running in this repository. If no other git or "+
 		"git-flameiq process is running, a process may have crashed here earlier: "+
-		"remove the file manually to continue (rm '%s')", e.Path, e.Age.Round(time.Second), e.Path)
+		"git-flameiq removes lock files older than 5s; remove it manually to continue now (rm '%s')", e.Path, e.Age.Round(time.Second), e.Path)
 }
 
 func (e *LockError) Unwrap() error { return ErrLocked }
@@ -218,6 +218,9 @@ func lockFile(path string) (*os.File, error) {
 		if !errors.Is(err, fs.ErrExist) {
 			return nil, err
 		}
+		if breakStaleLock(path) {
+			continue
+		}
 		if time.Now().After(deadline) {
 			le := &LockError{Path: path}
 			if st, err := os.Stat(path); err == nil {
@@ -230,6 +233,37 @@ func lockFile(path string) (*os.File, error) {
 			backoff *= 2
 		}
 	}
+}
+
+// StaleLockAge is the age after which a ref lock file is taken to be left
+// by a killed process. git holds a ref lock for the few milliseconds of one
+// update, and so does this package (at most the time to build one notes
+// commit), so a lock this old has no live owner.
+const StaleLockAge = 5 * time.Second
+
+// breakStaleLock removes path when it is older than StaleLockAge, so that
+// the next run works after a writer was killed between taking the lock and
+// renaming it. The lock is renamed aside first and checked again, so that
+// of two processes breaking the same stale lock only one removes it, and a
+// fresh lock that replaced it in between is put back.
+func breakStaleLock(path string) bool {
+	st, err := os.Stat(path)
+	if err != nil || time.Since(st.ModTime()) < StaleLockAge {
+		return errors.Is(err, fs.ErrNotExist)
+	}
+	aside := fmt.Sprintf("%s.stale-%d", path, rand.Int64())
+	if os.Rename(path, aside) != nil {
+		return true // someone else moved it: try to lock again
+	}
+	if st2, err := os.Stat(aside); err == nil && time.Since(st2.ModTime()) < StaleLockAge {
+		// A live process's fresh lock: put it back if we can.
+		if os.Link(aside, path) == nil {
+			os.Remove(aside)
+			return false
+		}
+	}
+	os.Remove(aside)
+	return true
 }
 
 // reflogPrefix starts the reflog message of every ref update made by this
