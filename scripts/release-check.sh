@@ -11,7 +11,8 @@
 #    1.27; set GORELEASER_VERSION=latest on a newer Go). When it cannot be
 #    installed (no network, old Go) the script says so and falls back to a
 #    structural check of the file written in Go (schema version 2, the six
-#    targets, CGO_ENABLED=0, the version ldflags, archives, checksum).
+#    targets, CGO_ENABLED=0, the version ldflags, archives, checksum);
+#    RELEASE_CHECK_FALLBACK=1 forces that fallback.
 # 2. Unless --no-build: `go build` for linux, darwin and windows on amd64 and
 #    arm64 with the ldflags of .goreleaser.yaml, into a temporary directory,
 #    and the host binary must print the injected version.
@@ -47,7 +48,9 @@ find_goreleaser() {
 }
 
 goreleaser="$(find_goreleaser)"
-if [ -z "$goreleaser" ]; then
+if [ "${RELEASE_CHECK_FALLBACK:-}" = 1 ]; then
+	goreleaser="" # test the fallback
+elif [ -z "$goreleaser" ]; then
 	echo "release-check: goreleaser not found; trying once: go install github.com/goreleaser/goreleaser/v2@$version"
 	log="$(mktemp)"
 	if go install "github.com/goreleaser/goreleaser/v2@$version" >"$log" 2>&1; then
@@ -109,6 +112,7 @@ type config struct {
 		NameTemplate string `yaml:"name_template"`
 		Algorithm    string `yaml:"algorithm"`
 	} `yaml:"checksum"`
+	Release   any `yaml:"release"`
 	Snapshot  any `yaml:"snapshot"`
 	Changelog any `yaml:"changelog"`
 }
