@@ -2,11 +2,7 @@ package commands
 
 import (
 	"encoding/json"
-	"fmt"
-	"io"
 	"math"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -15,57 +11,17 @@ import (
 	"github.com/flameiq/git-flameiq/drift"
 	"github.com/flameiq/git-flameiq/gitstore"
 	"github.com/flameiq/git-flameiq/glob"
+	"github.com/flameiq/git-flameiq/report"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 func init() { commandList = append(commandList, cmdReview) }
 
-type reviewChange struct {
-	Metric    string   `json:"metric"`
-	Unit      string   `json:"unit,omitempty"`
-	Before    float64  `json:"before"`
-	After     float64  `json:"after"`
-	DeltaPct  float64  `json:"delta_pct"`
-	P         *float64 `json:"p_value,omitempty"`
-	Sparkline string   `json:"sparkline"`
-}
-
-type reviewAccepted struct {
-	Commit  string `json:"commit"`
-	Subject string `json:"subject"`
-	Glob    string `json:"glob"`
-	Reason  string `json:"reason"`
-}
-
-type reviewBudget struct {
-	Metric      string  `json:"metric"`
-	Value       float64 `json:"value"`
-	Limit       float64 `json:"limit"`
-	Kind        string  `json:"kind"` // max or min
-	HeadroomPct float64 `json:"headroom_pct"`
-	Breached    bool    `json:"breached"`
-}
-
-type reviewDrift struct {
-	Metric        string  `json:"metric"`
-	Commit        string  `json:"commit"`
-	ChangePercent float64 `json:"change_percent"`
-}
-
+// reviewReport is the review plus the history it was computed from (for
+// the HTML dashboard's charts).
 type reviewReport struct {
-	Since      time.Time        `json:"since"`
-	Until      time.Time        `json:"until"`
-	Branch     string           `json:"branch"`
-	FromCommit string           `json:"from_commit"`
-	ToCommit   string           `json:"to_commit"`
-	Slower     []reviewChange   `json:"slower"`
-	Faster     []reviewChange   `json:"faster"`
-	Unchanged  int              `json:"unchanged"`
-	Accepted   []reviewAccepted `json:"accepted"`
-	Budgets    []reviewBudget   `json:"budgets"`
-	Drift      []reviewDrift    `json:"drift"`
-	Recorded   int              `json:"recorded_commits"`
-	history    []recorded
+	report.Review
+	history []recorded
 }
 
 func cmdReview(e *env) *cli.Command {
@@ -140,13 +96,13 @@ Example:
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")
 				enc.SetEscapeHTML(false)
-				err = enc.Encode(rep)
+				err = enc.Encode(rep.Review)
 			case "markdown":
-				err = reviewMarkdown(w, rep)
+				err = rep.Markdown(w)
 			case "html":
-				err = e.reviewHTML(w, rep)
+				err = rep.HTML(w, historySeries(rep.history, nil))
 			default:
-				err = reviewText(w, rep)
+				err = rep.Text(w)
 			}
 			if cerr := closeFn(); err == nil {
 				err = cerr
@@ -161,8 +117,8 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 	if err != nil && len(commits) == 0 {
 		return nil, usagef("reading history of %s: %v", branch, err)
 	}
-	rep := &reviewReport{Since: since, Until: until, Branch: branch, Slower: []reviewChange{}, Faster: []reviewChange{},
-		Accepted: []reviewAccepted{}, Budgets: []reviewBudget{}, Drift: []reviewDrift{}}
+	rep := &reviewReport{Review: report.Review{Since: since, Until: until, Branch: branch, Slower: []report.ReviewChange{}, Faster: []report.ReviewChange{},
+		Accepted: []report.ReviewAccepted{}, Budgets: []report.ReviewBudget{}, Drift: []report.ReviewDrift{}}}
 	// Newest first: find the end (newest recorded in the window) and the
 	// start (newest recorded before it); keep four weeks before for sparklines.
 	var start, end *recorded
@@ -235,7 +191,7 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 			if d.Status == compare.New || d.Status == compare.Missing || d.Status == compare.Skipped {
 				continue
 			}
-			ch := reviewChange{Metric: d.Key, Unit: d.Unit, Before: d.Base, After: d.Head, DeltaPct: d.ChangePercent, Sparkline: sparkline(s.Values(d.Key))}
+			ch := report.ReviewChange{Metric: d.Key, Unit: d.Unit, Before: d.Base, After: d.Head, DeltaPct: d.ChangePercent, Sparkline: sparkline(s.Values(d.Key))}
 			if d.Statistical && !math.IsNaN(d.P) {
 				p := d.P
 				ch.P = &p
@@ -258,7 +214,7 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 				if a.Reason == "" {
 					continue
 				}
-				rep.Accepted = append(rep.Accepted, reviewAccepted{Commit: cm.Hash.String(), Subject: cm.Subject(), Glob: a.Glob, Reason: a.Reason})
+				rep.Accepted = append(rep.Accepted, report.ReviewAccepted{Commit: cm.Hash.String(), Subject: cm.Subject(), Glob: a.Glob, Reason: a.Reason})
 			}
 		}
 		// Drift: change points inside the window.
@@ -273,7 +229,7 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 				if when.Before(since) || when.After(until) {
 					continue
 				}
-				rep.Drift = append(rep.Drift, reviewDrift{Metric: k, Commit: hist[cp.Index].commit.Hash.String(), ChangePercent: cp.ChangePercent})
+				rep.Drift = append(rep.Drift, report.ReviewDrift{Metric: k, Commit: hist[cp.Index].commit.Hash.String(), ChangePercent: cp.ChangePercent})
 			}
 		}
 	} else {
@@ -293,7 +249,7 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 
 // budgetsFor lists the budget headroom of m under the most specific rule
 // with a budget.
-func budgetsFor(rules []compare.Rule, m *snapshot.Metric) []reviewBudget {
+func budgetsFor(rules []compare.Rule, m *snapshot.Metric) []report.ReviewBudget {
 	var best *compare.Rule
 	bestSp := -1
 	for i := range rules {
@@ -309,113 +265,16 @@ func budgetsFor(rules []compare.Rule, m *snapshot.Metric) []reviewBudget {
 		return nil
 	}
 	v := m.Value()
-	var out []reviewBudget
+	var out []report.ReviewBudget
 	max, min := best.Budget.Max, best.Budget.Min
 	if best.Budget.Bare && m.Direction == snapshot.HigherIsBetter {
 		max, min = nil, best.Budget.Max
 	}
 	if max != nil {
-		out = append(out, reviewBudget{Metric: m.Key, Value: v, Limit: *max, Kind: "max", HeadroomPct: (*max - v) / math.Abs(*max) * 100, Breached: v > *max})
+		out = append(out, report.ReviewBudget{Metric: m.Key, Value: v, Limit: *max, Kind: "max", HeadroomPct: (*max - v) / math.Abs(*max) * 100, Breached: v > *max})
 	}
 	if min != nil {
-		out = append(out, reviewBudget{Metric: m.Key, Value: v, Limit: *min, Kind: "min", HeadroomPct: (v - *min) / math.Abs(*min) * 100, Breached: v < *min})
+		out = append(out, report.ReviewBudget{Metric: m.Key, Value: v, Limit: *min, Kind: "min", HeadroomPct: (v - *min) / math.Abs(*min) * 100, Breached: v < *min})
 	}
 	return out
-}
-
-func reviewText(w io.Writer, r *reviewReport) error {
-	fmt.Fprintf(w, "Performance review of %s, %s → %s (%d recorded commits)\n", r.Branch, r.Since.Format("2006-01-02"), r.Until.Format("2006-01-02"), r.Recorded)
-	if r.FromCommit == "" {
-		fmt.Fprintf(w, "no recorded commit before the window: nothing to compare with (end %s)\n", r.ToCommit[:7])
-	} else {
-		fmt.Fprintf(w, "from %s to %s\n", r.FromCommit[:7], r.ToCommit[:7])
-	}
-	list := func(title string, cs []reviewChange) {
-		fmt.Fprintf(w, "\n%s (%d)\n", title, len(cs))
-		if len(cs) == 0 {
-			return
-		}
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		for _, ch := range cs {
-			fmt.Fprintf(tw, "  %s\t%s → %s\t%+.2f%%\t%s\n", ch.Metric, fmtNum(ch.Before), fmtNum(ch.After), ch.DeltaPct, ch.Sparkline)
-		}
-		tw.Flush()
-	}
-	list("Slower", r.Slower)
-	list("Faster", r.Faster)
-	fmt.Fprintf(w, "\nUnchanged: %d\n", r.Unchanged)
-	if len(r.Accepted) > 0 {
-		fmt.Fprintf(w, "\nAccepted regressions (%d)\n", len(r.Accepted))
-		for _, a := range r.Accepted {
-			fmt.Fprintf(w, "  %s %s: %s — %q\n", a.Commit[:7], a.Glob, a.Reason, clipText(a.Subject, 50))
-		}
-	}
-	if len(r.Budgets) > 0 {
-		fmt.Fprintf(w, "\nBudgets\n")
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		for _, b := range r.Budgets {
-			state := ""
-			if b.Breached {
-				state = "BREACHED"
-			}
-			fmt.Fprintf(tw, "  %s\t%s %s %s\theadroom %.1f%%\t%s\n", b.Metric, fmtNum(b.Value), map[string]string{"max": "≤", "min": "≥"}[b.Kind], fmtNum(b.Limit), b.HeadroomPct, state)
-		}
-		tw.Flush()
-	}
-	if len(r.Drift) > 0 {
-		fmt.Fprintf(w, "\nDrift (change points in the window)\n")
-		for _, d := range r.Drift {
-			fmt.Fprintf(w, "  %s at %s: %+.2f%%\n", d.Metric, d.Commit[:7], d.ChangePercent)
-		}
-	}
-	return nil
-}
-
-func mdCell(s string) string {
-	s = strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "`", "'", "<", "&lt;", ">", "&gt;").Replace(s)
-	return s
-}
-
-func reviewMarkdown(w io.Writer, r *reviewReport) error {
-	fmt.Fprintf(w, "## Performance review: %s, %s → %s\n\n", mdCell(r.Branch), r.Since.Format("2006-01-02"), r.Until.Format("2006-01-02"))
-	if r.FromCommit != "" {
-		fmt.Fprintf(w, "From `%s` to `%s` (%d recorded commits). **%d slower · %d faster · %d unchanged**\n", r.FromCommit[:7], r.ToCommit[:7], r.Recorded, len(r.Slower), len(r.Faster), r.Unchanged)
-	}
-	table := func(title string, cs []reviewChange) {
-		fmt.Fprintf(w, "\n### %s (%d)\n\n", title, len(cs))
-		if len(cs) == 0 {
-			fmt.Fprintln(w, "None.")
-			return
-		}
-		fmt.Fprintln(w, "| metric | before | after | Δ | trend |\n|---|---:|---:|---:|---|")
-		for _, ch := range cs {
-			fmt.Fprintf(w, "| %s | %s | %s | %+.2f%% | %s |\n", mdCell(ch.Metric), fmtNum(ch.Before), fmtNum(ch.After), ch.DeltaPct, ch.Sparkline)
-		}
-	}
-	table("🐢 Slower", r.Slower)
-	table("🚀 Faster", r.Faster)
-	fmt.Fprintf(w, "\n### Accepted regressions (%d)\n\n", len(r.Accepted))
-	if len(r.Accepted) == 0 {
-		fmt.Fprintln(w, "None.")
-	}
-	for _, a := range r.Accepted {
-		fmt.Fprintf(w, "- `%s` %s — **%s**: %s\n", a.Commit[:7], mdCell(a.Subject), mdCell(a.Glob), mdCell(a.Reason))
-	}
-	if len(r.Budgets) > 0 {
-		fmt.Fprintln(w, "\n### Budget headroom\n\n| metric | value | limit | headroom |\n|---|---:|---:|---:|")
-		for _, b := range r.Budgets {
-			mark := ""
-			if b.Breached {
-				mark = " ❌"
-			}
-			fmt.Fprintf(w, "| %s | %s | %s %s | %.1f%%%s |\n", mdCell(b.Metric), fmtNum(b.Value), map[string]string{"max": "≤", "min": "≥"}[b.Kind], fmtNum(b.Limit), b.HeadroomPct, mark)
-		}
-	}
-	if len(r.Drift) > 0 {
-		fmt.Fprintln(w, "\n### Drift")
-		for _, d := range r.Drift {
-			fmt.Fprintf(w, "- %s changed %+.2f%% at `%s`\n", mdCell(d.Metric), d.ChangePercent, d.Commit[:7])
-		}
-	}
-	return nil
 }

@@ -58,17 +58,7 @@ func (e *env) changedHistory(st *store, sd *sides, r *compare.Result) []report.H
 	if err != nil {
 		return nil
 	}
-	var out []report.HistorySeries
-	for _, k := range sortedKeys(changed) {
-		s := report.HistorySeries{Key: k, Unit: changed[k]}
-		for _, h := range hist {
-			if m := h.snap.Get(k); m != nil {
-				s.Points = append(s.Points, report.HistoryPoint{Sha: h.commit.Hash.String(), Subject: h.commit.Subject(), Date: h.commit.Committer.When, Value: m.Value()})
-			}
-		}
-		out = append(out, s)
-	}
-	return out
+	return historySeries(hist, sortedKeys(changed))
 }
 
 // topProfileChanges diffs the configured profile when both sides have it;
@@ -99,20 +89,25 @@ func (e *env) topProfileChanges(c *cli.Context, st *store, sd *sides) *report.Pr
 }
 
 func (e *env) historyHTML(w io.Writer, rev string, hist []recorded, s *history.Series) error {
-	var series []report.HistorySeries
+	return report.HistoryHTML(w, "git flameiq log "+rev, historySeries(hist, s.Keys()))
+}
+
+// historySeries turns recorded history into chart series for keys (nil:
+// every key), oldest point first.
+func historySeries(hist []recorded, keys []string) []report.HistorySeries {
 	units := directions(hist)
-	for _, k := range s.Keys() {
+	if keys == nil {
+		keys = sortedKeys(units)
+	}
+	var out []report.HistorySeries
+	for _, k := range keys {
 		hs := report.HistorySeries{Key: k, Unit: units[k].Unit}
 		for _, h := range hist {
 			if m := h.snap.Get(k); m != nil {
 				hs.Points = append(hs.Points, report.HistoryPoint{Sha: h.commit.Hash.String(), Subject: h.commit.Subject(), Date: h.commit.Committer.When, Value: m.Value()})
 			}
 		}
-		series = append(series, hs)
+		out = append(out, hs)
 	}
-	return report.HistoryHTML(w, "git flameiq log "+rev, series)
-}
-
-func (e *env) reviewHTML(w io.Writer, r *reviewReport) error {
-	return usagef("--format html is not available yet")
+	return out
 }

@@ -86,6 +86,16 @@ type htmlPage struct {
 	Accepted                                  []htmlAccepted
 	Profile                                   *htmlProfile
 	History                                   []htmlLineChart
+	Sections                                  []htmlSection // generic sections (the weekly review)
+}
+
+// htmlSection is a titled table or list of plain strings.
+type htmlSection struct {
+	Title string
+	Empty string // shown when there are no rows and no items
+	Head  []string
+	Rows  [][]string
+	Items []string
 }
 
 type htmlRow struct {
@@ -408,6 +418,29 @@ ul{padding-left:20px}
 {{- end}}
 </tbody>
 </table>
+{{- end}}
+{{- end}}
+{{- range .Sections}}
+<h2>{{.Title}}</h2>
+{{- if .Rows}}
+<table>
+<thead><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr></thead>
+<tbody>
+{{- range .Rows}}
+<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{- end}}
+</tbody>
+</table>
+{{- end}}
+{{- if .Items}}
+<ul>
+{{- range .Items}}
+<li>{{.}}</li>
+{{- end}}
+</ul>
+{{- end}}
+{{- if and (not .Rows) (not .Items)}}
+<p class="sub">{{.Empty}}</p>
 {{- end}}
 {{- end}}
 {{- if .History}}

@@ -1,0 +1,217 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+	"time"
+)
+
+// Review is the weekly performance review of a branch: the values at the
+// start and the end of a window compared by the rules of diff. The commands
+// package fills it; Text, Markdown, JSON (via encoding/json) and HTML
+// render it.
+type Review struct {
+	Since      time.Time        `json:"since"`
+	Until      time.Time        `json:"until"`
+	Branch     string           `json:"branch"`
+	FromCommit string           `json:"from_commit"`
+	ToCommit   string           `json:"to_commit"`
+	Slower     []ReviewChange   `json:"slower"`
+	Faster     []ReviewChange   `json:"faster"`
+	Unchanged  int              `json:"unchanged"`
+	Accepted   []ReviewAccepted `json:"accepted"`
+	Budgets    []ReviewBudget   `json:"budgets"`
+	Drift      []ReviewDrift    `json:"drift"`
+	Recorded   int              `json:"recorded_commits"`
+}
+
+// ReviewChange is a metric that got slower or faster in the window.
+type ReviewChange struct {
+	Metric    string   `json:"metric"`
+	Unit      string   `json:"unit,omitempty"`
+	Before    float64  `json:"before"`
+	After     float64  `json:"after"`
+	DeltaPct  float64  `json:"delta_pct"`
+	P         *float64 `json:"p_value,omitempty"`
+	Sparkline string   `json:"sparkline"`
+}
+
+// ReviewAccepted is a regression accepted in the window with its reason.
+type ReviewAccepted struct {
+	Commit  string `json:"commit"`
+	Subject string `json:"subject"`
+	Glob    string `json:"glob"`
+	Reason  string `json:"reason"`
+}
+
+// ReviewBudget is a budget's headroom at the end of the window.
+type ReviewBudget struct {
+	Metric      string  `json:"metric"`
+	Value       float64 `json:"value"`
+	Limit       float64 `json:"limit"`
+	Kind        string  `json:"kind"` // max or min
+	HeadroomPct float64 `json:"headroom_pct"`
+	Breached    bool    `json:"breached"`
+}
+
+// ReviewDrift is a change point found inside the window.
+type ReviewDrift struct {
+	Metric        string  `json:"metric"`
+	Commit        string  `json:"commit"`
+	ChangePercent float64 `json:"change_percent"`
+}
+
+func rnum(v float64) string { return strconv.FormatFloat(v, 'g', 5, 64) }
+
+// rval formats v in unit, scaled as the diff tables are (40.89 µs/op).
+func rval(v float64, unit string) string {
+	if unit == "" {
+		return rnum(v)
+	}
+	return valueUnit(scaler(unit, v), v, unit)
+}
+
+var budgetSign = map[string]string{"max": "≤", "min": "≥"}
+
+func (r *Review) title() string {
+	return fmt.Sprintf("Performance review of %s, %s → %s", r.Branch, r.Since.Format("2006-01-02"), r.Until.Format("2006-01-02"))
+}
+
+// Text writes the review as plain text.
+func (r *Review) Text(w io.Writer) error {
+	fmt.Fprintf(w, "%s (%d recorded commits)\n", r.title(), r.Recorded)
+	if r.FromCommit == "" {
+		fmt.Fprintf(w, "no recorded commit before the window: nothing to compare with (end %s)\n", shortSha(r.ToCommit))
+	} else {
+		fmt.Fprintf(w, "from %s to %s\n", shortSha(r.FromCommit), shortSha(r.ToCommit))
+	}
+	list := func(title string, cs []ReviewChange) {
+		fmt.Fprintf(w, "\n%s (%d)\n", title, len(cs))
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, ch := range cs {
+			fmt.Fprintf(tw, "  %s\t%s → %s\t%+.2f%%\t%s\n", ch.Metric, rval(ch.Before, ch.Unit), rval(ch.After, ch.Unit), ch.DeltaPct, ch.Sparkline)
+		}
+		tw.Flush()
+	}
+	list("Slower", r.Slower)
+	list("Faster", r.Faster)
+	fmt.Fprintf(w, "\nUnchanged: %d\n", r.Unchanged)
+	if len(r.Accepted) > 0 {
+		fmt.Fprintf(w, "\nAccepted regressions (%d)\n", len(r.Accepted))
+		for _, a := range r.Accepted {
+			fmt.Fprintf(w, "  %s %s: %s (%q)\n", shortSha(a.Commit), a.Glob, a.Reason, a.Subject)
+		}
+	}
+	if len(r.Budgets) > 0 {
+		fmt.Fprintf(w, "\nBudgets\n")
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, b := range r.Budgets {
+			state := ""
+			if b.Breached {
+				state = "BREACHED"
+			}
+			fmt.Fprintf(tw, "  %s\t%s %s %s\theadroom %.1f%%\t%s\n", b.Metric, rnum(b.Value), budgetSign[b.Kind], rnum(b.Limit), b.HeadroomPct, state)
+		}
+		tw.Flush()
+	}
+	if len(r.Drift) > 0 {
+		fmt.Fprintf(w, "\nDrift (change points in the window)\n")
+		for _, d := range r.Drift {
+			fmt.Fprintf(w, "  %s at %s: %+.2f%%\n", d.Metric, shortSha(d.Commit), d.ChangePercent)
+		}
+	}
+	return nil
+}
+
+// Markdown writes the review ready to paste into a chat or an issue.
+func (r *Review) Markdown(w io.Writer) error {
+	fmt.Fprintf(w, "## %s\n\n", md(r.title()))
+	if r.FromCommit != "" {
+		fmt.Fprintf(w, "From `%s` to `%s` (%d recorded commits). **%d slower · %d faster · %d unchanged**\n",
+			shortSha(r.FromCommit), shortSha(r.ToCommit), r.Recorded, len(r.Slower), len(r.Faster), r.Unchanged)
+	} else {
+		fmt.Fprintf(w, "No recorded commit before the window: nothing to compare with (end `%s`).\n", shortSha(r.ToCommit))
+	}
+	table := func(title string, cs []ReviewChange) {
+		fmt.Fprintf(w, "\n### %s (%d)\n\n", title, len(cs))
+		if len(cs) == 0 {
+			fmt.Fprintln(w, "None.")
+			return
+		}
+		fmt.Fprintln(w, "| metric | before | after | Δ | trend |\n|:--|--:|--:|--:|:--|")
+		for _, ch := range cs {
+			fmt.Fprintf(w, "| %s | %s | %s | %+.2f%% | %s |\n", md(ch.Metric), rval(ch.Before, ch.Unit), rval(ch.After, ch.Unit), ch.DeltaPct, ch.Sparkline)
+		}
+	}
+	table("🐢 Slower", r.Slower)
+	table("🚀 Faster", r.Faster)
+	fmt.Fprintf(w, "\n### Accepted regressions (%d)\n\n", len(r.Accepted))
+	if len(r.Accepted) == 0 {
+		fmt.Fprintln(w, "None.")
+	}
+	for _, a := range r.Accepted {
+		fmt.Fprintf(w, "- `%s` %s: **%s**: %s\n", shortSha(a.Commit), md(a.Subject), md(a.Glob), md(a.Reason))
+	}
+	if len(r.Budgets) > 0 {
+		fmt.Fprintln(w, "\n### Budget headroom\n\n| metric | value | limit | headroom |\n|:--|--:|--:|--:|")
+		for _, b := range r.Budgets {
+			mark := ""
+			if b.Breached {
+				mark = " ❌"
+			}
+			fmt.Fprintf(w, "| %s | %s | %s %s | %.1f%%%s |\n", md(b.Metric), rnum(b.Value), budgetSign[b.Kind], rnum(b.Limit), b.HeadroomPct, mark)
+		}
+	}
+	if len(r.Drift) > 0 {
+		fmt.Fprintln(w, "\n### Drift")
+		for _, d := range r.Drift {
+			fmt.Fprintf(w, "- %s changed %+.2f%% at `%s`\n", md(d.Metric), d.ChangePercent, shortSha(d.Commit))
+		}
+	}
+	return nil
+}
+
+// HTML writes the review as the "fixed dashboard": one offline page with
+// the review on top and the history chart of every metric below.
+func (r *Review) HTML(w io.Writer, history []HistorySeries) error {
+	page := htmlPage{Title: r.title(), Headline: r.title(),
+		Summary: fmt.Sprintf("%d slower · %d faster · %d unchanged · %d recorded commits", len(r.Slower), len(r.Faster), r.Unchanged, r.Recorded),
+		History: lineCharts(history)}
+	if r.FromCommit != "" {
+		page.Compared = fmt.Sprintf("%s → %s", shortSha(r.FromCommit), shortSha(r.ToCommit))
+	}
+	changes := func(title string, cs []ReviewChange) htmlSection {
+		sec := htmlSection{Title: fmt.Sprintf("%s (%d)", title, len(cs)), Empty: "None.", Head: []string{"Metric", "Before", "After", "Δ", "Trend"}}
+		for _, ch := range cs {
+			sec.Rows = append(sec.Rows, []string{ch.Metric, rval(ch.Before, ch.Unit), rval(ch.After, ch.Unit), fmt.Sprintf("%+.2f%%", ch.DeltaPct), ch.Sparkline})
+		}
+		return sec
+	}
+	page.Sections = append(page.Sections, changes("Slower", r.Slower), changes("Faster", r.Faster))
+	acc := htmlSection{Title: fmt.Sprintf("Accepted regressions (%d)", len(r.Accepted)), Empty: "None."}
+	for _, a := range r.Accepted {
+		acc.Items = append(acc.Items, fmt.Sprintf("%s %s: %s: %s", shortSha(a.Commit), a.Subject, a.Glob, a.Reason))
+	}
+	page.Sections = append(page.Sections, acc)
+	if len(r.Budgets) > 0 {
+		b := htmlSection{Title: "Budget headroom", Head: []string{"Metric", "Value", "Limit", "Headroom"}}
+		for _, x := range r.Budgets {
+			h := fmt.Sprintf("%.1f%%", x.HeadroomPct)
+			if x.Breached {
+				h += " (breached)"
+			}
+			b.Rows = append(b.Rows, []string{x.Metric, rnum(x.Value), budgetSign[x.Kind] + " " + rnum(x.Limit), h})
+		}
+		page.Sections = append(page.Sections, b)
+	}
+	if len(r.Drift) > 0 {
+		d := htmlSection{Title: "Drift"}
+		for _, x := range r.Drift {
+			d.Items = append(d.Items, fmt.Sprintf("%s changed %+.2f%% at %s", x.Metric, x.ChangePercent, shortSha(x.Commit)))
+		}
+		page.Sections = append(page.Sections, d)
+	}
+	return htmlTemplate.Execute(w, page)
+}
