@@ -12,8 +12,8 @@ func sampleReview() *Review {
 	return &Review{
 		Since: time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC),
 		Branch: "main", FromCommit: strings.Repeat("a", 40), ToCommit: strings.Repeat("b", 40), Recorded: 12,
-		Slower: []ReviewChange{{Metric: "Encode/<script>alert(1)</script>-2:sec/op", Unit: "sec/op", Before: 4.1e-5, After: 6.2e-5, DeltaPct: 51.22, P: &p, Sparkline: "▁▁▂█"}},
-		Faster: []ReviewChange{{Metric: "Decode-2:sec/op", Unit: "sec/op", Before: 2e-5, After: 1.5e-5, DeltaPct: -25, Sparkline: "█▅▂▁"}},
+		Slower:    []ReviewChange{{Metric: "Encode/<script>alert(1)</script>-2:sec/op", Unit: "sec/op", Before: 4.1e-5, After: 6.2e-5, DeltaPct: 51.22, P: &p, Sparkline: "▁▁▂█"}},
+		Faster:    []ReviewChange{{Metric: "Decode-2:sec/op", Unit: "sec/op", Before: 2e-5, After: 1.5e-5, DeltaPct: -25, Sparkline: "█▅▂▁"}},
 		Unchanged: 7,
 		Accepted:  []ReviewAccepted{{Commit: strings.Repeat("c", 40), Subject: "escape | every rune", Glob: "Encode*", Reason: "correctness first"}},
 		Budgets:   []ReviewBudget{{Metric: "latency.p95", Value: 110, Limit: 120, Kind: "max", HeadroomPct: 8.33}, {Metric: "throughput", Value: 700, Limit: 800, Kind: "min", HeadroomPct: -12.5, Breached: true}},
