@@ -156,6 +156,11 @@ func colorOK(w io.Writer) bool {
 	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return false
 	}
+	return isTTY(w)
+}
+
+// isTTY reports whether w is a terminal.
+func isTTY(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"io"
 	"os"
 
 	"github.com/urfave/cli/v2"
@@ -46,9 +47,9 @@ Example:
 			if _, err := e.openStore(); err != nil {
 				return err
 			}
-			var progress = e.stderr
-			if !colorOK(e.stderr) && os.Getenv("FLAMEIQ_PROGRESS") == "" {
-				progress = nil // not a TTY: no progress line
+			var progress io.Writer
+			if isTTY(e.stderr) {
+				progress = e.stderr // a progress line on a terminal only
 			}
 			snap, profs, err := e.measure(e.ctx, b, progress)
 			defer func() {
