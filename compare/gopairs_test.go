@@ -17,14 +17,14 @@ import (
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
-var pairsDir = filepath.Join("..", "..", "shared", "corpus", "go-text", "pairs")
+var pairsDir = filepath.Join("..", "testdata", "corpus", "go-text", "pairs")
 
 // goPairs lists the Go ground-truth pairs, skipping when the corpus is absent.
 func goPairs(t *testing.T) []string {
 	t.Helper()
 	dirs, _ := filepath.Glob(filepath.Join(pairsDir, "*"))
 	if len(dirs) == 0 {
-		t.Skipf("no Go pairs under %s", pairsDir)
+		t.Fatalf("no Go pairs under %s", pairsDir)
 	}
 	sort.Strings(dirs)
 	return dirs

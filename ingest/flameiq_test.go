@@ -12,7 +12,7 @@ import (
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
-const conformance = "../../shared/conformance"
+const conformance = "../testdata/conformance"
 
 // flameIQQuirks are files the reference (FlameIQ 1.0.2) accepts but we
 // reject by design (STRICTER than FlameIQ); the value is the field the

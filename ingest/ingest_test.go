@@ -18,7 +18,7 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/golden/*.golden from the current output")
 
 // corpus is the shared benchmark-input corpus (see its MANIFEST.md).
-const corpus = "../../shared/corpus"
+const corpus = "../testdata/corpus"
 
 // corpusRule maps corpus files to the format they must be detected as.
 // Files no rule matches are other tools' formats we do not read (catch2,
