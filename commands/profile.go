@@ -32,11 +32,14 @@ type profileSummary struct {
 
 // profileRecords reads the profile records of commit h.
 func (e *env) profileRecords(st *store, h gitstore.Hash) ([]profile.Record, error) {
-	n, err := st.repo.Notes(profileRef(st.ref))
-	if err != nil {
-		return nil, usagef("%s: %v", profileRef(st.ref), err)
+	if st.profiles == nil {
+		n, err := st.repo.Notes(profileRef(st.ref))
+		if err != nil {
+			return nil, usagef("%s: %v", profileRef(st.ref), err)
+		}
+		st.profiles = n
 	}
-	data, err := n.Read(h)
+	data, err := st.profiles.Read(h)
 	if err != nil {
 		return nil, usagef("reading %s: %v", profileRef(st.ref), err)
 	}

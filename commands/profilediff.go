@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -77,9 +78,19 @@ type profileDiffResult struct {
 }
 
 // profileDiff finds the base (nearest commit with that profile), loads both
-// sides and diffs them. It updates sd.baseUsed and sd.reason.
+// sides and diffs them. It updates sd.baseUsed and sd.reason. Each note is
+// read and decoded once, and the two sides are parsed in parallel.
 func (e *env) profileDiff(c *cli.Context, st *store, sd *sides, name, sampleType string, top int) (*profileDiffResult, error) {
-	headRecs, err := e.profileRecords(st, sd.head)
+	cache := map[gitstore.Hash][]profile.Record{}
+	records := func(h gitstore.Hash) ([]profile.Record, error) {
+		if recs, ok := cache[h]; ok {
+			return recs, nil
+		}
+		recs, err := e.profileRecords(st, h)
+		cache[h] = recs
+		return recs, err
+	}
+	headRecs, err := records(sd.head)
 	if err != nil {
 		return nil, err
 	}
@@ -91,44 +102,47 @@ func (e *env) profileDiff(c *cli.Context, st *store, sd *sides, name, sampleType
 		name = cfg.ProfileName
 	}
 	if name == "" {
-		names := profile.Names(headRecs)
-		switch {
-		case len(names) == 1:
+		if names := profile.Names(headRecs); len(names) == 1 {
 			name = names[0]
-		default:
+		} else {
 			name = "cpu"
 		}
 	}
-	hp, hMetric, err := profile.LoadMerged(headRecs, name)
-	if err != nil {
-		return nil, &dataError{err}
+	hasName := func(recs []profile.Record) bool {
+		for _, r := range recs {
+			if r.Name == name {
+				return true
+			}
+		}
+		return false
 	}
-	if hp == nil {
+	if !hasName(headRecs) {
 		return nil, usagef("%s (%s) has no %q profile in %s; record one with: git flameiq profile record --commit %s --name %s cpu.pprof",
 			sd.headRev, short(sd.head), name, profileRef(st.ref), short(sd.head), name)
 	}
 	has := func(h gitstore.Hash) (bool, error) {
-		recs, err := e.profileRecords(st, h)
-		if err != nil {
-			return false, err
-		}
-		for _, r := range recs {
-			if r.Name == name {
-				return true, nil
-			}
-		}
-		return false, nil
+		recs, err := records(h)
+		return hasName(recs), err
 	}
 	if _, err := e.nearest(c, st.repo, sd, has, fmt.Sprintf("%q profile in %s", name, profileRef(st.ref)), false, profileRef(st.ref)); err != nil {
 		return nil, err
 	}
-	baseRecs, err := e.profileRecords(st, sd.baseUsed)
+	baseRecs, err := records(sd.baseUsed)
 	if err != nil {
 		return nil, err
 	}
-	bp, bMetric, err := profile.LoadMerged(baseRecs, name)
-	if err != nil {
-		return nil, &dataError{err}
+	var bp, hp *profile.Profile
+	var bMetric, hMetric string
+	var berr, herr error
+	var wg sync.WaitGroup
+	wg.Go(func() { hp, hMetric, herr = profile.LoadMerged(headRecs, name) })
+	bp, bMetric, berr = profile.LoadMerged(baseRecs, name)
+	wg.Wait()
+	if berr != nil {
+		return nil, &dataError{berr}
+	}
+	if herr != nil {
+		return nil, &dataError{herr}
 	}
 	opts := profile.DiffOptions{SampleType: sampleType, Top: top}
 	if bMetric != "" && bMetric == hMetric {

@@ -33,9 +33,10 @@ func resolve(r *gitstore.Repo, rev string) (gitstore.Hash, error) {
 
 // store is an opened repository plus its notes ref.
 type store struct {
-	repo  *gitstore.Repo
-	notes *gitstore.Notes
-	ref   string
+	repo     *gitstore.Repo
+	notes    *gitstore.Notes
+	profiles *gitstore.Notes // the profile notes, opened on first use
+	ref      string
 }
 
 func (e *env) openStore() (*store, error) {

@@ -68,8 +68,8 @@ func DecodeNote(note []byte) (recs []Record, errs []error) {
 		if len(line) == 0 {
 			continue
 		}
-		var r Record
-		if err := json.Unmarshal(line, &r); err != nil || r.Schema != RecordSchema || r.Name == "" {
+		r, err := decodeRecord(line)
+		if err != nil || r.Schema != RecordSchema || r.Name == "" {
 			errs = append(errs, fmt.Errorf("line %d: not a flameiq profile record", n))
 			continue
 		}
@@ -79,6 +79,30 @@ func DecodeNote(note []byte) (recs []Record, errs []error) {
 		errs = append(errs, err)
 	}
 	return recs, errs
+}
+
+// decodeRecord decodes one line. Profiles are megabytes of base64, which
+// encoding/json would scan byte by byte; base64 has no characters JSON
+// escapes, so the payload is cut out of the line directly and only the
+// small rest goes through encoding/json.
+func decodeRecord(line []byte) (Record, error) {
+	var r Record
+	const key = `"data":"`
+	if i := bytes.Index(line, []byte(key)); i >= 0 {
+		start := i + len(key)
+		if n := bytes.IndexByte(line[start:], '"'); n >= 0 {
+			data := line[start : start+n]
+			rest := make([]byte, 0, len(line)-n)
+			rest = append(append(append(rest, line[:i]...), `"data":""`...), line[start+n+1:]...)
+			if err := json.Unmarshal(rest, &r); err != nil {
+				return r, err
+			}
+			r.Data = string(data)
+			return r, nil
+		}
+	}
+	err := json.Unmarshal(line, &r)
+	return r, err
 }
 
 // Load decodes and parses the stored profile of a record.
