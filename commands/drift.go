@@ -92,18 +92,7 @@ Example:
 					return err
 				}
 			}
-			rev := "HEAD"
-			if c.NArg() > 1 {
-				return usagef("drift takes at most one REV")
-			}
-			if c.NArg() == 1 {
-				rev = c.Args().First()
-			}
-			st, err := e.openStore()
-			if err != nil {
-				return err
-			}
-			h, err := resolve(st.repo, rev)
+			st, h, rev, err := e.openRev(c)
 			if err != nil {
 				return err
 			}

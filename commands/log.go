@@ -2,6 +2,7 @@ package commands
 
 import (
 	"github.com/urfave/cli/v2"
+	"io"
 )
 
 func init() { commandList = append(commandList, cmdLog) }
@@ -27,18 +28,7 @@ Example:
 			if err := checkFormat(c.String("format"), "text", "csv", "json", "html"); err != nil {
 				return err
 			}
-			if c.NArg() > 1 {
-				return usagef("log takes at most one REV")
-			}
-			rev := "HEAD"
-			if c.NArg() == 1 {
-				rev = c.Args().First()
-			}
-			st, err := e.openStore()
-			if err != nil {
-				return err
-			}
-			h, err := resolve(st.repo, rev)
+			st, h, rev, err := e.openRev(c)
 			if err != nil {
 				return err
 			}
@@ -50,24 +40,20 @@ Example:
 			if err != nil {
 				return err
 			}
-			w, closeFn, err := e.outputWriter(c)
-			if err != nil {
+			return e.writeOutput(c, func(w io.Writer) error {
+				var err error
+				switch c.String("format") {
+				case "csv":
+					err = s.WriteCSV(w)
+				case "json":
+					err = s.WriteJSON(w)
+				case "html":
+					err = e.historyHTML(w, rev, hist, s)
+				default:
+					err = s.WriteText(w)
+				}
 				return err
-			}
-			switch c.String("format") {
-			case "csv":
-				err = s.WriteCSV(w)
-			case "json":
-				err = s.WriteJSON(w)
-			case "html":
-				err = e.historyHTML(w, rev, hist, s)
-			default:
-				err = s.WriteText(w)
-			}
-			if cerr := closeFn(); err == nil {
-				err = cerr
-			}
-			return err
+			})
 		},
 	}
 }

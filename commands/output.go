@@ -138,17 +138,21 @@ func sampleKeys(keys map[string]bool, n int) string {
 	return strings.Join(ks, ", ")
 }
 
-// outputWriter opens -o FILE or returns stdout; close must be called.
-func (e *env) outputWriter(c *cli.Context) (io.Writer, func() error, error) {
+// writeOutput runs write on -o FILE (created) or stdout, and closes the file.
+func (e *env) writeOutput(c *cli.Context, write func(w io.Writer) error) error {
 	p := c.String("output")
 	if p == "" || p == "-" {
-		return e.stdout, func() error { return nil }, nil
+		return write(e.stdout)
 	}
 	f, err := os.Create(e.path(p))
 	if err != nil {
-		return nil, nil, usagef("-o %s: %v", p, err)
+		return usagef("-o %s: %v", p, err)
 	}
-	return f, f.Close, nil
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // colorOK reports whether colour may be used on w: a TTY and NO_COLOR unset.

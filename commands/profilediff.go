@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"io"
 	"sync"
 
 	"github.com/urfave/cli/v2"
@@ -48,26 +49,22 @@ Example:
 			if err != nil {
 				return err
 			}
-			w, closeFn, err := e.outputWriter(c)
-			if err != nil {
+			return e.writeOutput(c, func(w io.Writer) error {
+				var err error
+				meta := profile.Meta{BaseCommit: sd.baseUsed.String(), HeadCommit: sd.head.String(), Name: pd.name}
+				switch c.String("format") {
+				case "json":
+					err = profile.WriteJSON(w, pd.result, meta)
+				case "folded":
+					err = profile.WriteFolded(w, pd.result)
+				case "html":
+					err = profile.WriteHTML(w, pd.result, meta, profile.HTMLOptions{})
+				default:
+					fmt.Fprintf(w, "profile %s (%s): %s\n\n", pd.name, pd.result.SampleType, sd.reason)
+					err = profile.WriteText(w, pd.result)
+				}
 				return err
-			}
-			meta := profile.Meta{BaseCommit: sd.baseUsed.String(), HeadCommit: sd.head.String(), Name: pd.name}
-			switch c.String("format") {
-			case "json":
-				err = profile.WriteJSON(w, pd.result, meta)
-			case "folded":
-				err = profile.WriteFolded(w, pd.result)
-			case "html":
-				err = profile.WriteHTML(w, pd.result, meta, profile.HTMLOptions{})
-			default:
-				fmt.Fprintf(w, "profile %s (%s): %s\n\n", pd.name, pd.result.SampleType, sd.reason)
-				err = profile.WriteText(w, pd.result)
-			}
-			if cerr := closeFn(); err == nil {
-				err = cerr
-			}
-			return err
+			})
 		},
 	}
 }

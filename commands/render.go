@@ -2,6 +2,7 @@ package commands
 
 import (
 	"github.com/urfave/cli/v2"
+	"io"
 
 	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/report"
@@ -21,20 +22,16 @@ type reportInfo struct {
 
 // render writes the result in the --format the user asked for.
 func (e *env) render(c *cli.Context, r *compare.Result, info reportInfo) error {
-	w, closeFn, err := e.outputWriter(c)
-	if err != nil {
+	return e.writeOutput(c, func(w io.Writer) error {
+		var err error
+		switch c.String("format") {
+		case "json":
+			err = report.JSON(w, r, report.JSONOptions{BaselineCommit: info.BaseCommit, CurrentCommit: info.HeadCommit})
+		case "markdown", "github", "html":
+			err = e.renderRich(c, w, r, info)
+		default:
+			err = report.Text(w, r, report.TextOptions{BaseLine: info.BaseReason, Color: colorOK(w)})
+		}
 		return err
-	}
-	switch c.String("format") {
-	case "json":
-		err = report.JSON(w, r, report.JSONOptions{BaselineCommit: info.BaseCommit, CurrentCommit: info.HeadCommit})
-	case "markdown", "github", "html":
-		err = e.renderRich(c, w, r, info)
-	default:
-		err = report.Text(w, r, report.TextOptions{BaseLine: info.BaseReason, Color: colorOK(w)})
-	}
-	if cerr := closeFn(); err == nil {
-		err = cerr
-	}
-	return err
+	})
 }

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"encoding/json"
+	"io"
 	"math"
 	"time"
 
@@ -87,27 +88,23 @@ Example:
 			if err != nil {
 				return err
 			}
-			w, closeFn, err := e.outputWriter(c)
-			if err != nil {
+			return e.writeOutput(c, func(w io.Writer) error {
+				var err error
+				switch c.String("format") {
+				case "json":
+					enc := json.NewEncoder(w)
+					enc.SetIndent("", "  ")
+					enc.SetEscapeHTML(false)
+					err = enc.Encode(rep.Review)
+				case "markdown":
+					err = rep.Markdown(w)
+				case "html":
+					err = rep.HTML(w, historySeries(rep.history, nil))
+				default:
+					err = rep.Text(w)
+				}
 				return err
-			}
-			switch c.String("format") {
-			case "json":
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				err = enc.Encode(rep.Review)
-			case "markdown":
-				err = rep.Markdown(w)
-			case "html":
-				err = rep.HTML(w, historySeries(rep.history, nil))
-			default:
-				err = rep.Text(w)
-			}
-			if cerr := closeFn(); err == nil {
-				err = cerr
-			}
-			return err
+			})
 		},
 	}
 }

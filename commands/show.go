@@ -28,18 +28,7 @@ func cmdShow(e *env) *cli.Command {
 			if err := checkFormat(c.String("format"), "text", "json"); err != nil {
 				return err
 			}
-			if c.NArg() > 1 {
-				return usagef("show takes at most one REV")
-			}
-			rev := "HEAD"
-			if c.NArg() == 1 {
-				rev = c.Args().First()
-			}
-			st, err := e.openStore()
-			if err != nil {
-				return err
-			}
-			h, err := resolve(st.repo, rev)
+			st, h, rev, err := e.openRev(c)
 			if err != nil {
 				return err
 			}

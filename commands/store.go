@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/flameiq/git-flameiq/gitstore"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
@@ -96,3 +98,21 @@ func rangeCommits(r *gitstore.Repo, base, head gitstore.Hash, limit int) ([]*git
 }
 
 func readAll(r io.Reader) ([]byte, error) { return io.ReadAll(r) }
+
+// openRev opens the store and resolves the command's optional REV argument
+// (default HEAD). It returns the store, the commit and the revision as typed.
+func (e *env) openRev(c *cli.Context) (*store, gitstore.Hash, string, error) {
+	if c.NArg() > 1 {
+		return nil, gitstore.Hash{}, "", usagef("%s takes at most one REV", c.Command.Name)
+	}
+	rev := "HEAD"
+	if c.NArg() == 1 {
+		rev = c.Args().First()
+	}
+	st, err := e.openStore()
+	if err != nil {
+		return nil, gitstore.Hash{}, rev, err
+	}
+	h, err := resolve(st.repo, rev)
+	return st, h, rev, err
+}
