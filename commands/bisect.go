@@ -44,13 +44,8 @@ Example:
    git flameiq bisect HEAD~40 HEAD --metric '*:sec/op' --run 'go test -run x -bench Encode -count 5'`,
 		Flags: append(append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "metric", Usage: "metrics to judge, `GLOB` (repeatable; required)"},
-			&cli.StringSliceFlag{Name: "threshold", Aliases: []string{"t"}, Usage: "threshold `KEY=VALUE` as for diff"},
-			&cli.Float64Flag{Name: "margin", Usage: "warning margin (see diff)"},
-			&cli.Float64Flag{Name: "alpha", Usage: "significance level (see diff)"},
-			&cli.IntFlag{Name: "min-samples", Usage: "samples for the statistical mode (see diff)"},
-			&cli.BoolFlag{Name: "holm", Usage: "Holm–Bonferroni correction (see diff)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT`: text or json"},
-		}, measureFlags()...), recordFlags()[2:]...),
+		}, append(ruleFlags(), measureFlags()...)...), recordFlags()[2:]...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
 				return usagef("bisect needs GOOD and BAD")

@@ -26,12 +26,7 @@ Example:
 			&cli.StringSliceFlag{Name: "metric", Usage: "metrics to judge, `GLOB` (repeatable; required)"},
 			&cli.StringFlag{Name: "against", Usage: "the good `REV` to compare with (required)"},
 			&cli.StringFlag{Name: "commit", Value: "HEAD", Usage: "the `REV` to judge"},
-			&cli.StringSliceFlag{Name: "threshold", Aliases: []string{"t"}, Usage: "threshold `KEY=VALUE` as for diff"},
-			&cli.Float64Flag{Name: "margin", Usage: "warning margin (see diff)"},
-			&cli.Float64Flag{Name: "alpha", Usage: "significance level (see diff)"},
-			&cli.IntFlag{Name: "min-samples", Usage: "samples for the statistical mode (see diff)"},
-			&cli.BoolFlag{Name: "holm", Usage: "Holm–Bonferroni correction (see diff)"},
-		}, measureFlags()...), recordFlags()[2:]...),
+		}, append(ruleFlags(), measureFlags()...)...), recordFlags()[2:]...),
 		Action: func(c *cli.Context) error {
 			if len(c.StringSlice("metric")) == 0 || c.String("against") == "" {
 				return usagef("check needs --metric GLOB and --against REV")

@@ -14,19 +14,25 @@ import (
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
-// compareFlags are shared by diff and compare.
-func compareFlags() []cli.Flag {
+// ruleFlags are the judging flags shared by diff, compare, bisect and check.
+func ruleFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringSliceFlag{Name: "threshold", Aliases: []string{"t"}, Usage: "threshold `KEY=VALUE` (KEY a key or glob, VALUE like 10% or -5%); a bare VALUE sets the default; repeatable"},
-		&cli.Float64Flag{Name: "margin", Usage: "warning margin in percentage points (default 5)"},
+		&cli.Float64Flag{Name: "margin", Usage: "warning margin in percentage points", DefaultText: "5, or flameiq.yaml margin"},
+		&cli.Float64Flag{Name: "alpha", Usage: "significance level for the Mann-Whitney test", DefaultText: "0.05"},
+		&cli.IntFlag{Name: "min-samples", Usage: "samples needed on both sides for the statistical mode", DefaultText: "4"},
+		&cli.BoolFlag{Name: "holm", Usage: "apply the Holm–Bonferroni correction across the tested metrics"},
+	}
+}
+
+// compareFlags are shared by diff and compare.
+func compareFlags() []cli.Flag {
+	return append(ruleFlags(),
 		&cli.StringSliceFlag{Name: "metric", Usage: "compare only metrics matching `GLOB` (repeatable)"},
 		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output `FORMAT`: text, json, markdown, github or html"},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` instead of stdout"},
 		&cli.BoolFlag{Name: "no-fail", Usage: "exit 0 even when something regressed"},
-		&cli.Float64Flag{Name: "alpha", Usage: "significance level for the Mann-Whitney test (default 0.05)"},
-		&cli.IntFlag{Name: "min-samples", Usage: "samples needed on both sides for the statistical mode (default 4)"},
-		&cli.BoolFlag{Name: "holm", Usage: "apply the Holm–Bonferroni correction across the tested metrics"},
-	}
+	)
 }
 
 // compareOptions builds options from defaults, flameiq.yaml, then flags.
