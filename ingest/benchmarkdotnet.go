@@ -37,31 +37,16 @@ func detectBDN(head []byte, _ string) bool {
 }
 
 func parseBDN(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	v, err := readJSON(r, name)
+	c, doc, err := openJSON(r, name)
 	if err != nil {
 		return nil, err
 	}
-	c := &collector{file: name}
-	doc, ok := c.object(v, "")
-	if !ok {
-		return nil, c.err()
-	}
-	bv, ok := doc["Benchmarks"]
-	if !ok {
-		c.fail("Benchmarks", "missing: not a BenchmarkDotNet JSON export")
-		return nil, c.err()
-	}
-	benches, ok := c.array(bv, "Benchmarks")
+	benches, ok := c.requiredArray(doc, "Benchmarks", "BenchmarkDotNet JSON export")
 	if !ok {
 		return nil, c.err()
 	}
 	s := &snapshot.Snapshot{}
-	for i, x := range benches {
-		base := index("Benchmarks", i)
-		b, ok := c.object(x, base)
-		if !ok {
-			continue
-		}
+	for base, b := range c.objects(benches, "Benchmarks") {
 		key, _ := c.str(b, "FullName", base)
 		if key == "" {
 			key, _ = c.str(b, "DisplayInfo", base)
@@ -77,12 +62,7 @@ func parseBDN(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		var ns []float64
 		if mv, ok := b["Measurements"]; ok && mv != nil {
 			if ms, ok := c.array(mv, path(base, "Measurements")); ok {
-				for j, mx := range ms {
-					mb := index(path(base, "Measurements"), j)
-					m, ok := c.object(mx, mb)
-					if !ok {
-						continue
-					}
+				for mb, m := range c.objects(ms, path(base, "Measurements")) {
 					mode, _ := c.str(m, "IterationMode", mb)
 					stage, _ := c.str(m, "IterationStage", mb)
 					if mode != "Workload" || stage != "Result" {
@@ -102,9 +82,7 @@ func parseBDN(r io.Reader, name string) (*snapshot.Snapshot, error) {
 				ns, _ = c.numbers(ov, path(sb, "OriginalValues"))
 			}
 			if len(ns) == 0 {
-				if f, ok := c.optNonNeg(st, "Median", sb); ok {
-					ns = []float64{f}
-				} else if f, ok := c.optNonNeg(st, "Mean", sb); ok {
+				if f, ok := c.firstNonNeg(st, sb, "Median", "Mean"); ok {
 					ns = []float64{f}
 				}
 			}
@@ -121,11 +99,7 @@ func parseBDN(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			secs[j] = x * 1e-9
 		}
 		s.Add(key+":sec/op", "sec/op", snapshot.LowerIsBetter, secs...)
-		if mv, ok := b["Memory"]; ok && mv != nil {
-			mem, ok := c.object(mv, path(base, "Memory"))
-			if !ok {
-				continue
-			}
+		if mem, ok := c.optObject(b, "Memory", base); ok {
 			mb := path(base, "Memory")
 			if f, ok := c.optNonNeg(mem, "BytesAllocatedPerOperation", mb); ok {
 				s.Add(key+":B/op", "B/op", snapshot.LowerIsBetter, f)
@@ -140,8 +114,5 @@ func parseBDN(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			}
 		}
 	}
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return c.result(s)
 }

@@ -62,27 +62,14 @@ func detectBMF(head []byte, _ string) bool {
 }
 
 func parseBMF(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	v, err := readJSON(r, name)
+	c, doc, err := openJSON(r, name)
 	if err != nil {
 		return nil, err
 	}
-	c := &collector{file: name}
-	doc, ok := c.object(v, "")
-	if !ok {
-		return nil, c.err()
-	}
 	s := &snapshot.Snapshot{}
-	for _, bench := range sortedKeys(doc) {
-		ms, ok := c.object(doc[bench], bench)
-		if !ok {
-			continue
-		}
-		for _, measure := range sortedKeys(ms) {
+	for bench, ms := range c.members(doc, "") {
+		for measure, m := range c.members(ms, bench) {
 			base := path(bench, measure)
-			m, ok := c.object(ms[measure], base)
-			if !ok {
-				continue
-			}
 			val, ok := c.number(m["value"], path(base, "value"))
 			for _, b := range []string{"lower_value", "upper_value"} {
 				if x, present := m[b]; present && x != nil {
@@ -102,8 +89,5 @@ func parseBMF(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			s.Add(bench+":"+measure, unit, dir, val)
 		}
 	}
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return c.result(s)
 }

@@ -108,14 +108,9 @@ func parseCriterion(r io.Reader, name string) (*snapshot.Snapshot, error) {
 
 // criterionFile adds one sample.json or estimates.json to s.
 func criterionFile(s *snapshot.Snapshot, r io.Reader, name, id string, cb criterionBench) error {
-	v, err := readJSON(r, name)
+	c, doc, err := openJSON(r, name)
 	if err != nil {
 		return err
-	}
-	c := &collector{file: name}
-	doc, ok := c.object(v, "")
-	if !ok {
-		return c.err()
 	}
 	var secs []float64
 	switch {

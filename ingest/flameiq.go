@@ -78,10 +78,7 @@ func parseFlameIQ(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		}
 		flameIQDoc(c, s, v, base)
 	}
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return c.result(s)
 }
 
 var flameIQLatency = []string{"mean", "p50", "p95", "p99"}
@@ -98,10 +95,8 @@ func flameIQDoc(c *collector, s *snapshot.Snapshot, v any, base string) {
 	} else if f, ok := c.number(sv, path(base, "schema_version")); ok && f != 1 {
 		c.fail(path(base, "schema_version"), "unsupported schema version %s (want 1)", fmtNum(f))
 	}
-	if md, ok := doc["metadata"]; ok && md != nil {
-		if m, ok := c.object(md, path(base, "metadata")); ok {
-			flameIQMeta(c, &s.Meta, m, path(base, "metadata"))
-		}
+	if m, ok := c.optObject(doc, "metadata", base); ok {
+		flameIQMeta(c, &s.Meta, m, path(base, "metadata"))
 	}
 	mv, ok := doc["metrics"]
 	if !ok {
@@ -122,12 +117,10 @@ func flameIQDoc(c *collector, s *snapshot.Snapshot, v any, base string) {
 		s.Add(key, unit, snapshot.FlameIQDirection(key), f)
 		n++
 	}
-	if lv, ok := metrics["latency"]; ok && lv != nil {
-		if lat, ok := c.object(lv, path(mb, "latency")); ok {
-			for _, k := range flameIQLatency {
-				if f, ok := c.optNonNeg(lat, k, path(mb, "latency")); ok {
-					add("latency."+k, "ms", f)
-				}
+	if lat, ok := c.optObject(metrics, "latency", mb); ok {
+		for _, k := range flameIQLatency {
+			if f, ok := c.optNonNeg(lat, k, path(mb, "latency")); ok {
+				add("latency."+k, "ms", f)
 			}
 		}
 	}
@@ -136,12 +129,10 @@ func flameIQDoc(c *collector, s *snapshot.Snapshot, v any, base string) {
 			add(k.key, k.unit, f)
 		}
 	}
-	if cv, ok := metrics["custom"]; ok && cv != nil {
-		if custom, ok := c.object(cv, path(mb, "custom")); ok {
-			for _, k := range sortedKeys(custom) {
-				if f, ok := c.optNonNeg(custom, k, path(mb, "custom")); ok {
-					add("custom."+k, "", f)
-				}
+	if custom, ok := c.optObject(metrics, "custom", mb); ok {
+		for _, k := range sortedKeys(custom) {
+			if f, ok := c.optNonNeg(custom, k, path(mb, "custom")); ok {
+				add("custom."+k, "", f)
 			}
 		}
 	}
@@ -162,15 +153,13 @@ func flameIQMeta(c *collector, meta *snapshot.Meta, m map[string]any, base strin
 	if ts, ok := c.str(m, "timestamp", base); ok && meta.Timestamp == "" && validTimestamp(ts) {
 		meta.Timestamp = ts
 	}
-	if tv, ok := m["tags"]; ok && tv != nil {
-		if tags, ok := c.object(tv, path(base, "tags")); ok {
-			for _, k := range sortedKeys(tags) {
-				if meta.Tags == nil {
-					meta.Tags = map[string]string{}
-				}
-				if _, have := meta.Tags[k]; !have {
-					meta.Tags[k] = scalarString(tags[k])
-				}
+	if tags, ok := c.optObject(m, "tags", base); ok {
+		for _, k := range sortedKeys(tags) {
+			if meta.Tags == nil {
+				meta.Tags = map[string]string{}
+			}
+			if _, have := meta.Tags[k]; !have {
+				meta.Tags[k] = scalarString(tags[k])
 			}
 		}
 	}

@@ -68,14 +68,9 @@ type gbRun struct {
 }
 
 func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	v, err := readJSON(r, name)
+	c, doc, err := openJSON(r, name)
 	if err != nil {
 		return nil, err
-	}
-	c := &collector{file: name}
-	doc, ok := c.object(v, "")
-	if !ok {
-		return nil, c.err()
 	}
 	s := &snapshot.Snapshot{}
 	if ctx, ok := doc["context"].(map[string]any); ok {
@@ -83,12 +78,7 @@ func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			s.Meta.Timestamp = d
 		}
 	}
-	bv, ok := doc["benchmarks"]
-	if !ok {
-		c.fail("benchmarks", "missing: not a Google Benchmark result")
-		return nil, c.err()
-	}
-	rows, ok := c.array(bv, "benchmarks")
+	rows, ok := c.requiredArray(doc, "benchmarks", "Google Benchmark result")
 	if !ok {
 		return nil, c.err()
 	}
@@ -96,12 +86,7 @@ func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	runs := map[string]*gbRun{}
 	var skipped []string
 	skippedSeen := map[string]bool{}
-	for i, rv := range rows {
-		base := index("benchmarks", i)
-		row, ok := c.object(rv, base)
-		if !ok {
-			continue
-		}
+	for base, row := range c.objects(rows, "benchmarks") {
 		bname, ok := c.str(row, "name", base)
 		if !ok {
 			c.fail(path(base, "name"), "missing")

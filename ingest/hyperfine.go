@@ -17,7 +17,6 @@ package ingest
 
 import (
 	"io"
-	"strings"
 
 	"github.com/flameiq/git-flameiq/snapshot"
 )
@@ -37,49 +36,24 @@ func detectHyperfine(head []byte, _ string) bool {
 }
 
 func parseHyperfine(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	v, err := readJSON(r, name)
+	c, doc, err := openJSON(r, name)
 	if err != nil {
 		return nil, err
 	}
-	c := &collector{file: name}
-	doc, ok := c.object(v, "")
-	if !ok {
-		return nil, c.err()
-	}
-	rv, ok := doc["results"]
-	if !ok {
-		c.fail("results", "missing: not a hyperfine export")
-		return nil, c.err()
-	}
-	results, ok := c.array(rv, "results")
-	if !ok {
-		return nil, c.err()
-	}
-	if len(results) == 0 {
-		c.fail("results", "empty: no benchmark results")
+	results, ok := c.requiredArray(doc, "results", "hyperfine export")
+	if !ok || !c.nonEmpty(results, "results") {
 		return nil, c.err()
 	}
 	s := &snapshot.Snapshot{}
 	seen := map[string]int{}
-	for i, x := range results {
-		base := index("results", i)
-		res, ok := c.object(x, base)
-		if !ok {
-			continue
-		}
+	for base, res := range c.objects(results, "results") {
 		cmd, ok := c.str(res, "command", base)
 		if !ok {
 			c.fail(path(base, "command"), "missing")
 			continue
 		}
-		if pv, ok := res["parameters"]; ok && pv != nil {
-			if params, ok := c.object(pv, path(base, "parameters")); ok && len(params) > 0 {
-				var ps []string
-				for _, k := range sortedKeys(params) {
-					ps = append(ps, k+"="+scalarString(params[k]))
-				}
-				cmd += " [" + strings.Join(ps, ",") + "]"
-			}
+		if params, ok := c.optObject(res, "parameters", base); ok && len(params) > 0 {
+			cmd += " [" + paramList(params) + "]"
 		}
 		var times []float64
 		if tv, ok := res["times"]; ok {
@@ -101,17 +75,11 @@ func parseHyperfine(r io.Reader, name string) (*snapshot.Snapshot, error) {
 				continue
 			}
 		}
-		seen[cmd]++
-		if n := seen[cmd]; n > 1 {
-			cmd += " #" + fmtNum(float64(n))
-		}
+		cmd = dedupKey(seen, cmd)
 		s.Add(cmd+":sec", "sec", snapshot.LowerIsBetter, times...)
 		if len(mem) > 0 {
 			s.Add(cmd+":B", "B", snapshot.LowerIsBetter, mem...)
 		}
 	}
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return c.result(s)
 }

@@ -38,36 +38,20 @@ func detectJMH(head []byte, _ string) bool {
 }
 
 func parseJMH(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	v, err := readJSON(r, name)
+	c, runs, err := openJSONArray(r, name)
 	if err != nil {
 		return nil, err
 	}
-	c := &collector{file: name}
-	runs, ok := c.array(v, "")
-	if !ok {
-		return nil, c.err()
-	}
 	s := &snapshot.Snapshot{}
-	for i, rv := range runs {
-		base := index("", i)
-		run, ok := c.object(rv, base)
-		if !ok {
-			continue
-		}
+	for base, run := range c.objects(runs, "") {
 		bench, ok := c.str(run, "benchmark", base)
 		if !ok || bench == "" {
 			c.fail(path(base, "benchmark"), "missing")
 			continue
 		}
 		mode, _ := c.str(run, "mode", base)
-		if pv, ok := run["params"]; ok && pv != nil {
-			if params, ok := c.object(pv, path(base, "params")); ok && len(params) > 0 {
-				var ps []string
-				for _, k := range sortedKeys(params) {
-					ps = append(ps, k+"="+scalarString(params[k]))
-				}
-				bench += "[" + strings.Join(ps, ",") + "]"
-			}
+		if params, ok := c.optObject(run, "params", base); ok && len(params) > 0 {
+			bench += "[" + paramList(params) + "]"
 		}
 		pm, ok := c.object(run["primaryMetric"], path(base, "primaryMetric"))
 		if !ok {
@@ -82,10 +66,7 @@ func parseJMH(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			}
 		}
 	}
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return c.result(s)
 }
 
 func jmhMetric(c *collector, s *snapshot.Snapshot, key, mode string, m map[string]any, base string, primary bool) {

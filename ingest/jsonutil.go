@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 // This file holds the helpers every JSON format shares: a strict decoder
@@ -116,6 +119,40 @@ type collector struct {
 	errs Errors
 }
 
+// openJSON reads one JSON document whose top level must be an object and
+// returns it with a collector for the file's field errors.
+func openJSON(r io.Reader, name string) (*collector, map[string]any, error) {
+	return openJSONAs(r, name, (*collector).object)
+}
+
+// openJSONArray is openJSON for a document whose top level is an array.
+func openJSONArray(r io.Reader, name string) (*collector, []any, error) {
+	return openJSONAs(r, name, (*collector).array)
+}
+
+// openJSONAs reads one JSON document and checks its top level with as.
+func openJSONAs[T any](r io.Reader, name string, as func(*collector, any, string) (T, bool)) (*collector, T, error) {
+	var zero T
+	v, err := readJSON(r, name)
+	if err != nil {
+		return nil, zero, err
+	}
+	c := &collector{file: name}
+	top, ok := as(c, v, "")
+	if !ok {
+		return nil, zero, c.err()
+	}
+	return c, top, nil
+}
+
+// result returns s, or the collected errors when there are any.
+func (c *collector) result(s *snapshot.Snapshot) (*snapshot.Snapshot, error) {
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 func (c *collector) fail(field, format string, a ...any) {
 	c.errs = append(c.errs, &Error{File: c.file, Field: field, Msg: fmt.Sprintf(format, a...)})
 }
@@ -181,6 +218,80 @@ func (c *collector) array(v any, field string) ([]any, bool) {
 	return a, ok
 }
 
+// required looks up the top-level key that identifies a format; when it is
+// absent the file is "not a <what>".
+func (c *collector) required(doc map[string]any, key, what string) (any, bool) {
+	v, ok := doc[key]
+	if !ok {
+		c.fail(key, "missing: not a %s", what)
+	}
+	return v, ok
+}
+
+// requiredObject is required followed by object.
+func (c *collector) requiredObject(doc map[string]any, key, what string) (map[string]any, bool) {
+	v, ok := c.required(doc, key, what)
+	if !ok {
+		return nil, false
+	}
+	return c.object(v, key)
+}
+
+// requiredArray is required followed by array.
+func (c *collector) requiredArray(doc map[string]any, key, what string) ([]any, bool) {
+	v, ok := c.required(doc, key, what)
+	if !ok {
+		return nil, false
+	}
+	return c.array(v, key)
+}
+
+// nonEmpty requires the benchmark list a (at field) to hold at least one
+// entry.
+func (c *collector) nonEmpty(a []any, field string) bool {
+	if len(a) == 0 {
+		c.fail(field, "empty: no benchmark results")
+		return false
+	}
+	return true
+}
+
+// objects yields the elements of the array a (at field) that are objects,
+// each with its path (field[i]); an element of another type is an error
+// and is skipped.
+func (c *collector) objects(a []any, field string) iter.Seq2[string, map[string]any] {
+	return func(yield func(string, map[string]any) bool) {
+		for i, x := range a {
+			base := index(field, i)
+			if m, ok := c.object(x, base); ok && !yield(base, m) {
+				return
+			}
+		}
+	}
+}
+
+// members yields the members of the object m (at field) whose values are
+// objects, in byte order of the key; a value of another type is an error
+// naming field.key and is skipped.
+func (c *collector) members(m map[string]any, field string) iter.Seq2[string, map[string]any] {
+	return func(yield func(string, map[string]any) bool) {
+		for _, k := range sortedKeys(m) {
+			if o, ok := c.object(m[k], path(field, k)); ok && !yield(k, o) {
+				return
+			}
+		}
+	}
+}
+
+// optObject reads m[key] as an object when present and not null.
+func (c *collector) optObject(m map[string]any, key, base string) (map[string]any, bool) {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return nil, false
+	}
+	return c.object(v, path(base, key))
+}
+
 // number requires v to be a finite JSON number (not a string, not a
 // boolean, not null).
 func (c *collector) number(v any, field string) (float64, bool) {
@@ -235,6 +346,16 @@ func (c *collector) numbers(v any, field string) ([]float64, bool) {
 	return out, good
 }
 
+// firstNonNeg is optNonNeg of the first of keys that gives a value.
+func (c *collector) firstNonNeg(m map[string]any, base string, keys ...string) (float64, bool) {
+	for _, k := range keys {
+		if f, ok := c.optNonNeg(m, k, base); ok {
+			return f, true
+		}
+	}
+	return 0, false
+}
+
 // str reads m[key] as a string; absent or null gives "" and false, another
 // type is an error.
 func (c *collector) str(m map[string]any, key, base string) (string, bool) {
@@ -263,6 +384,26 @@ func scalarString(v any) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// paramList renders parameters as name=value pairs in byte order of the
+// name, joined by commas: "n=1,size=big".
+func paramList(params map[string]any) string {
+	ps := make([]string, 0, len(params))
+	for _, k := range sortedKeys(params) {
+		ps = append(ps, k+"="+scalarString(params[k]))
+	}
+	return strings.Join(ps, ",")
+}
+
+// dedupKey counts key in seen and returns it unchanged the first time,
+// then with " #2", " #3" … appended.
+func dedupKey(seen map[string]int, key string) string {
+	seen[key]++
+	if n := seen[key]; n > 1 {
+		key += " #" + fmtNum(float64(n))
+	}
+	return key
 }
 
 // sortedKeys returns the keys of m in byte order, so that output and error

@@ -57,31 +57,17 @@ func k6BuiltinTime(base string) bool {
 }
 
 func parseK6(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	v, err := readJSON(r, name)
+	c, doc, err := openJSON(r, name)
 	if err != nil {
 		return nil, err
 	}
-	c := &collector{file: name}
-	doc, ok := c.object(v, "")
-	if !ok {
-		return nil, c.err()
-	}
-	mv, ok := doc["metrics"]
-	if !ok {
-		c.fail("metrics", "missing: not a k6 summary")
-		return nil, c.err()
-	}
-	metrics, ok := c.object(mv, "metrics")
+	metrics, ok := c.requiredObject(doc, "metrics", "k6 summary")
 	if !ok {
 		return nil, c.err()
 	}
 	s := &snapshot.Snapshot{}
-	for _, metric := range sortedKeys(metrics) {
+	for metric, m := range c.members(metrics, "metrics") {
 		base := path("metrics", metric)
-		m, ok := c.object(metrics[metric], base)
-		if !ok {
-			continue
-		}
 		values := m
 		vbase := base
 		typ, _ := c.str(m, "type", base)
@@ -158,10 +144,7 @@ func parseK6(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			}
 		}
 	}
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return c.result(s)
 }
 
 func has(m map[string]any, k string) bool { _, ok := m[k]; return ok }

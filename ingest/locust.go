@@ -170,31 +170,17 @@ func detectLocustJSON(head []byte, _ string) bool {
 }
 
 func parseLocustJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	v, err := readJSON(r, name)
+	c, doc, err := openJSON(r, name)
 	if err != nil {
 		return nil, err
 	}
-	c := &collector{file: name}
-	doc, ok := c.object(v, "")
-	if !ok {
-		return nil, c.err()
-	}
-	ev, ok := doc["endpoints"]
-	if !ok {
-		c.fail("endpoints", "missing: not a Locust CI summary")
-		return nil, c.err()
-	}
-	eps, ok := c.object(ev, "endpoints")
+	eps, ok := c.requiredObject(doc, "endpoints", "Locust CI summary")
 	if !ok {
 		return nil, c.err()
 	}
 	s := &snapshot.Snapshot{}
-	for _, ep := range sortedKeys(eps) {
+	for ep, m := range c.members(eps, "endpoints") {
 		base := path("endpoints", ep)
-		m, ok := c.object(eps[ep], base)
-		if !ok {
-			continue
-		}
 		for _, k := range []string{"p50", "p95", "p99", "mean", "min", "max"} {
 			if f, ok := c.optNonNeg(m, k, base); ok {
 				s.Add(ep+":"+k, "ms", snapshot.LowerIsBetter, f)
@@ -209,8 +195,5 @@ func parseLocustJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	if f, ok := c.optNonNeg(doc, "error_rate", ""); ok {
 		s.Add("Aggregated:error_rate", "ratio", snapshot.LowerIsBetter, f)
 	}
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return c.result(s)
 }

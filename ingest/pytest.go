@@ -45,14 +45,9 @@ func detectPytest(head []byte, _ string) bool {
 var pytestStats = []string{"min", "max", "mean", "stddev", "rounds", "median", "iqr", "q1", "q3", "iqr_outliers", "stddev_outliers", "ld15iqr", "hd15iqr", "ops", "total", "iterations"}
 
 func parsePytest(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	v, err := readJSON(r, name)
+	c, doc, err := openJSON(r, name)
 	if err != nil {
 		return nil, err
-	}
-	c := &collector{file: name}
-	doc, ok := c.object(v, "")
-	if !ok {
-		return nil, c.err()
 	}
 	s := &snapshot.Snapshot{}
 	if ci, ok := doc["commit_info"].(map[string]any); ok {
@@ -62,35 +57,17 @@ func parsePytest(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	if ts, ok := c.str(doc, "datetime", ""); ok && validTimestamp(ts) {
 		s.Meta.Timestamp = ts
 	}
-	bv, ok := doc["benchmarks"]
-	if !ok {
-		c.fail("benchmarks", "missing: not a pytest-benchmark result")
-		return nil, c.err()
-	}
-	benches, ok := c.array(bv, "benchmarks")
-	if !ok {
-		return nil, c.err()
-	}
-	if len(benches) == 0 {
-		c.fail("benchmarks", "empty: no benchmark results")
+	benches, ok := c.requiredArray(doc, "benchmarks", "pytest-benchmark result")
+	if !ok || !c.nonEmpty(benches, "benchmarks") {
 		return nil, c.err()
 	}
 	seen := map[string]int{}
-	for i, bv := range benches {
-		base := index("benchmarks", i)
-		b, ok := c.object(bv, base)
-		if !ok {
-			continue
-		}
+	for base, b := range c.objects(benches, "benchmarks") {
 		key, _ := c.str(b, "fullname", base)
 		if key == "" {
 			key, _ = c.str(b, "name", base)
 			if params, ok := b["params"].(map[string]any); ok && len(params) > 0 && !strings.Contains(key, "[") {
-				var ps []string
-				for _, k := range sortedKeys(params) {
-					ps = append(ps, k+"="+scalarString(params[k]))
-				}
-				key += "[" + strings.Join(ps, ",") + "]"
+				key += "[" + paramList(params) + "]"
 			}
 		}
 		if key == "" {
@@ -124,25 +101,17 @@ func parsePytest(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			continue
 		}
 		if len(samples) == 0 {
-			if f, ok := c.optNonNeg(stats, "median", path(base, "stats")); ok {
-				samples = []float64{f}
-			} else if f, ok := c.optNonNeg(stats, "mean", path(base, "stats")); ok {
-				samples = []float64{f}
-			} else {
+			f, ok := c.firstNonNeg(stats, path(base, "stats"), "median", "mean")
+			if !ok {
 				c.fail(path(base, "stats"), "no data, median or mean for %s", key)
 				continue
 			}
+			samples = []float64{f}
 		}
-		seen[key]++
-		if n := seen[key]; n > 1 {
-			key += " #" + fmtNum(float64(n))
-		}
+		key = dedupKey(seen, key)
 		s.Add(key+":sec/op", "sec/op", snapshot.LowerIsBetter, samples...)
 	}
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return c.result(s)
 }
 
 // elided reports whether a stats.data array was shortened by hand: numbers

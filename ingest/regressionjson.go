@@ -48,21 +48,12 @@ var regressionFields = []struct{ field, suffix, unit string }{
 }
 
 func parseRegressionJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	v, err := readJSON(r, name)
+	c, doc, err := openJSON(r, name)
 	if err != nil {
 		return nil, err
 	}
-	c := &collector{file: name}
-	doc, ok := c.object(v, "")
-	if !ok {
-		return nil, c.err()
-	}
 	s := &snapshot.Snapshot{}
-	for _, bench := range sortedKeys(doc) {
-		m, ok := c.object(doc[bench], bench)
-		if !ok {
-			continue
-		}
+	for bench, m := range c.members(doc, "") {
 		if it, ok := m["iterations"]; ok {
 			c.nonNeg(it, path(bench, "iterations"))
 		}
@@ -72,8 +63,5 @@ func parseRegressionJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			}
 		}
 	}
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return c.result(s)
 }
