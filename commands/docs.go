@@ -16,7 +16,7 @@ func cmdMan(e *env) *cli.Command {
 		Usage:  "print the man page (roff), generated from the CLI definition",
 		Hidden: true,
 		Action: func(c *cli.Context) error {
-			m, err := c.App.ToMan()
+			m, err := c.App.ToManWithSection(1)
 			if err != nil {
 				return err
 			}

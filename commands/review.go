@@ -136,6 +136,9 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 			continue
 		}
 		r := recorded{commit: cm, snap: snap}
+		if when.After(until) {
+			continue // after the window: not part of this review
+		}
 		hist = append(hist, r)
 		switch {
 		case when.After(until):

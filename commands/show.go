@@ -39,12 +39,15 @@ func cmdShow(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			if !ok {
-				return usagef("%s (%s) has no snapshot in %s; %s", rev, short(h), st.ref, recordHint(h))
-			}
 			profiles, err := e.profileSummaries(st, h)
 			if err != nil {
 				return err
+			}
+			if !ok && len(profiles) == 0 {
+				return usagef("%s (%s) has no snapshot in %s; %s", rev, short(h), st.ref, recordHint(h))
+			}
+			if !ok {
+				snap = &snapshot.Snapshot{Meta: snapshot.Meta{Commit: h.String()}}
 			}
 			if c.String("format") == "json" {
 				return showJSON(e, snap, profiles)

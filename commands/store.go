@@ -52,7 +52,7 @@ func (e *env) openStore() (*store, error) {
 	}
 	n, err := r.Notes(ref)
 	if err != nil {
-		return nil, usagef("%s: %v", ref, err)
+		return nil, usagef("%v\nrepair it: point it back at its last notes commit (git reflog %s; git update-ref %s <commit>) or delete it (git update-ref -d %s)", err, ref, ref, ref)
 	}
 	return &store{repo: r, notes: n, ref: ref}, nil
 }
@@ -69,8 +69,11 @@ func (s *store) snapshot(h gitstore.Hash) (snap *snapshot.Snapshot, ok bool, war
 		return nil, false, nil, nil
 	}
 	recs, errs := snapshot.DecodeNote(data)
-	for _, e := range errs {
-		warnings = append(warnings, fmt.Sprintf("note of %s in %s: %v (line skipped)", short(h), s.ref, e))
+	switch {
+	case len(errs) == 1:
+		warnings = append(warnings, fmt.Sprintf("note of %s in %s: %v (line skipped)", short(h), s.ref, errs[0]))
+	case len(errs) > 1:
+		warnings = append(warnings, fmt.Sprintf("note of %s in %s: %d unreadable lines skipped (first: %v)", short(h), s.ref, len(errs), errs[0]))
 	}
 	if len(recs) == 0 {
 		return nil, false, warnings, &dataError{fmt.Errorf("note of %s in %s holds no readable flameiq record (%d bad line(s)); inspect it with: git notes --ref=%s show %s",

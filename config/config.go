@@ -265,6 +265,9 @@ func (p *parser) budget(v *yaml.Node, what string) (*compare.Budget, error) {
 	if b.Min == nil && b.Max == nil {
 		return nil, p.errf(v, "%s needs min or max", what)
 	}
+	if b.Min != nil && b.Max != nil && *b.Min > *b.Max {
+		return nil, p.errf(v, "%s: min (%g) is above max (%g), so no value could meet it", what, *b.Min, *b.Max)
+	}
 	return b, nil
 }
 

@@ -159,6 +159,7 @@ func finish(s *snapshot.Snapshot, name, format string) (*snapshot.Snapshot, erro
 	if s.Meta.Source == "" {
 		s.Meta.Source = name
 	}
+	s.Sanitize()
 	s.Sort()
 	return s, nil
 }

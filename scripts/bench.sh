@@ -22,6 +22,9 @@ export GIT_CONFIG_NOSYSTEM=1 HOME="$BENCH_DIR/home" GIT_AUTHOR_NAME=bench GIT_AU
 mkdir -p "$HOME"
 go build -o "$BENCH_DIR/benchcmd" ./gitstore/internal/benchcmd
 BIN="$BENCH_DIR/benchcmd"
+go build -o "$BENCH_DIR/git-flameiq" .
+CLI="$BENCH_DIR/git-flameiq"
+INPUT="$PWD/testdata/demo/1-main.txt"
 
 make_repo() { # n dir
   local n=$1 dir=$2
@@ -75,5 +78,25 @@ for n in "${SIZES[@]}"; do
   ours=$(timeit "$BIN diff $dir HEAD main")
   theirs=$(timeit "sh $BENCH_DIR/gitdiff-$n.sh")
   printf "%-8s %-7s %12s %12s %8s\n" "$n" diff "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
+  # The real commands, end to end (flag parsing, ingest, report included).
+  ours=$(timeit "$CLI -C $dir record --commit HEAD~1 $INPUT")
+  theirs=$(timeit "git -C $dir notes --ref=flameiq append -m {\"x\":1} HEAD~2")
+  printf "%-8s %-7s %12s %12s %8s\n" "$n" "cli-rec" "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
+  ours=$(timeit "$CLI -C $dir diff --no-fail")
+  theirs=$(timeit "sh $BENCH_DIR/gitdiff-$n.sh")
+  printf "%-8s %-7s %12s %12s %8s\n" "$n" "cli-diff" "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
+  ours=$(timeit "$CLI -C $dir log -n 1000")
+  theirs=$(timeit "git -C $dir log --first-parent -n 1000 --notes=flameiq")
+  printf "%-8s %-7s %12s %12s %8s\n" "$n" "log1000" "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
+  ours=$(timeit "$CLI -C $dir bisect main~$((n - 2)) main --metric *:sec/op -t *=1%")
+  printf "%-8s %-7s %12s %12s %8s\n" "$n" "bisect" "$ours" "-" "-"
+  if [ -x /usr/bin/time ]; then
+    for c in "diff --no-fail" "log -n 1000" "bisect main~$((n - 2)) main --metric *:sec/op -t *=1%" "record --commit HEAD~1 $INPUT"; do
+      kb=$( { /usr/bin/time -f %M "$CLI" -C "$dir" $c >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+      printf "%-8s peak memory of '%s': %s MB\n" "$n" "${c%% *}" "$((kb / 1024))"
+    done
+    kb=$( { /usr/bin/time -f %M git -C "$dir" log --first-parent -n 1000 --notes=flameiq >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    printf "%-8s peak memory of 'git log --first-parent -n 1000 --notes': %s MB\n" "$n" "$((kb / 1024))"
+  fi
 done
-echo "(median of $RUNS runs each; record ≤ 1.25 and diff ≤ 1.0 are the targets)"
+echo "(median of $RUNS runs each; targets: record ≤ 1.25, diff ≤ 1.0, log -n 1000 ≤ 1.0, bisect < 200 ms, peak memory < 100 MB)"

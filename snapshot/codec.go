@@ -175,6 +175,7 @@ func DecodeRecord(line []byte) (Record, error) {
 	if len(s.Metrics) == 0 {
 		return Record{}, fmt.Errorf("record has no metrics")
 	}
+	s.Sanitize()
 	return Record{ID: r.ID, Snapshot: s}, nil
 }
 

@@ -13,6 +13,9 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
+	"strings"
+	"unicode"
 )
 
 // Direction says which way a metric gets worse.
@@ -205,4 +208,51 @@ func (s *Snapshot) Filter(keep func(key string) bool) *Snapshot {
 		}
 	}
 	return out
+}
+
+// Printable returns s with control characters (ANSI escapes, newlines,
+// C1 controls) written as Go escapes such as \x1b, so that a metric name or
+// tag from an input file or a hand-written note can never drive the
+// terminal or break a table row. Printable text is returned unchanged.
+func Printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if unicode.IsControl(r) || r == utf8RuneError {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) || r == utf8RuneError {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+const utf8RuneError = '\uFFFD'
+
+// Sanitize makes every metric key and metadata string Printable. ingest and
+// the note decoder call it, so nothing downstream sees control characters.
+func (s *Snapshot) Sanitize() {
+	for _, m := range s.Metrics {
+		m.Key, m.Unit = Printable(m.Key), Printable(m.Unit)
+	}
+	for _, f := range []*string{&s.Meta.Commit, &s.Meta.Branch, &s.Meta.Suite, &s.Meta.Environment, &s.Meta.Timestamp, &s.Meta.Format, &s.Meta.Source} {
+		*f = Printable(*f)
+	}
+	if len(s.Meta.Tags) > 0 {
+		tags := make(map[string]string, len(s.Meta.Tags))
+		for k, v := range s.Meta.Tags {
+			tags[Printable(k)] = Printable(v)
+		}
+		s.Meta.Tags = tags
+	}
 }
