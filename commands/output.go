@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -147,16 +148,26 @@ func sampleKeys(keys map[string]bool, n int) string {
 // writeOutput runs write on -o FILE (created) or stdout, and closes the file.
 func (e *env) writeOutput(c *cli.Context, write func(w io.Writer) error) error {
 	p := c.String("output")
-	if p == "" || p == "-" {
-		return write(e.stdout)
+	var f *os.File
+	var out io.Writer = e.stdout
+	if p != "" && p != "-" {
+		var err error
+		if f, err = os.Create(e.path(p)); err != nil {
+			return usagef("-o %s: %v", p, err)
+		}
+		out = f
 	}
-	f, err := os.Create(e.path(p))
-	if err != nil {
-		return usagef("-o %s: %v", p, err)
+	// Reports are written in many small pieces (tabwriter cells): buffer
+	// them so a long log is a few write calls, not thousands.
+	bw := bufio.NewWriterSize(out, 64<<10)
+	err := write(bw)
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
 	}
-	err = write(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	if f != nil {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
 	}
 	return err
 }

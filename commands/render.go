@@ -30,7 +30,7 @@ func (e *env) render(c *cli.Context, r *compare.Result, info reportInfo) error {
 		case "markdown", "github", "html":
 			err = e.renderRich(c, w, r, info)
 		default:
-			err = report.Text(w, r, report.TextOptions{BaseLine: info.BaseReason, Color: colorOK(w)})
+			err = report.Text(w, r, report.TextOptions{BaseLine: info.BaseReason, Color: c.String("output") == "" && colorOK(e.stdout)})
 		}
 		return err
 	})

@@ -98,20 +98,55 @@ func (r *Repo) lookupNote(tree, key Hash) (Hash, bool, error) {
 	}
 	name := key.String()
 	for depth := 0; depth < 40; depth += 2 {
-		data, err := r.odb.readType(tree, objTree)
+		idx, err := r.treeIndex(tree)
 		if err != nil {
 			return ZeroHash, false, err
 		}
-		if e, ok := findTreeEntry(data, name[depth:]); ok && !e.isTree() {
+		if e, ok := idx[name[depth:]]; ok && !e.isTree() {
 			return e.hash, true, nil
 		}
-		e, ok := findTreeEntry(data, name[depth:depth+2])
+		e, ok := idx[name[depth:depth+2]]
 		if !ok || !e.isTree() {
 			return ZeroHash, false, nil
 		}
 		tree = e.hash
 	}
 	return ZeroHash, false, nil
+}
+
+// treeIndexMax bounds the parsed notes trees kept by a Repo: a 100k-note
+// tree fans out into 256 (or 65,536 at two levels) subtrees, and a history
+// walk touches each of them many times.
+const treeIndexMax = 4096
+
+// treeIndex returns the entries of a tree by name, parsing each tree once
+// per Repo (trees are immutable, so the cache never goes stale).
+func (r *Repo) treeIndex(tree Hash) (map[string]treeEntry, error) {
+	r.treeMu.Lock()
+	idx, ok := r.trees[tree]
+	r.treeMu.Unlock()
+	if ok {
+		return idx, nil
+	}
+	data, err := r.odb.readType(tree, objTree)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := parseTree(data)
+	if err != nil {
+		return nil, err
+	}
+	idx = make(map[string]treeEntry, len(entries))
+	for _, e := range entries {
+		idx[e.name] = e
+	}
+	r.treeMu.Lock()
+	if r.trees == nil || len(r.trees) >= treeIndexMax {
+		r.trees = map[Hash]map[string]treeEntry{}
+	}
+	r.trees[tree] = idx
+	r.treeMu.Unlock()
+	return idx, nil
 }
 
 // walkNotes calls fn for every note below tree (whose path so far is

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Repo is an open repository. It is safe for concurrent use by several
@@ -20,6 +21,9 @@ type Repo struct {
 	commonDir string // objects, refs, packed-refs, config
 	workTree  string // "" for a bare repository
 	odb       *odb
+
+	treeMu sync.Mutex
+	trees  map[Hash]map[string]treeEntry // parsed notes trees (see treeIndex)
 }
 
 // GitDir returns the repository's git directory (for a linked worktree,

@@ -91,12 +91,12 @@ for n in "${SIZES[@]}"; do
   ours=$(timeit "$CLI -C $dir bisect main~$((n - 2)) main --metric *:sec/op -t *=1%")
   printf "%-8s %-7s %12s %12s %8s\n" "$n" "bisect" "$ours" "-" "-"
   if [ -x /usr/bin/time ]; then
+    peak() { /usr/bin/time -o "$BENCH_DIR/time.out" -f %M "$@" >/dev/null 2>&1 || true; echo $(( $(tail -1 "$BENCH_DIR/time.out") / 1024 )); }
     for c in "diff --no-fail" "log -n 1000" "bisect main~$((n - 2)) main --metric *:sec/op -t *=1%" "record --commit HEAD~1 $INPUT"; do
-      kb=$( { /usr/bin/time -f %M "$CLI" -C "$dir" $c >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-      printf "%-8s peak memory of '%s': %s MB\n" "$n" "${c%% *}" "$((kb / 1024))"
+      # shellcheck disable=SC2086
+      printf "%-8s peak memory of '%s': %s MB\n" "$n" "${c%% *}" "$(peak "$CLI" -C "$dir" $c)"
     done
-    kb=$( { /usr/bin/time -f %M git -C "$dir" log --first-parent -n 1000 --notes=flameiq >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    printf "%-8s peak memory of 'git log --first-parent -n 1000 --notes': %s MB\n" "$n" "$((kb / 1024))"
+    printf "%-8s peak memory of 'git log --first-parent -n 1000 --notes': %s MB\n" "$n" "$(peak git -C "$dir" log --first-parent -n 1000 --notes=flameiq)"
   fi
 done
 echo "(median of $RUNS runs each; targets: record ≤ 1.25, diff ≤ 1.0, log -n 1000 ≤ 1.0, bisect < 200 ms, peak memory < 100 MB)"

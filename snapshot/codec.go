@@ -1,7 +1,6 @@
 package snapshot
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
@@ -112,12 +111,16 @@ func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e
 // Lines that cannot be decoded are reported in errs and skipped, so one
 // corrupt line never hides the others.
 func DecodeNote(note []byte) (recs []Record, errs []error) {
-	sc := bufio.NewScanner(bytes.NewReader(note))
-	sc.Buffer(make([]byte, 0, 64*1024), 256<<20)
 	n := 0
-	for sc.Scan() {
+	for len(note) > 0 {
 		n++
-		line := bytes.TrimSpace(sc.Bytes())
+		line := note
+		if i := bytes.IndexByte(note, '\n'); i >= 0 {
+			line, note = note[:i], note[i+1:]
+		} else {
+			note = nil
+		}
+		line = bytes.TrimSpace(line)
 		if len(line) == 0 {
 			continue
 		}
@@ -128,17 +131,13 @@ func DecodeNote(note []byte) (recs []Record, errs []error) {
 		}
 		recs = append(recs, r)
 	}
-	if err := sc.Err(); err != nil {
-		errs = append(errs, &LineError{Line: n + 1, Err: err})
-	}
 	return recs, errs
 }
 
 // DecodeRecord decodes one note line.
 func DecodeRecord(line []byte) (Record, error) {
 	var r record
-	dec := json.NewDecoder(bytes.NewReader(line))
-	if err := dec.Decode(&r); err != nil {
+	if err := json.Unmarshal(line, &r); err != nil {
 		return Record{}, fmt.Errorf("not a flameiq record: %v", err)
 	}
 	if r.Schema != Schema {
