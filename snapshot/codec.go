@@ -155,6 +155,9 @@ func DecodeRecord(line []byte) (Record, error) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		m := r.Metrics[k]
+		if k == "" {
+			return Record{}, fmt.Errorf("metric with an empty key")
+		}
 		d, err := ParseDirection(m.Direction)
 		if err != nil {
 			return Record{}, fmt.Errorf("metric %q: %v", k, err)

@@ -1,0 +1,194 @@
+package snapshot
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+)
+
+func sample() *Snapshot {
+	return &Snapshot{
+		Meta: Meta{Commit: strings.Repeat("a", 40), Branch: "main", Suite: "unit", Timestamp: "2026-11-23T10:00:00Z",
+			Format: "gobench", Source: "bench.txt", Tags: map[string]string{"goos": "linux", "<b>": "x"}},
+		Metrics: []*Metric{
+			{Key: "Index-2:sec/op", Unit: "sec/op", Direction: LowerIsBetter, Samples: []float64{4.1e-05, 4.2e-05, 1e-300, 123456789012345680000}},
+			{Key: "custom.score", Direction: TwoSided, Samples: []float64{0, -1.5}},
+			{Key: "throughput", Direction: HigherIsBetter, Samples: []float64{18250}},
+		},
+	}
+}
+
+// Decoding then re-encoding a note line gives identical bytes, and the
+// encoding is canonical (sorted keys at every level).
+func TestRecordRoundTrip(t *testing.T) {
+	line, err := EncodeRecord(sample(), "0123456789abcdef")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"id":"0123456789abcdef","meta":{"branch":"main","commit":"` + strings.Repeat("a", 40) +
+		`","format":"gobench","source":"bench.txt","suite":"unit","tags":{"<b>":"x","goos":"linux"},"timestamp":"2026-11-23T10:00:00Z"},` +
+		`"metrics":{"Index-2:sec/op":{"direction":"lower_is_better","samples":[0.000041,0.000042,1e-300,123456789012345680000],"unit":"sec/op"},` +
+		`"custom.score":{"direction":"two_sided","samples":[0,-1.5]},"throughput":{"direction":"higher_is_better","samples":[18250]}},"schema":"flameiq/1"}`
+	if string(line) != want {
+		t.Fatalf("encoding:\n got %s\nwant %s", line, want)
+	}
+	rec, err := DecodeRecord(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := EncodeRecord(rec.Snapshot, rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(line, again) {
+		t.Fatalf("round trip changed the bytes:\n%s\n%s", line, again)
+	}
+}
+
+func TestEncodeRejects(t *testing.T) {
+	for name, s := range map[string]*Snapshot{
+		"no metrics": {},
+		"NaN":        {Metrics: []*Metric{{Key: "a", Samples: []float64{math.NaN()}}}},
+		"Inf":        {Metrics: []*Metric{{Key: "a", Samples: []float64{math.Inf(1)}}}},
+		"no samples": {Metrics: []*Metric{{Key: "a"}}},
+		"empty key":  {Metrics: []*Metric{{Key: "", Samples: []float64{1}}}},
+	} {
+		if _, err := EncodeRecord(s, "x"); err == nil {
+			t.Errorf("%s: encoded", name)
+		}
+	}
+}
+
+// A note is JSON Lines: bad lines are reported with their number and
+// skipped, good ones kept.
+func TestDecodeNote(t *testing.T) {
+	good, _ := EncodeRecord(sample(), "1")
+	note := []byte("\n" + string(good) + "\nnot json\n{\"schema\":\"flameiq/9\",\"metrics\":{}}\n{\"schema\":\"other\"}\n" + string(good) + "\n")
+	recs, errs := DecodeNote(note)
+	if len(recs) != 2 || len(errs) != 3 {
+		t.Fatalf("%d records, %d errors: %v", len(recs), len(errs), errs)
+	}
+	for i, want := range []string{"line 3: not a flameiq record", "line 4: schema \"flameiq/9\" is newer", "line 5: not a flameiq record: schema \"other\""} {
+		if !strings.HasPrefix(errs[i].Error(), want) {
+			t.Errorf("error %d = %q, want prefix %q", i, errs[i], want)
+		}
+	}
+}
+
+// A record without a direction (written by hand or another tool) gets the
+// direction ingest would give it.
+func TestDecodeInfersDirection(t *testing.T) {
+	for line, want := range map[string]Direction{
+		`{"schema":"flameiq/1","metrics":{"a:sec/op":{"samples":[1],"unit":"sec/op"}}}`: LowerIsBetter,
+		`{"schema":"flameiq/1","metrics":{"a:ops/s":{"samples":[1],"unit":"ops/s"}}}`:   HigherIsBetter,
+		`{"schema":"flameiq/1","metrics":{"throughput":{"samples":[1]}}}`:               HigherIsBetter,
+		`{"schema":"flameiq/1","metrics":{"latency.p95":{"samples":[1]}}}`:              LowerIsBetter,
+		`{"schema":"flameiq/1","metrics":{"custom.x":{"samples":[1]}}}`:                 TwoSided,
+	} {
+		r, err := DecodeRecord([]byte(line))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Snapshot.Metrics[0].Direction; got != want {
+			t.Errorf("%s: direction %v, want %v", line, got, want)
+		}
+	}
+}
+
+// MergeNote is git's cat_sort_uniq: the sorted union of lines.
+func TestMergeNote(t *testing.T) {
+	got := MergeNote([]byte("b\na\n"), []byte("c\na\n\n"))
+	if string(got) != "a\nb\nc\n" {
+		t.Errorf("MergeNote = %q", got)
+	}
+	if MergeNote(nil, nil) != nil {
+		t.Error("empty union is not empty")
+	}
+}
+
+// Records on one commit combine: samples of the same key concatenate, in
+// order; the inputs are not modified.
+func TestMerge(t *testing.T) {
+	a := &Snapshot{Meta: Meta{Branch: "main"}, Metrics: []*Metric{{Key: "x", Unit: "sec/op", Samples: []float64{1, 2}}}}
+	b := &Snapshot{Meta: Meta{Suite: "s", Branch: "other"}, Metrics: []*Metric{{Key: "x", Samples: []float64{3}}, {Key: "a", Samples: []float64{9}}}}
+	m := Merge(a, b)
+	if got := m.Get("x").Samples; len(got) != 3 || got[2] != 3 {
+		t.Errorf("x samples = %v", got)
+	}
+	if m.Keys()[0] != "a" || m.Metrics[0].Key != "a" {
+		t.Errorf("not sorted: %v", m.Keys())
+	}
+	if m.Meta.Branch != "main" || m.Meta.Suite != "s" {
+		t.Errorf("meta = %+v", m.Meta)
+	}
+	if len(a.Metrics[0].Samples) != 2 {
+		t.Error("Merge modified its input")
+	}
+	if v := m.Get("x").Value(); v != 2 {
+		t.Errorf("median = %v", v)
+	}
+}
+
+func TestMedian(t *testing.T) {
+	for _, tt := range []struct {
+		in   []float64
+		want float64
+	}{{[]float64{3}, 3}, {[]float64{3, 1, 2}, 2}, {[]float64{4, 1, 3, 2}, 2.5}} {
+		if got := Median(tt.in); got != tt.want {
+			t.Errorf("Median(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	if !math.IsNaN(Median(nil)) {
+		t.Error("Median(nil) is not NaN")
+	}
+}
+
+func TestUnitDirection(t *testing.T) {
+	for unit, want := range map[string]Direction{
+		"sec/op": LowerIsBetter, "B/op": LowerIsBetter, "allocs/op": LowerIsBetter, "ms": LowerIsBetter, "sec": LowerIsBetter,
+		"B/s": HigherIsBetter, "ops/s": HigherIsBetter, "items/s": HigherIsBetter, "req/s": HigherIsBetter,
+		"": TwoSided, "widgets": TwoSided,
+	} {
+		if got := UnitDirection(unit); got != want {
+			t.Errorf("UnitDirection(%q) = %v, want %v", unit, got, want)
+		}
+	}
+}
+
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		"Index-2:sec/op":     "Index-2:sec/op",
+		"µs/op ✓":            "µs/op ✓",
+		"\x1b[31mred\x1b[0m": `\x1b[31mred\x1b[0m`,
+		"a\nb\tc":            `a\nb\tc`,
+		"nul\x00":            `nul\x00`,
+		"c1\u009b":           `c1\u009b`,
+		"bad utf8 \xff":      "bad utf8 \uFFFD",
+	} {
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzDecodeRecord(f *testing.F) {
+	good, _ := EncodeRecord(sample(), "1")
+	f.Add(good)
+	f.Add([]byte(`{"schema":"flameiq/1","metrics":{"a":{"samples":[1e308]}}}`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		r, err := DecodeRecord(line)
+		if err != nil {
+			return
+		}
+		for _, m := range r.Snapshot.Metrics {
+			if m.Key != Printable(m.Key) {
+				t.Fatalf("key %q not sanitized", m.Key)
+			}
+		}
+		if _, err := EncodeRecord(r.Snapshot, r.ID); err != nil {
+			// Only non-finite numbers can fail, and JSON cannot carry them.
+			t.Fatalf("decoded record does not re-encode: %v", err)
+		}
+	})
+}
