@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -100,11 +101,24 @@ func parseSignature(s string) Signature {
 			if f[1][0] == '-' {
 				off = -off
 			}
-			loc = time.FixedZone(f[1], off)
+			loc = zone(f[1], off)
 		}
 		sig.When = time.Unix(sec, 0).In(loc)
 	}
 	return sig
+}
+
+// zones caches the few time zones a history uses: a FixedZone per commit
+// read was a tenth of a long first-parent walk.
+var zones sync.Map // "+0100" -> *time.Location
+
+func zone(name string, off int) *time.Location {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l := time.FixedZone(name, off)
+	zones.Store(name, l)
+	return l
 }
 
 func (s Signature) encode() string {

@@ -22,8 +22,9 @@ type Repo struct {
 	workTree  string // "" for a bare repository
 	odb       *odb
 
-	treeMu sync.Mutex
-	trees  map[Hash]map[string]treeEntry // parsed notes trees (see treeIndex)
+	treeMu  sync.Mutex
+	trees   map[Hash]map[string]treeEntry // parsed notes trees (see treeIndex)
+	commits map[Hash]*Commit              // parsed commits (see Commit)
 }
 
 // GitDir returns the repository's git directory (for a linked worktree,
@@ -231,12 +232,34 @@ func (r *Repo) DefaultBranch(remote string) string {
 
 // Commit reads and decodes a commit.
 func (r *Repo) Commit(h Hash) (*Commit, error) {
+	r.treeMu.Lock()
+	c, ok := r.commits[h]
+	r.treeMu.Unlock()
+	if ok {
+		return c, nil
+	}
 	data, err := r.odb.readType(h, objCommit)
 	if err != nil {
 		return nil, err
 	}
-	return parseCommit(h, data)
+	c, err = parseCommit(h, data)
+	if err != nil {
+		return nil, err
+	}
+	r.treeMu.Lock()
+	if r.commits == nil || len(r.commits) >= commitCacheMax {
+		r.commits = map[Hash]*Commit{}
+	}
+	r.commits[h] = c
+	r.treeMu.Unlock()
+	return c, nil
 }
+
+// commitCacheMax bounds the parsed commits a Repo keeps: resolving
+// `main~9998` and then walking the same path (bisect, log after resolve)
+// reads each commit once. Commits are immutable; callers must not modify
+// the returned value.
+const commitCacheMax = 1 << 17
 
 // Resolve turns a revision into a commit: a full or abbreviated (at least 4
 // hex digits) object name, HEAD or @, a branch, tag (peeled to its commit),
