@@ -33,7 +33,7 @@ import (
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
-var corpusDir = filepath.Join("..", "..", "shared", "corpus")
+var corpusDir = filepath.Join("..", "testdata", "corpus")
 
 // accTruth gives the true head/base ratio of the metrics matching Glob
 // (first match wins). Metrics matching no entry have no known truth (k6's
@@ -157,7 +157,7 @@ func accLoad(t *testing.T, p accPair) (base, head *snapshot.Snapshot) {
 	t.Helper()
 	dir := filepath.Join(corpusDir, filepath.FromSlash(p.Name))
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus pair %s absent: %v", p.Name, err)
+		t.Fatalf("corpus pair %s absent: %v", p.Name, err)
 	}
 	if !p.Criterion {
 		var err error
