@@ -1,7 +1,8 @@
 package commands
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/flameiq/git-flameiq/gitstore"
 	"github.com/flameiq/git-flameiq/glob"
@@ -88,13 +89,6 @@ func directions(hist []recorded) map[string]snapshot.Metric {
 	return out
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 func sparkline(values []float64) string { return history.Sparkline(values) }

@@ -85,18 +85,9 @@ func Push(ctx context.Context, dir, remote, ref string) error {
 	}
 	var last error
 	for attempt := 0; attempt < pushAttempts; attempt++ {
-		tmp, remoteTip, err := fetchNotes(ctx, dir, remote, full)
+		r, tmp, remoteTip, err := fetchAndMerge(ctx, dir, remote, full)
 		if err != nil {
 			return err
-		}
-		r, err := Open(dir)
-		if err != nil {
-			return err
-		}
-		if !remoteTip.IsZero() {
-			if err := r.MergeNotesFrom(full, remoteTip); err != nil {
-				return err
-			}
 		}
 		local, ok, err := r.ReadRef(full)
 		if err != nil {
@@ -137,21 +128,33 @@ func Pull(ctx context.Context, dir, remote, ref string) error {
 	if err != nil {
 		return err
 	}
-	tmp, remoteTip, err := fetchNotes(ctx, dir, remote, full)
+	r, tmp, _, err := fetchAndMerge(ctx, dir, remote, full)
 	if err != nil {
 		return err
-	}
-	r, err := Open(dir)
-	if err != nil {
-		return err
-	}
-	if !remoteTip.IsZero() {
-		if err := r.MergeNotesFrom(full, remoteTip); err != nil {
-			return err
-		}
 	}
 	r.deleteTempRef(ctx, dir, tmp)
 	return nil
+}
+
+// fetchAndMerge fetches the remote's notes ref into a temporary ref and
+// merges it into the local one (union of lines). It returns the repository
+// (opened after the fetch, so it sees the fetched pack), the temporary ref
+// and the remote tip (zero when the remote has no such ref).
+func fetchAndMerge(ctx context.Context, dir, remote, full string) (*Repo, string, Hash, error) {
+	tmp, remoteTip, err := fetchNotes(ctx, dir, remote, full)
+	if err != nil {
+		return nil, tmp, remoteTip, err
+	}
+	r, err := Open(dir)
+	if err != nil {
+		return nil, tmp, remoteTip, err
+	}
+	if !remoteTip.IsZero() {
+		if err := r.MergeNotesFrom(full, remoteTip); err != nil {
+			return nil, tmp, remoteTip, err
+		}
+	}
+	return r, tmp, remoteTip, nil
 }
 
 func (r *Repo) deleteTempRef(ctx context.Context, dir, tmp string) {

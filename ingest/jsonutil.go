@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -406,16 +407,7 @@ func dedupKey(seen map[string]int, key string) string {
 	return key
 }
 
-// sortedKeys returns the keys of m in byte order, so that output and error
-// order never depend on map iteration.
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
