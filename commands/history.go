@@ -64,12 +64,13 @@ func series(hist []recorded, globs []string) (*history.Series, error) {
 			return nil, err
 		}
 	}
-	s := &history.Series{}
+	s := &history.Series{Units: map[string]string{}}
 	for _, h := range hist {
 		p := history.Point{Sha: h.commit.Hash.String(), Date: h.commit.Committer.When, Subject: h.commit.Subject(), Values: map[string]float64{}}
 		for _, m := range h.snap.Metrics {
 			if matchAny(globs, m.Key) {
 				p.Values[m.Key] = m.Value()
+				s.Units[m.Key] = m.Unit
 			}
 		}
 		s.Commits = append(s.Commits, p)

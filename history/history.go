@@ -28,6 +28,9 @@ type Point struct {
 // them; the writers list them newest first, as git log does, and draw
 // sparklines from left (oldest) to right (newest).
 type Series struct {
+	// Units maps a metric key to its unit (optional); the text table
+	// scales values in a known unit as benchstat does (40.89µ for sec/op).
+	Units   map[string]string
 	Commits []Point
 }
 

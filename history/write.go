@@ -11,6 +11,8 @@ import (
 	"text/tabwriter"
 	"time"
 	"unicode"
+
+	"golang.org/x/perf/benchunit"
 )
 
 const (
@@ -31,6 +33,10 @@ func (s *Series) WriteText(w io.Writer) error {
 		return err
 	}
 	keys := s.Keys()
+	num := make(map[string]func(float64) string, len(keys))
+	for _, k := range keys {
+		num[k] = s.formatter(k)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(cells []string) { fmt.Fprintln(tw, strings.Join(cells, "\t")) }
 	row(append([]string{"commit", "date", "subject"}, keys...))
@@ -38,7 +44,7 @@ func (s *Series) WriteText(w io.Writer) error {
 		p := s.Commits[i]
 		cells := []string{short(p.Sha), date(p.Date), clip(p.Subject, subjectWidth)}
 		for _, k := range keys {
-			cells = append(cells, textValue(p.Values, k))
+			cells = append(cells, textValue(p.Values, k, num[k]))
 		}
 		row(cells)
 	}
@@ -56,7 +62,7 @@ func (s *Series) WriteText(w io.Writer) error {
 		}
 		summary := "no values"
 		if first >= 0 {
-			summary = fmt.Sprintf("%s → %s", num(vs[first]), num(vs[last]))
+			summary = fmt.Sprintf("%s → %s", num[k](vs[first]), num[k](vs[last]))
 			if vs[first] != 0 {
 				summary += fmt.Sprintf(" (%+.1f%%)", (vs[last]-vs[first])/math.Abs(vs[first])*100)
 			}
@@ -162,12 +168,33 @@ func clip(s string, width int) string {
 	return string(r)
 }
 
-func textValue(values map[string]float64, k string) string {
+func textValue(values map[string]float64, k string, num func(float64) string) string {
 	v, ok := values[k]
 	if !ok || !finite(v) {
 		return "-"
 	}
 	return num(v)
+}
+
+// formatter returns how the text table prints values of key: scaled to the
+// series' common SI or binary prefix when the unit is known (benchunit, as
+// benchstat prints them), else four significant digits.
+func (s *Series) formatter(key string) func(float64) string {
+	unit := s.Units[key]
+	if unit == "" {
+		return num
+	}
+	var vals []float64
+	for _, v := range s.Values(key) {
+		if finite(v) {
+			vals = append(vals, v)
+		}
+	}
+	if len(vals) == 0 {
+		return num
+	}
+	sc := benchunit.CommonScale(vals, benchunit.ClassOf(unit))
+	return sc.Format
 }
 
 // num formats a value for reading: four significant digits.
