@@ -50,6 +50,7 @@ Example:
 			if err != nil {
 				return usagef("%v", err)
 			}
+			e.warnNoCommon(res)
 			err = e.render(c, res, reportInfo{
 				BaseLabel: c.Args().Get(0), HeadLabel: c.Args().Get(1),
 				BaseCommit: base.Meta.Commit, HeadCommit: head.Meta.Commit,

@@ -96,6 +96,7 @@ Example:
 			if err != nil {
 				return usagef("%v", err)
 			}
+			e.warnNoCommon(res)
 			headCommit := sides.head.String()
 			info := reportInfo{BaseLabel: short(sides.baseUsed), HeadLabel: headLabel,
 				BaseCommit: sides.baseUsed.String(), HeadCommit: headCommit, BaseReason: sides.reason,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -25,7 +26,8 @@ func cmdInit(e *env) *cli.Command {
 		Name:  "init",
 		Usage: "write a commented flameiq.yaml (and, with --github, a CI workflow)",
 		Description: `Writes flameiq.yaml at the work-tree root (or the current directory outside a
-repository). Existing files are kept unless --force.
+repository). Existing files are kept unless --force (exit 2 when nothing was
+written).
 
 Example:
    git flameiq init --github`,
@@ -55,9 +57,12 @@ Example:
 					data []byte
 				}{filepath.Join(root, ".github", "workflows", "flameiq.yml"), workflowTemplate})
 			}
+			wrote, kept := 0, []string{}
 			for _, f := range files {
 				if _, err := os.Stat(f.path); err == nil && !c.Bool("force") {
-					return usagef("%s exists; pass --force to overwrite", f.path)
+					kept = append(kept, f.path)
+					fmt.Fprintf(e.stderr, "kept %s (exists; --force overwrites it)\n", f.path)
+					continue
 				} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 					return usagef("%s: %v", f.path, err)
 				}
@@ -68,6 +73,10 @@ Example:
 					return usagef("%v", err)
 				}
 				fmt.Fprintf(e.stderr, "wrote %s\n", f.path)
+				wrote++
+			}
+			if wrote == 0 {
+				return usagef("nothing written: %s exist(s); pass --force to overwrite", strings.Join(kept, ", "))
 			}
 			return nil
 		},

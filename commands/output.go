@@ -225,3 +225,15 @@ func parseThresholdFlag(flag, v string) (float64, error) {
 	}
 	return f, nil
 }
+
+// warnNoCommon says so when the two sides share no metric: a gate that
+// passes because nothing was compared (renamed benchmarks, wrong file)
+// must not pass silently.
+func (e *env) warnNoCommon(r *compare.Result) {
+	for _, d := range r.Diffs {
+		if d.BaseN > 0 && d.HeadN > 0 {
+			return
+		}
+	}
+	fmt.Fprintln(e.stderr, "git-flameiq: warning: base and head have no metric in common; nothing was compared")
+}

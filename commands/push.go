@@ -63,13 +63,17 @@ Example:
 			}
 			var pushed []string
 			for _, ref := range refs {
-				if _, ok, _ := r.ReadRef(ref); !ok && ref != refs[0] {
-					continue // no profiles recorded here
+				if _, ok, _ := r.ReadRef(ref); !ok {
+					continue // nothing recorded here under this ref
 				}
 				if err := gitstore.Push(e.ctx, e.workDir(), remote, ref); err != nil {
 					return gitFailure("push "+ref+" to "+remote, err)
 				}
 				pushed = append(pushed, ref)
+			}
+			if len(pushed) == 0 {
+				fmt.Fprintf(e.stderr, "nothing to push: no %s here (record one with: git flameiq record bench.txt)\n", refs[0])
+				return nil
 			}
 			fmt.Fprintf(e.stderr, "pushed %s to %s\n", strings.Join(pushed, ", "), remote)
 			return nil

@@ -192,8 +192,8 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 				continue
 			}
 			ch := report.ReviewChange{Metric: d.Key, Unit: d.Unit, Before: d.Base, After: d.Head, DeltaPct: d.ChangePercent, Sparkline: sparkline(s.Values(d.Key))}
-			if d.Statistical && !math.IsNaN(d.P) {
-				p := d.P
+			if d.Statistical && !math.IsNaN(d.PTwoSided) {
+				p := d.PTwoSided // benchstat's p: meaningful for speed-ups too
 				ch.P = &p
 			}
 			switch {
@@ -211,8 +211,8 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 		}
 		for _, cm := range rc {
 			for _, a := range parseAcceptances(cm.Message, "commit "+short(cm.Hash)) {
-				if a.Reason == "" {
-					continue
+				if a.Reason == "" || !acceptsAny(a.Glob, endSnap) {
+					continue // not an opt-out, or about metrics outside --metric
 				}
 				rep.Accepted = append(rep.Accepted, report.ReviewAccepted{Commit: cm.Hash.String(), Subject: cm.Subject(), Glob: a.Glob, Reason: a.Reason})
 			}
@@ -277,4 +277,14 @@ func budgetsFor(rules []compare.Rule, m *snapshot.Metric) []report.ReviewBudget 
 		out = append(out, report.ReviewBudget{Metric: m.Key, Value: v, Limit: *min, Kind: "min", HeadroomPct: (v - *min) / math.Abs(*min) * 100, Breached: v < *min})
 	}
 	return out
+}
+
+// acceptsAny reports whether an opt-out glob names a metric of s.
+func acceptsAny(g string, s *snapshot.Snapshot) bool {
+	for _, m := range s.Metrics {
+		if glob.Match(g, m.Key) {
+			return true
+		}
+	}
+	return false
 }
