@@ -74,14 +74,16 @@ func (e *env) profileSummaries(st *store, h gitstore.Hash) ([]profileSummary, er
 	return out, nil
 }
 
-// recordProfiles parses every NAME=FILE (or FILE with --name) first, then
-// appends them in one notes commit: nothing is half-written.
-func (e *env) recordProfiles(c *cli.Context, st *store, h gitstore.Hash, specs []string, metricGlob string) error {
-	type item struct {
-		name, file string
-		p          *profile.Profile
-	}
-	var items []item
+// profileItem is a parsed profile waiting to be recorded.
+type profileItem struct {
+	name, file string
+	p          *profile.Profile
+}
+
+// parseProfiles reads and checks every NAME=FILE (or FILE: the name comes
+// from the profile) before anything is written.
+func (e *env) parseProfiles(specs []string) ([]profileItem, error) {
+	var items []profileItem
 	for _, spec := range specs {
 		name, file, ok := strings.Cut(spec, "=")
 		if !ok {
@@ -95,20 +97,35 @@ func (e *env) recordProfiles(c *cli.Context, st *store, h gitstore.Hash, specs [
 			data, err = os.ReadFile(e.path(file))
 		}
 		if err != nil {
-			return &dataError{fmt.Errorf("%s: cannot read: %v", file, unwrapPath(err))}
+			return nil, &dataError{fmt.Errorf("%s: cannot read: %v", file, unwrapPath(err))}
 		}
 		p, err := profile.Parse(data, file)
 		if err != nil {
-			return &dataError{err}
+			return nil, &dataError{err}
 		}
 		if _, err := p.Bytes(); err != nil {
-			return &dataError{err}
+			return nil, &dataError{err}
 		}
 		if name == "" {
 			name = p.DefaultName()
 		}
-		items = append(items, item{name: name, file: file, p: p})
+		items = append(items, profileItem{name: name, file: file, p: p})
 	}
+	return items, nil
+}
+
+// recordProfiles parses every NAME=FILE, then appends them all in one notes
+// commit: nothing is half-written.
+func (e *env) recordProfiles(c *cli.Context, st *store, h gitstore.Hash, specs []string, metricGlob string) error {
+	items, err := e.parseProfiles(specs)
+	if err != nil {
+		return err
+	}
+	return e.writeProfiles(st, h, items, metricGlob)
+}
+
+// writeProfiles links and appends parsed profiles to the note of h.
+func (e *env) writeProfiles(st *store, h gitstore.Hash, items []profileItem, metricGlob string) error {
 	metric, err := e.linkMetric(st, h, metricGlob)
 	if err != nil {
 		return err

@@ -46,6 +46,11 @@ Example:
 			if c.NArg() == 0 {
 				return usagef("record needs at least one FILE (or - for stdin)")
 			}
+			// Profiles are parsed first too: bad input writes nothing at all.
+			profs, err := e.parseProfiles(c.StringSlice("profile"))
+			if err != nil {
+				return err
+			}
 			var snaps []*snapshot.Snapshot
 			for _, p := range c.Args().Slice() {
 				s, err := ingest.ParseFile(e.path(p), c.String("format"))
@@ -66,10 +71,8 @@ Example:
 			if err != nil {
 				return err
 			}
-			if profs := c.StringSlice("profile"); len(profs) > 0 {
-				if err := e.recordProfiles(c, st, h, profs, ""); err != nil {
-					return err
-				}
+			if len(profs) > 0 {
+				return e.writeProfiles(st, h, profs, "")
 			}
 			return nil
 		},

@@ -60,16 +60,20 @@ Example:
 			if err != nil {
 				return err
 			}
+			var specs []string
+			for _, p := range profs {
+				specs = append(specs, c.String("profile")+"="+p)
+			}
+			items, err := e.parseProfiles(specs) // before writing anything
+			if err != nil {
+				return err
+			}
 			st, h, err := e.recordSnapshot(c, snap)
 			if err != nil {
 				return err
 			}
-			if len(profs) > 0 {
-				var specs []string
-				for _, p := range profs {
-					specs = append(specs, c.String("profile")+"="+p)
-				}
-				return e.recordProfiles(c, st, h, specs, "")
+			if len(items) > 0 {
+				return e.writeProfiles(st, h, items, "")
 			}
 			return nil
 		},
