@@ -2,7 +2,10 @@ package commands
 
 import (
 	"maps"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/flameiq/git-flameiq/gitstore"
 	"github.com/flameiq/git-flameiq/glob"
@@ -17,23 +20,47 @@ type recorded struct {
 }
 
 // loadHistory walks n first-parent commits from `from` (n <= 0: all) and
-// returns those with a snapshot, oldest first.
+// returns those with a snapshot, oldest first. Notes are read and decoded
+// by one worker per CPU (the store is safe for concurrent reads); warnings
+// are printed in commit order.
 func (e *env) loadHistory(st *store, from gitstore.Hash, n int) ([]recorded, error) {
 	commits, err := st.repo.FirstParent(from, n)
 	if err != nil && len(commits) == 0 {
 		return nil, usagef("reading history from %s: %v", short(from), err)
 	}
+	type result struct {
+		snap  *snapshot.Snapshot
+		ok    bool
+		warns []string
+		err   error
+	}
+	results := make([]result, len(commits))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.NumCPU(), 8); w++ {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(commits) {
+					return
+				}
+				r := &results[i]
+				r.snap, r.ok, r.warns, r.err = st.snapshot(commits[i].Hash)
+			}
+		})
+	}
+	wg.Wait()
 	var out []recorded
 	for i := len(commits) - 1; i >= 0; i-- {
-		snap, ok, warns, err := st.snapshot(commits[i].Hash)
-		e.warn(warns)
-		if err != nil {
+		r := results[i]
+		e.warn(r.warns)
+		if r.err != nil {
 			// A corrupt note must not hide the rest of the history.
-			e.warn([]string{err.Error()})
+			e.warn([]string{r.err.Error()})
 			continue
 		}
-		if ok {
-			out = append(out, recorded{commit: commits[i], snap: snap})
+		if r.ok {
+			out = append(out, recorded{commit: commits[i], snap: r.snap})
 		}
 	}
 	return out, nil
