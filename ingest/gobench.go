@@ -40,6 +40,7 @@ import (
 	pathpkg "path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/flameiq/git-flameiq/snapshot"
 	"golang.org/x/perf/benchfmt"
@@ -56,12 +57,16 @@ func init() {
 }
 
 var (
-	goResultLine = regexp.MustCompile(`(?m)^Benchmark\S*[ \t]+\d+[ \t]+\S+[ \t]+\S+`)
-	goConfigLine = regexp.MustCompile(`(?m)^(pkg|goos|goarch|cpu): `)
+	// Compiled on first use: every process pays package initialisation,
+	// and most never detect a format.
+	goResultLine = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?m)^Benchmark\S*[ \t]+\d+[ \t]+\S+[ \t]+\S+`)
+	})
+	goConfigLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^(pkg|goos|goarch|cpu): `) })
 )
 
 func detectGoBench(head []byte, _ string) bool {
-	return goResultLine.Match(head) || goConfigLine.Match(head)
+	return goResultLine().Match(head) || goConfigLine().Match(head)
 }
 
 func parseGoBench(r io.Reader, name string) (*snapshot.Snapshot, error) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/flameiq/git-flameiq/compare"
 )
@@ -62,7 +63,7 @@ func HTML(w io.Writer, rich Rich) error {
 		}
 		page.Profile = hp
 	}
-	return htmlTemplate.Execute(w, page)
+	return htmlTemplate().Execute(w, page)
 }
 
 // HistoryHTML writes the history charts alone as one offline page (the
@@ -72,7 +73,7 @@ func HistoryHTML(w io.Writer, title string, series []HistorySeries) error {
 	if len(page.History) == 0 {
 		page.Summary = "No recorded history."
 	}
-	return htmlTemplate.Execute(w, page)
+	return htmlTemplate().Execute(w, page)
 }
 
 // htmlPage is the data of htmlTemplate; only plain strings and numbers,
@@ -330,7 +331,12 @@ func clipLabel(s string) string {
 	return string(r[:maxLabelLen-1]) + "…"
 }
 
-var htmlTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+// htmlTemplate is parsed on first use (not at start-up, which every
+// command pays).
+var htmlTemplate = sync.OnceValue(htmlTemplateMust)
+
+func htmlTemplateMust() *template.Template {
+	return template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -494,3 +500,4 @@ document.getElementById("filter").addEventListener("input", function (e) {
 </body>
 </html>
 `))
+}

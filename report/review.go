@@ -213,5 +213,5 @@ func (r *Review) HTML(w io.Writer, history []HistorySeries) error {
 		}
 		page.Sections = append(page.Sections, d)
 	}
-	return htmlTemplate.Execute(w, page)
+	return htmlTemplate().Execute(w, page)
 }
