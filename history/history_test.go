@@ -2,18 +2,14 @@ package history
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/rogpeppe/go-internal/diff"
+	golden_ "github.com/flameiq/git-flameiq/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden with the current output")
 
 func TestSparkline(t *testing.T) {
 	nan := math.NaN()
@@ -162,25 +158,9 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// golden compares got with the file at path, or rewrites it under -update.
-// On a mismatch it prints a unified diff and writes got beside the golden
-// file as <path>.got (ignored by testdata/.gitignore).
 func golden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		os.WriteFile(path+".got", got, 0o644)
-		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, diff.Diff(path, want, "got", got))
-	}
+	golden_.Check(t, path, got)
 }
 
 func TestWritersDoNotModify(t *testing.T) {

@@ -3,7 +3,6 @@ package ingest
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"math"
@@ -13,9 +12,9 @@ import (
 	"testing"
 
 	"github.com/flameiq/git-flameiq/snapshot"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/golden/*.golden from the current output")
+	golden_ "github.com/flameiq/git-flameiq/internal/golden"
+)
 
 // corpus is the shared benchmark-input corpus (see its MANIFEST.md).
 const corpus = "../testdata/corpus"
@@ -112,23 +111,7 @@ func dump(s *snapshot.Snapshot) string {
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	file := filepath.Join("testdata", "golden", name+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ingest -run %s -update)", err, t.Name())
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file:\n%s", file, lineDiff(string(want), got))
-	}
+	golden_.Check(t, filepath.Join("testdata", "golden", name+".golden"), []byte(got))
 }
 
 // lineDiff is a small line-by-line difference, enough to read a mismatch.

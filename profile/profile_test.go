@@ -3,16 +3,15 @@ package profile
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+	golden_ "github.com/flameiq/git-flameiq/internal/golden"
+)
 
 const corpus = "../testdata/corpus/profiles"
 
@@ -299,21 +298,7 @@ func TestTop(t *testing.T) {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		os.WriteFile(path+".got", got, 0o644)
-		t.Errorf("%s differs from golden; got written to %s.got (diff -u %s %s.got)", name, path, path, path)
-	}
+	golden_.Check(t, filepath.Join("testdata", name+".golden"), got)
 }
 
 func TestGolden(t *testing.T) {

@@ -3,10 +3,8 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,40 +13,13 @@ import (
 
 	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/snapshot"
+
+	golden_ "github.com/flameiq/git-flameiq/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
-
-// golden compares got with testdata/name.golden, printing a diff on a
-// mismatch; -update rewrites the file.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden (go test -update to accept):\n%s", name, diff(t, want, got))
-	}
-}
-
-func diff(t *testing.T, want, got []byte) string {
-	dir := t.TempDir()
-	a, b := filepath.Join(dir, "want"), filepath.Join(dir, "got")
-	os.WriteFile(a, want, 0o644)
-	os.WriteFile(b, got, 0o644)
-	out, err := exec.Command("diff", "-u", a, b).CombinedOutput()
-	if len(out) == 0 && err != nil {
-		return "want:\n" + string(want) + "\ngot:\n" + string(got)
-	}
-	return string(out)
+	golden_.Check(t, filepath.Join("testdata", name+".golden"), got)
 }
 
 func readGoBench(t *testing.T, path string) *snapshot.Snapshot {
