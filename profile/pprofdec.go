@@ -447,7 +447,13 @@ func decodePprof1(data []byte, name string) (*Profile, error) {
 	return p, nil
 }
 
-func decodeValueType(b []byte) (t, u uint64, err error) {
+// decodeValueType reads a ValueType message: type (1) and unit (2), both
+// string-table indexes.
+func decodeValueType(b []byte) (t, u uint64, err error) { return decodeVarints12(b) }
+
+// decodeVarints12 reads the varint fields 1 and 2 of a message (the last
+// occurrence of each wins, as in protobuf).
+func decodeVarints12(b []byte) (f1, f2 uint64, err error) {
 	d := pbuf{b: b}
 	for d.i < len(d.b) {
 		num, wire, v, _, e := d.field()
@@ -457,9 +463,9 @@ func decodeValueType(b []byte) (t, u uint64, err error) {
 		if wire == 0 {
 			switch num {
 			case 1:
-				t = v
+				f1 = v
 			case 2:
-				u = v
+				f2 = v
 			}
 		}
 	}
@@ -481,24 +487,8 @@ func decodeFirstVarint(b []byte, field int) (uint64, error) {
 	return out, nil
 }
 
-func decodeFunction(b []byte) (id, nameX uint64, err error) {
-	d := pbuf{b: b}
-	for d.i < len(d.b) {
-		num, wire, v, _, e := d.field()
-		if e != nil {
-			return 0, 0, e
-		}
-		if wire == 0 {
-			switch num {
-			case 1:
-				id = v
-			case 2:
-				nameX = v
-			}
-		}
-	}
-	return
-}
+// decodeFunction reads a Function message: id (1) and name (2).
+func decodeFunction(b []byte) (id, nameX uint64, err error) { return decodeVarints12(b) }
 
 func decodeLocation(b []byte) (rawLoc, error) {
 	var l rawLoc
