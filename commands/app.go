@@ -37,7 +37,8 @@ type env struct {
 
 	cfg *config.Config
 
-	unknownCommand bool // set by CommandNotFound (urfave/cli returns no error for it)
+	unknownCommand bool   // set by CommandNotFound (urfave/cli returns no error for it)
+	command        string // the running subcommand ("profile diff"), for error messages
 }
 
 // Main runs the CLI with args (args[0] is the program name) and returns the exit code.
@@ -51,6 +52,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 	if err != nil && code != ExitRegression {
 		msg := err.Error()
+		if e.command != "" && !strings.HasPrefix(msg, e.command+":") {
+			msg = e.command + ": " + msg
+		}
 		if !strings.HasPrefix(msg, "git-flameiq") {
 			msg = "git-flameiq: " + msg
 		}
@@ -61,10 +65,26 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 
 func onUsageError(c *cli.Context, err error, isSubcommand bool) error {
 	name := "git flameiq"
-	if c != nil && c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name {
-		name += " " + c.Command.FullName()
+	if full := commandPath(c); full != "" {
+		name += " " + full
+		return usagef("%s: %v\nrun '%s --help' for usage", full, err, name)
 	}
 	return usagef("%v\nrun '%s --help' for usage", err, name)
+}
+
+// commandPath is the running subcommand's full name ("profile diff"), or ""
+// at the top level.
+func commandPath(c *cli.Context) string {
+	if c == nil {
+		return ""
+	}
+	var names []string
+	for _, l := range c.Lineage() {
+		if l.Command != nil && l.Command.Name != "" && (l.App == nil || l.Command.Name != l.App.Name) {
+			names = append([]string{l.Command.Name}, names...)
+		}
+	}
+	return strings.Join(names, " ")
 }
 
 func newApp(e *env) *cli.App {
@@ -72,18 +92,24 @@ func newApp(e *env) *cli.App {
 	for _, mk := range commandList {
 		cmds = append(cmds, mk(e))
 	}
-	var all []*cli.Command
-	var walk func([]*cli.Command)
-	walk = func(cs []*cli.Command) {
+	// Every command reports usage errors our way and records its full name
+	// ("profile diff") for error messages.
+	var walk func(prefix string, cs []*cli.Command)
+	walk = func(prefix string, cs []*cli.Command) {
 		for _, c := range cs {
-			all = append(all, c)
-			walk(c.Subcommands)
+			c.OnUsageError = onUsageError
+			full := strings.TrimSpace(prefix + " " + c.Name)
+			if c.Action != nil {
+				action := c.Action
+				c.Action = func(ctx *cli.Context) error {
+					e.command = full
+					return action(ctx)
+				}
+			}
+			walk(full, c.Subcommands)
 		}
 	}
-	walk(cmds)
-	for _, c := range all {
-		c.OnUsageError = onUsageError
-	}
+	walk("", cmds)
 	app := &cli.App{
 		Name:      "git-flameiq",
 		HelpName:  "git flameiq",

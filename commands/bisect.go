@@ -48,10 +48,10 @@ Example:
 		}, append(ruleFlags(), measureFlags()...)...), recordFlags()[2:]...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
-				return usagef("bisect needs GOOD and BAD")
+				return usagef("needs GOOD and BAD")
 			}
 			if len(c.StringSlice("metric")) == 0 {
-				return usagef("bisect needs --metric GLOB (e.g. --metric '*:sec/op')")
+				return usagef("needs --metric GLOB (e.g. --metric '*:sec/op')")
 			}
 			if err := checkFormat(c.String("format"), "text", "json"); err != nil {
 				return err

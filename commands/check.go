@@ -29,7 +29,7 @@ Example:
 		}, append(ruleFlags(), measureFlags()...)...), recordFlags()[2:]...),
 		Action: func(c *cli.Context) error {
 			if len(c.StringSlice("metric")) == 0 || c.String("against") == "" {
-				return usagef("check needs --metric GLOB and --against REV")
+				return usagef("needs --metric GLOB and --against REV")
 			}
 			opts, err := e.compareOptions(c)
 			if err != nil {

@@ -25,7 +25,7 @@ Example:
 		),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
-				return usagef("compare needs BASE_FILE and HEAD_FILE, got %d argument(s)", c.NArg())
+				return usagef("needs BASE_FILE and HEAD_FILE, got %d argument(s)", c.NArg())
 			}
 			if err := checkFormat(c.String("format"), reportFormats...); err != nil {
 				return err

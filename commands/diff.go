@@ -206,7 +206,7 @@ func (e *env) resolveSides(c *cli.Context, st *store, haveCurrent bool) (*sides,
 			s.reason = fmt.Sprintf("HEAD is on %s, so its first parent", branch)
 		}
 	default:
-		return nil, usagef("diff takes [BASE [HEAD]], A..B or A...B; got %d arguments", len(args))
+		return nil, usagef("takes [BASE [HEAD]], A..B or A...B; got %d arguments", len(args))
 	}
 	return s, nil
 }

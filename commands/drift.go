@@ -101,7 +101,7 @@ Example:
 				return err
 			}
 			if len(hist) < 2 {
-				return usagef("drift needs at least 2 recorded commits in the last %d first-parent commits of %s, found %d", n, rev, len(hist))
+				return usagef("needs at least 2 recorded commits in the last %d first-parent commits of %s, found %d", n, rev, len(hist))
 			}
 			against := 0
 			if a := c.String("against"); a != "" {

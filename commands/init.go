@@ -37,7 +37,7 @@ Example:
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return usagef("init takes no arguments")
+				return usagef("takes no arguments")
 			}
 			root := e.topLevel()
 			if root == "" {

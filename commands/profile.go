@@ -220,7 +220,7 @@ Example:
 				},
 				Action: func(c *cli.Context) error {
 					if c.NArg() == 0 {
-						return usagef("profile record needs at least one FILE")
+						return usagef("needs at least one FILE")
 					}
 					st, err := e.openStore()
 					if err != nil {

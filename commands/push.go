@@ -28,7 +28,7 @@ func remoteArg(c *cli.Context) (string, error) {
 	case 1:
 		return c.Args().First(), nil
 	}
-	return "", usagef("%s takes at most one REMOTE", c.Command.Name)
+	return "", usagef("takes at most one REMOTE")
 }
 
 func gitFailure(op string, err error) error {

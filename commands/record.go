@@ -44,7 +44,7 @@ Example:
 		),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
-				return usagef("record needs at least one FILE (or - for stdin)")
+				return usagef("needs at least one FILE (or - for stdin)")
 			}
 			// Profiles are parsed first too: bad input writes nothing at all.
 			profs, err := e.parseProfiles(c.StringSlice("profile"))

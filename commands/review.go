@@ -71,7 +71,7 @@ Example:
 			var branch string
 			var tip gitstore.Hash
 			if c.NArg() > 1 {
-				return usagef("review takes at most one REV")
+				return usagef("takes at most one REV")
 			} else if c.NArg() == 1 {
 				branch = c.Args().First()
 				if tip, err = resolve(st.repo, branch); err != nil {

@@ -34,7 +34,7 @@ Example:
 				argv = argv[1:]
 			}
 			if len(argv) == 0 {
-				return usagef("run needs a command: git flameiq run -n 5 -- go test -bench .")
+				return usagef("needs a command: git flameiq run -n 5 -- go test -bench .")
 			}
 			if c.Int("n") < 1 || c.Int("warmup") < 0 {
 				return usagef("-n must be ≥ 1 and --warmup ≥ 0")

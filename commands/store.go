@@ -106,7 +106,7 @@ func readAll(r io.Reader) ([]byte, error) { return io.ReadAll(r) }
 // (default HEAD). It returns the store, the commit and the revision as typed.
 func (e *env) openRev(c *cli.Context) (*store, gitstore.Hash, string, error) {
 	if c.NArg() > 1 {
-		return nil, gitstore.Hash{}, "", usagef("%s takes at most one REV", c.Command.Name)
+		return nil, gitstore.Hash{}, "", usagef("takes at most one REV")
 	}
 	rev := "HEAD"
 	if c.NArg() == 1 {

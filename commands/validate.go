@@ -42,7 +42,7 @@ Formats (auto-detected; force one with --format):
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
-				return usagef("validate needs at least one FILE")
+				return usagef("needs at least one FILE")
 			}
 			invalid := 0
 			for _, p := range c.Args().Slice() {
@@ -75,7 +75,7 @@ Formats (auto-detected; force one with --format):
 				}
 			}
 			if invalid > 0 {
-				return &dataError{fmt.Errorf("validate: %d of %d file(s) invalid", invalid, c.NArg())}
+				return &dataError{fmt.Errorf("%d of %d file(s) invalid", invalid, c.NArg())}
 			}
 			return nil
 		},
