@@ -114,6 +114,15 @@ func newApp(e *env) *cli.App {
 		Name:      "git-flameiq",
 		HelpName:  "git flameiq",
 		Usage:     "make performance regressions a build failure (benchmark results as git notes)",
+		Description: `Record benchmark results on a commit, then gate pull requests on them:
+   go test -run '^$' -bench . -count 10 | tee bench.txt
+   git flameiq record bench.txt          # on main: attach the results as a git note
+   git flameiq push                      # share refs/notes/flameiq through origin
+   git flameiq diff --current bench.txt  # on a PR: compare with the merge-base
+
+Exit codes: 0 pass (warnings allowed), 1 regression or budget breach,
+2 usage, config or repository error, 3 input data error; 125 skip (check only).
+Environment: NO_COLOR disables colour; GITHUB_STEP_SUMMARY receives --format github.`,
 		Version:   Version,
 		Writer:    e.stdout,
 		ErrWriter: e.stderr,
