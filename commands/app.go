@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -19,8 +20,19 @@ import (
 	"github.com/flameiq/git-flameiq/gitstore"
 )
 
-// Version is set at build time with -ldflags "-X github.com/flameiq/git-flameiq/commands.Version=…".
+// Version is set at build time with -ldflags "-X github.com/flameiq/git-flameiq/commands.Version=…"
+// (goreleaser does); `go install …@v1.2.0` builds report the module version.
 var Version = "dev"
+
+func version() string {
+	if Version != "dev" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return Version
+}
 
 // commandList holds the constructors of the subcommands, in help order;
 // each subcommand's file adds itself in init().
@@ -111,9 +123,9 @@ func newApp(e *env) *cli.App {
 	}
 	walk("", cmds)
 	app := &cli.App{
-		Name:      "git-flameiq",
-		HelpName:  "git flameiq",
-		Usage:     "make performance regressions a build failure (benchmark results as git notes)",
+		Name:     "git-flameiq",
+		HelpName: "git flameiq",
+		Usage:    "make performance regressions a build failure (benchmark results as git notes)",
 		Description: `Record benchmark results on a commit, then gate pull requests on them:
    go test -run '^$' -bench . -count 10 | tee bench.txt
    git flameiq record bench.txt          # on main: attach the results as a git note
@@ -123,7 +135,7 @@ func newApp(e *env) *cli.App {
 Exit codes: 0 pass (warnings allowed), 1 regression or budget breach,
 2 usage, config or repository error, 3 input data error; 125 skip (check only).
 Environment: NO_COLOR disables colour; GITHUB_STEP_SUMMARY receives --format github.`,
-		Version:   Version,
+		Version:   version(),
 		Writer:    e.stdout,
 		ErrWriter: e.stderr,
 		Reader:    e.stdin,
