@@ -1,9 +1,14 @@
 // Package gitstore keeps snapshots as git notes. It reads and writes the
-// local repository in-process (go-git plus lower-level object access where
-// go-git's defaults are too slow), updates refs with git's own lock-file
-// protocol (compare-and-swap on <ref>.lock), and walks history (merge-base,
-// first-parent). Network operations (push, pull) are the only place that
-// runs the git CLI (gitcli.go).
+// local repository in-process with a small object store of its own
+// (memory-mapped pack indexes searched in place, objects inflated on
+// demand, loose objects written as git writes them) rather than go-git,
+// whose pack-index decoding and package start-up cost more than a whole
+// `git notes add` (see the README). It updates refs with git's own
+// lock-file protocol (compare-and-swap on <ref>.lock), writes notes trees
+// with git's fanout, and walks history (merge-base, first-parent, ranges).
+// The git CLI runs only for network operations (push, pull), worktrees and
+// date parsing (gitcli.go, worktree.go, date.go). Values returned (commits,
+// note bytes) are shared with internal caches: callers must not modify them.
 //
 // API contract (implemented in the other files of this package):
 //
@@ -22,7 +27,7 @@
 //	                                                 // via <ref>.lock (O_EXCL) + rename; retry on conflict; never loses a line
 //	(*Repo).AppendNotes(ref string, adds map[Hash][]byte, msg string) error // several commits in one notes commit
 //	(*Repo).DefaultBranch(remote string) string     // refs/remotes/<remote>/HEAD target, else ""
-//	Push(ctx, dir, remote, ref string) error        // git CLI: fetch, local union merge, push --force-with-lease, retry
+//	Push(ctx, dir, remote, ref string) error        // git CLI: fetch, local union merge, push --force-with-lease, retry (40 attempts, backoff)
 //	Pull(ctx, dir, remote, ref string) error        // git CLI fetch into a temp ref, local union merge
 //
 // Also provided: Hash (ParseHash, String, IsZero), Commit{Hash, Tree,
