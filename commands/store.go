@@ -28,6 +28,9 @@ func (e *env) repo() (*gitstore.Repo, error) {
 func resolve(r *gitstore.Repo, rev string) (gitstore.Hash, error) {
 	h, err := r.Resolve(rev)
 	if err != nil {
+		if rev == "HEAD" {
+			return h, usagef("HEAD does not name a commit yet (an empty repository or an unborn branch): commit first, then record")
+		}
 		return h, usagef("%v", err)
 	}
 	return h, nil
