@@ -1,8 +1,10 @@
 package gitstore
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -98,55 +100,75 @@ func (r *Repo) lookupNote(tree, key Hash) (Hash, bool, error) {
 	}
 	name := key.String()
 	for depth := 0; depth < 40; depth += 2 {
-		idx, err := r.treeIndex(tree)
+		data, err := r.treeData(tree)
 		if err != nil {
 			return ZeroHash, false, err
 		}
-		if e, ok := idx[name[depth:]]; ok && !e.isTree() {
-			return e.hash, true, nil
+		leaf, sub, ok := findNoteEntry(data, name[depth:], name[depth:depth+2])
+		if ok && !leaf.isTree() {
+			return leaf.hash, true, nil
 		}
-		e, ok := idx[name[depth:depth+2]]
-		if !ok || !e.isTree() {
+		if sub.hash.IsZero() || !sub.isTree() {
 			return ZeroHash, false, nil
 		}
-		tree = e.hash
+		tree = sub.hash
 	}
 	return ZeroHash, false, nil
 }
 
-// treeIndexMax bounds the parsed notes trees kept by a Repo: a 100k-note
-// tree fans out into 256 (or 65,536 at two levels) subtrees, and a history
-// walk touches each of them many times.
-const treeIndexMax = 4096
+// findNoteEntry scans a tree once for the note named full or the fanout
+// subtree named prefix (a notes tree holds one or the other).
+func findNoteEntry(data []byte, full, prefix string) (leaf, sub treeEntry, found bool) {
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		if sp < 0 {
+			return
+		}
+		nul := bytes.IndexByte(data[sp:], 0)
+		if nul < 0 || len(data) < sp+nul+21 {
+			return
+		}
+		nul += sp
+		name := data[sp+1 : nul]
+		if string(name) == full || string(name) == prefix {
+			mode, _ := strconv.ParseUint(string(data[:sp]), 8, 32)
+			e := treeEntry{mode: uint32(mode), name: string(name)}
+			copy(e.hash[:], data[nul+1:nul+21])
+			if string(name) == full {
+				return e, sub, true
+			}
+			sub = e
+		}
+		data = data[nul+21:]
+	}
+	return
+}
 
-// treeIndex returns the entries of a tree by name, parsing each tree once
-// per Repo (trees are immutable, so the cache never goes stale).
-func (r *Repo) treeIndex(tree Hash) (map[string]treeEntry, error) {
+// treeCacheMax bounds the notes trees a Repo keeps: a 100k-note tree
+// fans out into 256 (or 65,536 at two levels) subtrees, and a history walk
+// reads each of them many times.
+const treeCacheMax = 4096
+
+// treeData returns a tree's raw entries, inflating each tree once per Repo
+// (trees are immutable, so the cache never goes stale).
+func (r *Repo) treeData(tree Hash) ([]byte, error) {
 	r.treeMu.Lock()
-	idx, ok := r.trees[tree]
+	data, ok := r.trees[tree]
 	r.treeMu.Unlock()
 	if ok {
-		return idx, nil
+		return data, nil
 	}
 	data, err := r.odb.readType(tree, objTree)
 	if err != nil {
 		return nil, err
 	}
-	entries, err := parseTree(data)
-	if err != nil {
-		return nil, err
-	}
-	idx = make(map[string]treeEntry, len(entries))
-	for _, e := range entries {
-		idx[e.name] = e
-	}
 	r.treeMu.Lock()
-	if r.trees == nil || len(r.trees) >= treeIndexMax {
-		r.trees = map[Hash]map[string]treeEntry{}
+	if r.trees == nil || len(r.trees) >= treeCacheMax {
+		r.trees = map[Hash][]byte{}
 	}
-	r.trees[tree] = idx
+	r.trees[tree] = data
 	r.treeMu.Unlock()
-	return idx, nil
+	return data, nil
 }
 
 // walkNotes calls fn for every note below tree (whose path so far is
