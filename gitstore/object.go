@@ -178,28 +178,6 @@ func parseTree(data []byte) ([]treeEntry, error) {
 	return out, nil
 }
 
-// findTreeEntry scans a raw tree for name without decoding every entry.
-func findTreeEntry(data []byte, name string) (treeEntry, bool) {
-	for len(data) > 0 {
-		sp := bytes.IndexByte(data, ' ')
-		if sp < 0 {
-			return treeEntry{}, false
-		}
-		nul := bytes.IndexByte(data[sp:], 0)
-		if nul < 0 || len(data) < sp+nul+21 {
-			return treeEntry{}, false
-		}
-		nul += sp
-		if string(data[sp+1:nul]) == name {
-			mode, _ := strconv.ParseUint(string(data[:sp]), 8, 32)
-			e := treeEntry{mode: uint32(mode), name: name}
-			copy(e.hash[:], data[nul+1:nul+21])
-			return e, true
-		}
-		data = data[nul+21:]
-	}
-	return treeEntry{}, false
-}
 
 // encodeTree writes entries in the given order (callers keep git's order).
 func encodeTree(entries []treeEntry) []byte {
