@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/perf/benchunit"
 
 	"github.com/flameiq/git-flameiq/bisect"
 	"github.com/flameiq/git-flameiq/compare"
@@ -277,13 +278,13 @@ func (b *bisector) report(good gitstore.Hash, out bisect.Outcome, ferr error) er
 		w := b.e.stdout
 		fmt.Fprintf(w, "bisecting %d first-parent commit(s) after %s, metric %s\n\n", len(b.path), short(good), strings.Join(b.globs, ", "))
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "probe\tcommit\tverdict\tchange\tsubject")
+		fmt.Fprintln(tw, "probe\tcommit\tverdict\tvalue (change vs GOOD)\tsubject")
 		for i, p := range probes {
 			change := p.Reason
 			if p.Deltas != nil {
 				var parts []string
 				for _, k := range sortedKeys(p.Deltas) {
-					parts = append(parts, fmt.Sprintf("%s %+.2f%%", k, p.Deltas[k]))
+					parts = append(parts, fmt.Sprintf("%s %s (%+.2f%%)", k, b.value(k, p.Values[k]), p.Deltas[k]))
 				}
 				change = strings.Join(parts, ", ")
 			}
@@ -294,7 +295,7 @@ func (b *bisector) report(good gitstore.Hash, out bisect.Outcome, ferr error) er
 		}
 		tw.Flush()
 		if step != nil {
-			fmt.Fprintf(w, "\nlargest single step between probes: %s %s → %s (%+.2f%%) at %s\n", step.Metric, fmtNum(step.Before), fmtNum(step.After), step.ChangePercent, step.Commit[:7])
+			fmt.Fprintf(w, "\nlargest single step between probes: %s %s → %s (%+.2f%%) at %s\n", step.Metric, b.value(step.Metric, step.Before), b.value(step.Metric, step.After), step.ChangePercent, step.Commit[:7])
 		}
 		if firstBad != nil {
 			fmt.Fprintf(w, "\nfirst bad commit: %s %s\n", firstBad.Hash, firstBad.Subject())
@@ -363,6 +364,20 @@ func (b *bisector) largestStep() *stepJSON {
 }
 
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', 5, 64) }
+
+// value formats a metric value in its unit, scaled as benchstat does
+// (60.83µs/op).
+func (b *bisector) value(key string, v float64) string {
+	m := b.good.Get(key)
+	if m == nil || m.Unit == "" {
+		return fmtNum(v)
+	}
+	unit := m.Unit
+	if rest, ok := strings.CutPrefix(unit, "sec"); ok {
+		unit = "s" + rest
+	}
+	return benchunit.Scale(v, benchunit.ClassOf(m.Unit)) + unit
+}
 
 func clipText(s string, n int) string {
 	r := []rune(s)
