@@ -178,7 +178,6 @@ func parseTree(data []byte) ([]treeEntry, error) {
 	return out, nil
 }
 
-
 // encodeTree writes entries in the given order (callers keep git's order).
 func encodeTree(entries []treeEntry) []byte {
 	var b bytes.Buffer
