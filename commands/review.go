@@ -271,10 +271,10 @@ func budgetsFor(rules []compare.Rule, m *snapshot.Metric) []report.ReviewBudget 
 		max, min = nil, best.Budget.Max
 	}
 	if max != nil {
-		out = append(out, report.ReviewBudget{Metric: m.Key, Value: v, Limit: *max, Kind: "max", HeadroomPct: (*max - v) / math.Abs(*max) * 100, Breached: v > *max})
+		out = append(out, report.ReviewBudget{Metric: m.Key, Unit: m.Unit, Value: v, Limit: *max, Kind: "max", HeadroomPct: (*max - v) / math.Abs(*max) * 100, Breached: v > *max})
 	}
 	if min != nil {
-		out = append(out, report.ReviewBudget{Metric: m.Key, Value: v, Limit: *min, Kind: "min", HeadroomPct: (v - *min) / math.Abs(*min) * 100, Breached: v < *min})
+		out = append(out, report.ReviewBudget{Metric: m.Key, Unit: m.Unit, Value: v, Limit: *min, Kind: "min", HeadroomPct: (v - *min) / math.Abs(*min) * 100, Breached: v < *min})
 	}
 	return out
 }

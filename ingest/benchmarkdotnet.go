@@ -96,7 +96,7 @@ func parseBDN(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		}
 		secs := make([]float64, len(ns))
 		for j, x := range ns {
-			secs[j] = x * 1e-9
+			secs[j] = x / 1e9
 		}
 		s.Add(key+":sec/op", "sec/op", snapshot.LowerIsBetter, secs...)
 		if mem, ok := c.optObject(b, "Memory", base); ok {

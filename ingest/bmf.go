@@ -82,7 +82,7 @@ func parseBMF(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			unit, dir := measure, snapshot.UnitDirection(measure)
 			switch measure {
 			case "latency":
-				unit, dir, val = "sec", snapshot.LowerIsBetter, val*1e-9
+				unit, dir, val = "sec", snapshot.LowerIsBetter, val/1e9
 			case "throughput":
 				unit, dir = "ops/s", snapshot.HigherIsBetter
 			}

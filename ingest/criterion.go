@@ -129,13 +129,13 @@ func criterionFile(s *snapshot.Snapshot, r io.Reader, name, id string, cb criter
 				c.fail(index("iters", i), "iteration count must be positive, got %s", fmtNum(iters[i]))
 				continue
 			}
-			secs = append(secs, times[i]/iters[i]*1e-9)
+			secs = append(secs, times[i]/iters[i]/1e9)
 		}
 	case has(doc, "std_dev") || has(doc, "median_abs_dev") || has(doc, "slope"):
 		for _, k := range []string{"median", "mean"} {
 			if est, ok := doc[k].(map[string]any); ok {
 				if f, ok := c.nonNeg(est["point_estimate"], path(k, "point_estimate")); ok {
-					secs = []float64{f * 1e-9}
+					secs = []float64{f / 1e9}
 				}
 				break
 			}

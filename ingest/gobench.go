@@ -116,7 +116,7 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int) (*snapshot.Sn
 				if _, ok := samples[k]; !ok {
 					order = append(order, k)
 				}
-				samples[k] = append(samples[k], v.Value)
+				samples[k] = append(samples[k], exactTidy(v.Value, v.OrigValue, v.OrigUnit))
 			}
 		}
 	}
@@ -178,4 +178,29 @@ func goPrefixes(order []goKey) map[goKey]string {
 		out[k] = p + "."
 	}
 	return out
+}
+
+// exactTidy undoes the rounding noise of a unit conversion by a power of
+// ten: benchunit turns 19863 ns/op into 19863 × 1e-9 =
+// 0.000019863000000000003 sec/op; 19863 / 1e9 is the double nearest to
+// 0.000019863, which is what the input said. Other values pass through.
+func exactTidy(val, orig float64, origUnit string) float64 {
+	if origUnit == "" || orig == 0 || val == orig {
+		return val
+	}
+	p := math.Round(math.Log10(val / orig))
+	if p == 0 || math.Abs(p) > 18 {
+		return val
+	}
+	scale := math.Pow(10, math.Abs(p)) // exact for |p| <= 22
+	var exact float64
+	if p < 0 {
+		exact = orig / scale
+	} else {
+		exact = orig * scale
+	}
+	if math.Abs(exact-val) > 1e-12*math.Abs(val) {
+		return val // not a power-of-ten conversion
+	}
+	return exact
 }

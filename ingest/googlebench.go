@@ -45,7 +45,7 @@ func detectGoogleBench(head []byte, _ string) bool {
 	return jsonHead(head, "{") && hasAll(head, "benchmarks") && (hasAll(head, "run_type") || hasAll(head, "context", "real_time"))
 }
 
-var gbTimeUnits = map[string]float64{"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1}
+var gbTimeUnits = map[string]float64{"ns": 1e9, "us": 1e6, "ms": 1e3, "s": 1} // divisors to seconds (division by a power of ten adds no rounding noise)
 
 // gbKnown are the row fields that are not counters.
 var gbKnown = map[string]bool{
@@ -108,13 +108,14 @@ func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			continue
 		}
 		bad := len(c.errs)
-		factor := 1e-9
+		divisor := 1e9
 		if tu, ok := c.str(row, "time_unit", base); ok {
 			f, known := gbTimeUnits[tu]
 			if !known {
 				c.fail(path(base, "time_unit"), "unknown time unit %q (want ns, us, ms or s)", tu)
+			} else {
+				divisor = f
 			}
-			factor = f
 		}
 		if it, ok := row["iterations"]; ok {
 			c.nonNeg(it, path(base, "iterations"))
@@ -123,8 +124,8 @@ func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		cpu, okC := c.nonNeg(row["cpu_time"], path(base, "cpu_time"))
 		vals := []gbValue{}
 		if okR && okC {
-			vals = append(vals, gbValue{"sec/op", "sec/op", snapshot.LowerIsBetter, real * factor},
-				gbValue{"cpu-sec/op", "sec/op", snapshot.LowerIsBetter, cpu * factor})
+			vals = append(vals, gbValue{"sec/op", "sec/op", snapshot.LowerIsBetter, real / divisor},
+				gbValue{"cpu-sec/op", "sec/op", snapshot.LowerIsBetter, cpu / divisor})
 		}
 		for _, k := range sortedKeys(row) {
 			if gbKnown[k] {

@@ -49,6 +49,7 @@ type ReviewAccepted struct {
 // ReviewBudget is a budget's headroom at the end of the window.
 type ReviewBudget struct {
 	Metric      string  `json:"metric"`
+	Unit        string  `json:"unit,omitempty"`
 	Value       float64 `json:"value"`
 	Limit       float64 `json:"limit"`
 	Kind        string  `json:"kind"` // max or min
@@ -112,7 +113,7 @@ func (r *Review) Text(w io.Writer) error {
 			if b.Breached {
 				state = "BREACHED"
 			}
-			fmt.Fprintf(tw, "  %s\t%s %s %s\theadroom %.1f%%\t%s\n", b.Metric, rnum(b.Value), budgetSign[b.Kind], rnum(b.Limit), b.HeadroomPct, state)
+			fmt.Fprintf(tw, "  %s\t%s %s %s\theadroom %.1f%%\t%s\n", b.Metric, rval(b.Value, b.Unit), budgetSign[b.Kind], rval(b.Limit, b.Unit), b.HeadroomPct, state)
 		}
 		tw.Flush()
 	}
@@ -161,7 +162,7 @@ func (r *Review) Markdown(w io.Writer) error {
 			if b.Breached {
 				mark = " ❌"
 			}
-			fmt.Fprintf(w, "| %s | %s | %s %s | %.1f%%%s |\n", md(b.Metric), rnum(b.Value), budgetSign[b.Kind], rnum(b.Limit), b.HeadroomPct, mark)
+			fmt.Fprintf(w, "| %s | %s | %s %s | %.1f%%%s |\n", md(b.Metric), rval(b.Value, b.Unit), budgetSign[b.Kind], rval(b.Limit, b.Unit), b.HeadroomPct, mark)
 		}
 	}
 	if len(r.Drift) > 0 {
@@ -202,7 +203,7 @@ func (r *Review) HTML(w io.Writer, history []HistorySeries) error {
 			if x.Breached {
 				h += " (breached)"
 			}
-			b.Rows = append(b.Rows, []string{x.Metric, rnum(x.Value), budgetSign[x.Kind] + " " + rnum(x.Limit), h})
+			b.Rows = append(b.Rows, []string{x.Metric, rval(x.Value, x.Unit), budgetSign[x.Kind] + " " + rval(x.Limit, x.Unit), h})
 		}
 		page.Sections = append(page.Sections, b)
 	}
