@@ -53,7 +53,7 @@ func interspersed(app *cli.App, args []string) []string {
 	if cmd == nil || len(cmd.Subcommands) > 0 && cmds != nil && i < len(args) && !strings.HasPrefix(args[i], "-") {
 		return args
 	}
-	var flags, pos []string
+	var global, flags, pos []string
 	for i < len(args) {
 		a := args[i]
 		if a == "--" {
@@ -61,9 +61,15 @@ func interspersed(app *cli.App, args []string) []string {
 			break
 		}
 		if strings.HasPrefix(a, "-") && a != "-" {
-			flags = append(flags, a)
-			if takesValue(cmd.Flags, a) && !strings.Contains(a, "=") && i+1 < len(args) {
-				flags = append(flags, args[i+1])
+			// A global flag (-C, --config, --ref) written after the command
+			// goes back before it, where urfave/cli reads it.
+			dst, fs := &flags, cmd.Flags
+			if !hasFlag(cmd.Flags, a) && hasFlag(app.Flags, a) {
+				dst, fs = &global, app.Flags
+			}
+			*dst = append(*dst, a)
+			if takesValue(fs, a) && !strings.Contains(a, "=") && i+1 < len(args) {
+				*dst = append(*dst, args[i+1])
 				i++
 			}
 			i++
@@ -71,6 +77,17 @@ func interspersed(app *cli.App, args []string) []string {
 		}
 		pos = append(pos, a)
 		i++
+	}
+	if len(global) > 0 {
+		// Insert before the command path (out = program, globals…, path…).
+		n := 1
+		for n < len(out) && strings.HasPrefix(out[n], "-") {
+			if takesValue(app.Flags, out[n]) && !strings.Contains(out[n], "=") {
+				n++
+			}
+			n++
+		}
+		out = append(out[:n], append(global, out[n:]...)...)
 	}
 	out = append(out, flags...)
 	return append(out, pos...)
@@ -93,6 +110,20 @@ func takesValue(flags []cli.Flag, arg string) bool {
 	}
 	if name == "help" || name == "h" || name == "version" || name == "v" {
 		return false
+	}
+	return false
+}
+
+// hasFlag reports whether the flag named by arg (with its dashes, maybe
+// with =value) is one of flags.
+func hasFlag(flags []cli.Flag, arg string) bool {
+	name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -21,6 +21,9 @@ func TestInterspersed(t *testing.T) {
 		{[]string{"g", "record", "-", "--suite", "s"}, []string{"g", "record", "--suite", "s", "-"}},
 		{[]string{"g", "nosuch", "x", "--y"}, []string{"g", "nosuch", "x", "--y"}},
 		{[]string{"g"}, []string{"g"}},
+		{[]string{"g", "show", "-C", "dir", "HEAD"}, []string{"g", "-C", "dir", "show", "HEAD"}},
+		{[]string{"g", "--ref", "x", "compare", "a", "b", "--config=f.yaml", "-f", "json"}, []string{"g", "--ref", "x", "--config=f.yaml", "compare", "-f", "json", "a", "b"}},
+		{[]string{"g", "profile", "diff", "--ref", "refs/notes/p"}, []string{"g", "--ref", "refs/notes/p", "profile", "diff"}},
 	}
 	for _, tt := range tests {
 		if got := interspersed(app, tt.in); !reflect.DeepEqual(got, tt.want) {

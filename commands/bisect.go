@@ -23,7 +23,7 @@ func init() { commandList = append(commandList, cmdBisect, cmdCheck) }
 
 func measureFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "run", Usage: "measure commits without a note by running `CMD` (sh -c) in a temporary worktree, and record the result"},
+		&cli.StringFlag{Name: "run", Usage: "measure a commit without a note by running `CMD` (sh -c) and record the result (bisect: in a temporary worktree; check: in the work tree)"},
 		&cli.StringFlag{Name: "input-format", Usage: "input `FORMAT` of the --run output (default: auto-detect)"},
 		&cli.IntFlag{Name: "count", Aliases: []string{"n"}, Value: 1, Usage: "run the --run command `N` times per commit"},
 	}
@@ -368,15 +368,24 @@ func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', 5, 64) }
 // value formats a metric value in its unit, scaled as benchstat does
 // (60.83µs/op).
 func (b *bisector) value(key string, v float64) string {
-	m := b.good.Get(key)
-	if m == nil || m.Unit == "" {
+	unit := ""
+	if m := b.good.Get(key); m != nil {
+		unit = m.Unit
+	}
+	return unitValue(v, unit)
+}
+
+// unitValue formats v in unit, scaled as benchstat does (60.83µs/op);
+// without a unit, five significant digits.
+func unitValue(v float64, unit string) string {
+	if unit == "" {
 		return fmtNum(v)
 	}
-	unit := m.Unit
+	shown := unit
 	if rest, ok := strings.CutPrefix(unit, "sec"); ok {
-		unit = "s" + rest
+		shown = "s" + rest
 	}
-	return benchunit.Scale(v, benchunit.ClassOf(m.Unit)) + unit
+	return benchunit.Scale(v, benchunit.ClassOf(unit)) + shown
 }
 
 func clipText(s string, n int) string {

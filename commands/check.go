@@ -16,7 +16,8 @@ func cmdCheck(e *env) *cli.Command {
 		Usage: "judge one commit for `git bisect run`: exit 0 good, 1 bad, 125 skip",
 		Description: `Compares the snapshot of --commit (default HEAD) with --against REV, by the rules
 of diff, for the metrics matching --metric. Without a snapshot it exits 125 (skip),
-unless --run CMD measures the checked-out work tree (and records the result).
+unless --run CMD measures it (in the current work tree, which git bisect has
+checked out; the result is recorded).
 
 Example:
    git bisect start main v1.2.0
@@ -28,6 +29,9 @@ Example:
 			&cli.StringFlag{Name: "commit", Value: "HEAD", Usage: "the `REV` to judge"},
 		}, append(ruleFlags(), measureFlags()...)...), recordFlags()[2:]...),
 		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("takes no arguments (judge another commit with --commit REV)")
+			}
 			if len(c.StringSlice("metric")) == 0 || c.String("against") == "" {
 				return usagef("needs --metric GLOB and --against REV")
 			}

@@ -261,7 +261,7 @@ func (e *env) baseBranch(c *cli.Context, st *store) (string, gitstore.Hash, erro
 // baseline loads the snapshot of sides.base, walking first-parent ancestors
 // (at most --max-walk) to the nearest recorded one, and says so.
 func (e *env) baseline(c *cli.Context, st *store, s *sides) (*snapshot.Snapshot, error) {
-	h, err := e.nearest(c, st.repo, s, st.notes.Has, "snapshot in "+st.ref, st.notes.Tip().IsZero(), st.ref)
+	h, err := e.nearest(c, st.repo, s, st.notes.Has, "snapshot in "+st.ref, st.notes.Tip().IsZero(), st.ref, recordHint)
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +273,7 @@ func (e *env) baseline(c *cli.Context, st *store, s *sides) (*snapshot.Snapshot,
 // nearest finds sides.base or its nearest first-parent ancestor (at most
 // --max-walk commits) for which has is true, sets sides.baseUsed and says
 // how it was chosen in sides.reason. what names the thing looked for.
-func (e *env) nearest(c *cli.Context, r *gitstore.Repo, s *sides, has func(gitstore.Hash) (bool, error), what string, refMissing bool, ref string) (gitstore.Hash, error) {
+func (e *env) nearest(c *cli.Context, r *gitstore.Repo, s *sides, has func(gitstore.Hash) (bool, error), what string, refMissing bool, ref string, hint func(gitstore.Hash) string) (gitstore.Hash, error) {
 	limit := c.Int("max-walk")
 	if limit < 1 {
 		limit = 1
@@ -306,7 +306,7 @@ func (e *env) nearest(c *cli.Context, r *gitstore.Repo, s *sides, has func(gitst
 	} else if refMissing {
 		msg += fmt.Sprintf("\n%s does not exist here: fetch it with 'git flameiq pull', or", ref)
 	}
-	msg += "\n" + recordHint(s.base)
+	msg += "\n" + hint(s.base)
 	return gitstore.Hash{}, usagef("%s", msg)
 }
 

@@ -38,6 +38,7 @@ type driftCreep struct {
 
 type driftMetric struct {
 	Metric       string        `json:"metric"`
+	Unit         string        `json:"unit,omitempty"`
 	Direction    string        `json:"direction"`
 	Points       int           `json:"points"`
 	Sparkline    string        `json:"sparkline"`
@@ -131,7 +132,7 @@ Example:
 			for _, k := range s.Keys() {
 				values := s.Values(k)
 				dir := dirs[k].Direction
-				dm := driftMetric{Metric: k, Direction: dir.String(), Sparkline: sparkline(values)}
+				dm := driftMetric{Metric: k, Unit: dirs[k].Unit, Direction: dir.String(), Sparkline: sparkline(values)}
 				for _, v := range values {
 					if !math.IsNaN(v) {
 						dm.Points++
@@ -147,6 +148,10 @@ Example:
 						ChangePercent: cp.ChangePercent, P: cp.P, Regression: cp.IsRegression(dir, threshold)}
 					failed = failed || dc.Regression
 					dm.ChangePoints = append(dm.ChangePoints, dc)
+				}
+				if values[against] == 0 {
+					out = append(out, dm) // 0 (e.g. allocs/op): creep is undefined, not worth a warning
+					continue
 				}
 				cr, err := drift.Creep(values, against, threshold, dir)
 				if err == nil {
@@ -198,7 +203,7 @@ func writeDrift(e *env, ms []driftMetric, commits int, threshold float64) {
 				mark = "  REGRESSION"
 			}
 			fmt.Fprintf(w, "\nchange point in %s at %s %s\n  mean %s → %s (%+.2f%%, p=%.3g)%s\n", m.Metric, cp.Commit[:7], clipText(cp.Subject, 60),
-				fmtNum(cp.MeanBefore), fmtNum(cp.MeanAfter), cp.ChangePercent, cp.P, mark)
+				unitValue(cp.MeanBefore, m.Unit), unitValue(cp.MeanAfter, m.Unit), cp.ChangePercent, cp.P, mark)
 		}
 	}
 }

@@ -28,6 +28,9 @@ Example:
 			if err := checkFormat(c.String("format"), "text", "csv", "json", "html"); err != nil {
 				return err
 			}
+			if c.Int("n") < 1 {
+				return usagef("-n must be at least 1, got %d", c.Int("n"))
+			}
 			st, h, rev, err := e.openRev(c)
 			if err != nil {
 				return err

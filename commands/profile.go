@@ -126,9 +126,18 @@ func (e *env) recordProfiles(c *cli.Context, st *store, h gitstore.Hash, specs [
 
 // writeProfiles links and appends parsed profiles to the note of h.
 func (e *env) writeProfiles(st *store, h gitstore.Hash, items []profileItem, metricGlob string) error {
-	metric, err := e.linkMetric(st, h, metricGlob)
-	if err != nil {
-		return err
+	auto := true // automatic links only make sense for CPU time
+	for _, it := range items {
+		if it.p.DefaultName() != "cpu" {
+			auto = false
+		}
+	}
+	metric := ""
+	if metricGlob != "" || auto {
+		var err error
+		if metric, err = e.linkMetric(st, h, metricGlob); err != nil {
+			return err
+		}
 	}
 	var lines []byte
 	for _, it := range items {

@@ -121,7 +121,10 @@ func (e *env) profileDiff(c *cli.Context, st *store, sd *sides, name, sampleType
 		recs, err := records(h)
 		return hasName(recs), err
 	}
-	if _, err := e.nearest(c, st.repo, sd, has, fmt.Sprintf("%q profile in %s", name, profileRef(st.ref)), false, profileRef(st.ref)); err != nil {
+	hint := func(h gitstore.Hash) string {
+		return fmt.Sprintf("record one with: git flameiq profile record --commit %s --name %s cpu.pprof", short(h), name)
+	}
+	if _, err := e.nearest(c, st.repo, sd, has, fmt.Sprintf("%q profile in %s", name, profileRef(st.ref)), false, profileRef(st.ref), hint); err != nil {
 		return nil, err
 	}
 	baseRecs, err := records(sd.baseUsed)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,11 +62,15 @@ Example:
 			}
 			snap := snapshot.Merge(snaps...)
 			if len(snaps) > 1 {
-				var srcs []string
+				var srcs, formats []string
 				for _, s := range snaps {
 					srcs = append(srcs, s.Meta.Source)
+					if !slices.Contains(formats, s.Meta.Format) {
+						formats = append(formats, s.Meta.Format)
+					}
 				}
 				snap.Meta.Source = strings.Join(srcs, ",")
+				snap.Meta.Format = strings.Join(formats, ",")
 			}
 			st, h, err := e.recordSnapshot(c, snap)
 			if err != nil {

@@ -243,7 +243,11 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 			rep.Budgets = append(rep.Budgets, b)
 		}
 	}
-	rep.Recorded = len(hist)
+	for _, h := range hist {
+		if when := h.commit.Committer.When; !when.Before(since) && !when.After(until) {
+			rep.Recorded++ // the window's own commits (sparklines reach further back)
+		}
+	}
 	return rep, nil
 }
 

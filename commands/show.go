@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -94,6 +95,13 @@ func showText(e *env, s *snapshot.Snapshot, profiles []profileSummary) error {
 		if kv[1] != "" {
 			fmt.Fprintf(e.stdout, "%s: %s\n", kv[0], kv[1])
 		}
+	}
+	if len(s.Meta.Tags) > 0 {
+		var tags []string
+		for _, k := range sortedKeys(s.Meta.Tags) {
+			tags = append(tags, k+"="+s.Meta.Tags[k])
+		}
+		fmt.Fprintf(e.stdout, "tags: %s\n", strings.Join(tags, " "))
 	}
 	fmt.Fprintln(e.stdout)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)

@@ -3,6 +3,7 @@ package gitstore
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -17,9 +18,14 @@ func ParseDate(ctx context.Context, dir, s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%q is not a date git can read", s)
 	}
-	sec, err := strconv.ParseInt(strings.TrimSpace(out), 10, 64)
+	sec, err := strconv.ParseUint(strings.TrimSpace(out), 10, 64)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%q is not a date git can read", s)
 	}
-	return time.Unix(sec, 0), nil
+	if sec > math.MaxInt64/2 {
+		// git reads "now" (and "never") as the largest timestamp, meaning
+		// "no limit": for a window's end that is the present.
+		return time.Now(), nil
+	}
+	return time.Unix(int64(sec), 0), nil
 }

@@ -68,5 +68,5 @@ func SummaryLine(r *compare.Result) string {
 			parts = append(parts, plural(e.n, e.one, e.many))
 		}
 	}
-	return fmt.Sprintf("%s (%s)", strings.Join(parts, ", "), plural(c.Total, "metric", "metrics"))
+	return fmt.Sprintf("%s (%s)", strings.Join(parts, ", "), plural(len(r.Diffs), "metric", "metrics"))
 }

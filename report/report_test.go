@@ -171,7 +171,7 @@ func TestJSONShape(t *testing.T) {
 
 func TestSummaryLine(t *testing.T) {
 	got := SummaryLine(results(t)["mixed"])
-	want := "2 regressions, 0 warnings, 0 passed, 1 budget breach, 1 accepted, 1 new, 1 missing (4 metrics)"
+	want := "2 regressions, 0 warnings, 0 passed, 1 budget breach, 1 accepted, 1 new, 1 missing (6 metrics)"
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}

@@ -243,7 +243,9 @@ func delta(d compare.Diff, alpha float64) string {
 	switch {
 	case d.Status == compare.New || d.Status == compare.Missing:
 		return ""
-	case d.Statistical && !(d.P < alpha) && !(d.PTwoSided < alpha):
+	case d.Statistical && !(d.PTwoSided < alpha) && !d.Crossed && d.Status != compare.Regression:
+		// benchstat's rule (two-sided p); a significant crossing in the bad
+		// direction (one-sided p < alpha) always shows its delta.
 		return "~"
 	case math.IsNaN(d.ChangePercent):
 		return "?"
