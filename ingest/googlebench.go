@@ -125,7 +125,7 @@ func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		vals := []gbValue{}
 		if okR && okC {
 			vals = append(vals, gbValue{"sec/op", "sec/op", snapshot.LowerIsBetter, real / divisor},
-				gbValue{"cpu-sec/op", "sec/op", snapshot.LowerIsBetter, cpu / divisor})
+				gbValue{"cpu-sec/op", "cpu-sec/op", snapshot.LowerIsBetter, cpu / divisor})
 		}
 		for _, k := range sortedKeys(row) {
 			if gbKnown[k] {
