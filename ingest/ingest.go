@@ -124,6 +124,9 @@ func Parse(r io.Reader, name, format string) (*snapshot.Snapshot, error) {
 		}
 	}
 	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
+	if (format == "" || format == "k6") && isK6Raw(head) {
+		return nil, &Error{File: name, Msg: "k6 raw output (--out json, one JSON object per line) is not supported: record the end-of-test summary instead (k6 run --summary-export summary.json, or handleSummary)"}
+	}
 	if format == "" {
 		if len(bytes.TrimSpace(head)) == 0 {
 			return nil, &Error{File: name, Msg: "empty input: no benchmark results"}
@@ -224,4 +227,12 @@ func decodeUTF16(b []byte) ([]byte, error) {
 		}
 	}
 	return []byte(string(utf16.Decode(u))), nil
+}
+
+// isK6Raw recognises k6's raw JSON output (--out json): one object per line,
+// {"type":"Metric",…} and {"metric":…,"type":"Point",…}.
+func isK6Raw(head []byte) bool {
+	line, _, _ := bytes.Cut(bytes.TrimSpace(head), []byte("\n"))
+	return bytes.HasPrefix(line, []byte(`{"type":"Metric"`)) ||
+		(bytes.HasPrefix(line, []byte(`{"metric":`)) && bytes.Contains(line, []byte(`"type":"Point"`)))
 }

@@ -378,3 +378,16 @@ func FuzzParseK6(f *testing.F)              { fuzzParse(f, "k6") }
 func FuzzParseJMH(f *testing.F)             { fuzzParse(f, "jmh") }
 func FuzzParseBenchmarkDotNet(f *testing.F) { fuzzParse(f, "benchmarkdotnet") }
 func FuzzParseBMF(f *testing.F)             { fuzzParse(f, "bmf") }
+
+// k6's raw --out json stream is not a summary: say so instead of a JSON
+// syntax error from whichever format it resembles.
+func TestK6RawExplained(t *testing.T) {
+	_, err := ParseFile(filepath.Join(corpus, "k6", "raw-1s.ndjson"), "")
+	if err == nil || !strings.Contains(err.Error(), "k6 raw output") || !strings.Contains(err.Error(), "--summary-export") {
+		t.Fatalf("err = %v", err)
+	}
+	var ie *Error
+	if !errors.As(err, &ie) {
+		t.Fatalf("err is %T, want *ingest.Error", err)
+	}
+}
