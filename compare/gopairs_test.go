@@ -11,10 +11,11 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchunit"
 
 	"github.com/flameiq/git-flameiq/snapshot"
+
+	"github.com/flameiq/git-flameiq/internal/testkit"
 )
 
 var pairsDir = filepath.Join("..", "testdata", "corpus", "go-text", "pairs")
@@ -30,32 +31,7 @@ func goPairs(t *testing.T) []string {
 	return dirs
 }
 
-// readGoBench parses Go benchmark text with benchfmt (keys `Name:unit`,
-// units tidied by benchfmt/benchunit, direction from the unit).
-func readGoBench(t *testing.T, path string) *snapshot.Snapshot {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	s := &snapshot.Snapshot{}
-	rd := benchfmt.NewReader(f, path)
-	for rd.Scan() {
-		res, ok := rd.Result().(*benchfmt.Result)
-		if !ok {
-			continue
-		}
-		for _, v := range res.Values {
-			s.Add(string(res.Name.Full())+":"+v.Unit, v.Unit, snapshot.UnitDirection(v.Unit), v.Value)
-		}
-	}
-	if err := rd.Err(); err != nil {
-		t.Fatal(err)
-	}
-	s.Sort()
-	return s
-}
+func readGoBench(t *testing.T, path string) *snapshot.Snapshot { return testkit.ReadGoBench(t, path) }
 
 func comparePair(t *testing.T, dir string, opts Options) *Result {
 	t.Helper()

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	golden_ "github.com/flameiq/git-flameiq/internal/golden"
+
+	"github.com/flameiq/git-flameiq/internal/testkit"
 )
 
 const corpus = "../testdata/corpus/profiles"
@@ -392,16 +394,7 @@ func TestHTMLEscapingAndOffline(t *testing.T) {
 }
 
 func TestHTMLChromium(t *testing.T) {
-	bin := ""
-	for _, c := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(c); err == nil {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		t.Skip("chromium not installed (apt-get install chromium); skipping the headless rendering check")
-	}
+	bin := testkit.Chromium(t)
 	path := filepath.Join(t.TempDir(), "diff.html")
 	if err := os.WriteFile(path, evilHTML(t), 0o644); err != nil {
 		t.Fatal(err)

@@ -4,17 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"golang.org/x/perf/benchfmt"
 
 	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/snapshot"
 
 	golden_ "github.com/flameiq/git-flameiq/internal/golden"
+
+	"github.com/flameiq/git-flameiq/internal/testkit"
 )
 
 func golden(t *testing.T, name string, got []byte) {
@@ -22,25 +21,7 @@ func golden(t *testing.T, name string, got []byte) {
 	golden_.Check(t, filepath.Join("testdata", name+".golden"), got)
 }
 
-func readGoBench(t *testing.T, path string) *snapshot.Snapshot {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	s := &snapshot.Snapshot{}
-	rd := benchfmt.NewReader(f, path)
-	for rd.Scan() {
-		if res, ok := rd.Result().(*benchfmt.Result); ok {
-			for _, v := range res.Values {
-				s.Add(string(res.Name.Full())+":"+v.Unit, v.Unit, snapshot.UnitDirection(v.Unit), v.Value)
-			}
-		}
-	}
-	s.Sort()
-	return s
-}
+func readGoBench(t *testing.T, path string) *snapshot.Snapshot { return testkit.ReadGoBench(t, path) }
 
 func flat(m map[string]float64) *snapshot.Snapshot {
 	s := &snapshot.Snapshot{}

@@ -14,6 +14,8 @@ import (
 
 	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/snapshot"
+
+	"github.com/flameiq/git-flameiq/internal/testkit"
 )
 
 const (
@@ -274,16 +276,7 @@ func TestHTMLChromium(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
-	bin := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		t.Skip("chromium not installed (apt-get install chromium)")
-	}
+	bin := testkit.Chromium(t)
 	dir := t.TempDir()
 	fixtures := richFixtures(t)
 	for _, name := range []string{"mixed", "hostile"} {
