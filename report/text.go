@@ -11,8 +11,6 @@ import (
 
 	"github.com/aclements/go-moremath/stats"
 	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 	"golang.org/x/perf/benchmath"
 	"golang.org/x/perf/benchunit"
 
@@ -330,37 +328,38 @@ func alignCI(rows [][]string) {
 	}
 }
 
+// renderTable lays the cells out as benchstat does: no borders, columns
+// separated by two spaces (one between a value and its "± x%"), numbers
+// right-aligned. The separators are part of the cells, so tablewriter
+// only measures and pads.
 func renderTable(w io.Writer, header []string, rows [][]string) error {
-	align := []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignLeft, tw.AlignRight, tw.AlignLeft,
-		tw.AlignRight, tw.AlignLeft, tw.AlignRight, tw.AlignLeft}
-	pad := make([]tw.Padding, numCols)
-	for i := range pad {
-		pad[i] = tw.Padding{Left: "", Right: "  ", Overwrite: true}
+	align := []int{tablewriter.ALIGN_LEFT, tablewriter.ALIGN_RIGHT, tablewriter.ALIGN_LEFT,
+		tablewriter.ALIGN_RIGHT, tablewriter.ALIGN_LEFT, tablewriter.ALIGN_RIGHT, tablewriter.ALIGN_LEFT,
+		tablewriter.ALIGN_RIGHT, tablewriter.ALIGN_LEFT}
+	gap := make([]string, numCols)
+	for i := range gap {
+		gap[i] = "  "
 	}
-	pad[colBase].Right, pad[colHead].Right, pad[colDelta].Right = " ", " ", " "
-	cell := tw.CellConfig{
-		Formatting: tw.CellFormatting{AutoFormat: tw.Off, AutoWrap: tw.WrapNone},
-		Alignment:  tw.CellAlignment{PerColumn: align},
-		Padding:    tw.CellPadding{Global: tw.Padding{Left: "", Right: "  ", Overwrite: true}, PerColumn: pad},
-	}
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders: tw.BorderNone,
-			Settings: tw.Settings{
-				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off},
-				Lines:      tw.Lines{ShowTop: tw.Off, ShowBottom: tw.Off, ShowHeaderLine: tw.Off, ShowFooterLine: tw.Off},
-			},
-		})),
-		tablewriter.WithConfig(tablewriter.Config{Header: cell, Row: cell}),
-		tablewriter.WithTrimSpace(tw.Off),
-	)
-	t.Header(header)
-	for _, r := range rows {
-		if err := t.Append(r); err != nil {
-			return err
+	gap[colBase], gap[colHead], gap[colDelta] = " ", " ", " "
+	t := tablewriter.NewWriter(w)
+	t.SetAutoWrapText(false)
+	t.SetAutoFormatHeaders(false)
+	t.SetBorder(false)
+	t.SetNoWhiteSpace(true)
+	t.SetTablePadding("")
+	t.SetColumnAlignment(align)
+	for _, r := range append([][]string{header}, rows...) {
+		cells := make([]string, numCols)
+		for i := range cells {
+			if i < len(r) {
+				cells[i] = r[i]
+			}
+			cells[i] += gap[i]
 		}
+		t.Append(cells)
 	}
-	return t.Render()
+	t.Render()
+	return nil
 }
 
 // statusColors are the ANSI colours of the status words.

@@ -52,16 +52,20 @@ make_repo() { # n dir
   git -C "$dir" prune-packed
 }
 
-timeit() { # prints mean ms of a command line (string)
-  local cmd=$1
+timeit() { # CMD [PREPARE]: prints the median ms of a command line; PREPARE runs untimed before each run
+  local cmd=$1 prep=${2:-true}
   if command -v hyperfine >/dev/null; then
-    hyperfine -N -w 5 -r "$RUNS" --export-json "$BENCH_DIR/h.json" "$cmd" >/dev/null 2>&1
+    hyperfine -N -w 5 -r "$RUNS" --prepare "$prep" --export-json "$BENCH_DIR/h.json" "$cmd" >/dev/null 2>&1
     python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$BENCH_DIR/h.json"
   else
-    local s e i
-    for i in 1 2 3 4 5; do bash -c "$cmd" >/dev/null 2>&1; done
-    s=$(date +%s%N); for ((i = 0; i < RUNS; i++)); do bash -c "$cmd" >/dev/null 2>&1; done; e=$(date +%s%N)
-    echo "scale=2; ($e - $s) / $RUNS / 1000000" | bc
+    local s e i times=()
+    for i in 1 2 3 4 5; do bash -c "$prep; $cmd" >/dev/null 2>&1; done
+    for ((i = 0; i < RUNS; i++)); do
+      bash -c "$prep" >/dev/null 2>&1
+      s=$(date +%s%N); bash -c "$cmd" >/dev/null 2>&1; e=$(date +%s%N)
+      times+=($(( (e - s) / 1000 )))
+    done
+    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f\n", a[int((NR+1)/2)]/1000}'
   fi
 }
 
@@ -71,16 +75,22 @@ for n in "${SIZES[@]}"; do
   make_repo "$n" "$dir"
   printf 'mb=$(git -C %s merge-base HEAD main) && git -C %s notes --ref=flameiq show HEAD >/dev/null && git -C %s notes --ref=flameiq show "$mb" >/dev/null\n' \
     "$dir" "$dir" "$dir" >"$BENCH_DIR/gitdiff-$n.sh"
-  # Both sides append to commits that already carry a note, as a re-record does.
-  ours=$(timeit "$BIN record $dir HEAD~1")
-  theirs=$(timeit "git -C $dir notes --ref=flameiq append -m {\"x\":1} HEAD~2")
+  # Every timed write starts from the same notes tip (reset untimed before
+  # each run), so the notes do not grow from run to run. Both sides append
+  # to commits that already carry a note, as a re-record does.
+  orig=$(git -C "$dir" rev-list --max-parents=0 refs/notes/flameiq | tail -1)
+  reset="git -C $dir update-ref refs/notes/flameiq $orig"
+  $reset
+  ours=$(timeit "$BIN record $dir HEAD~1" "$reset")
+  theirs=$(timeit "git -C $dir notes --ref=flameiq append -m {\"x\":1} HEAD~2" "$reset")
   printf "%-8s %-7s %12s %12s %8s\n" "$n" record "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
   ours=$(timeit "$BIN diff $dir HEAD main")
   theirs=$(timeit "sh $BENCH_DIR/gitdiff-$n.sh")
   printf "%-8s %-7s %12s %12s %8s\n" "$n" diff "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
   # The real commands, end to end (flag parsing, ingest, report included).
-  ours=$(timeit "$CLI -C $dir record --commit HEAD~1 $INPUT")
-  theirs=$(timeit "git -C $dir notes --ref=flameiq append -m {\"x\":1} HEAD~2")
+  ours=$(timeit "$CLI -C $dir record --commit HEAD~1 $INPUT" "$reset")
+  theirs=$(timeit "git -C $dir notes --ref=flameiq append -m {\"x\":1} HEAD~2" "$reset")
+  $reset
   printf "%-8s %-7s %12s %12s %8s\n" "$n" "cli-rec" "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
   ours=$(timeit "$CLI -C $dir diff --no-fail")
   theirs=$(timeit "sh $BENCH_DIR/gitdiff-$n.sh")
@@ -97,6 +107,7 @@ for n in "${SIZES[@]}"; do
       printf "%-8s peak memory of '%s': %s MB\n" "$n" "${c%% *}" "$(peak "$CLI" -C "$dir" $c)"
     done
     printf "%-8s peak memory of 'git log --first-parent -n 1000 --notes': %s MB\n" "$n" "$(peak git -C "$dir" log --first-parent -n 1000 --notes=flameiq)"
+    $reset
   fi
 done
 echo "(median of $RUNS runs each; targets: record ≤ 1.25, diff ≤ 1.0, log -n 1000 ≤ 1.0, bisect < 200 ms, peak memory < 100 MB)"

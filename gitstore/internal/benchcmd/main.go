@@ -12,6 +12,7 @@ import (
 	"os"
 
 	"github.com/flameiq/git-flameiq/gitstore"
+	_ "github.com/flameiq/git-flameiq/internal/hugeheap" // as the CLI does
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 

@@ -1,0 +1,34 @@
+package hugeheap
+
+import (
+	"os"
+	"strings"
+	"syscall"
+	"unsafe"
+)
+
+const (
+	// chunk is the unit in which the Go runtime maps heap memory
+	// (pallocChunkBytes); the first heap mapping is one chunk, aligned.
+	chunk    = 4 << 20
+	hugePage = 2 << 20
+
+	madvHugepage = 14 // MADV_HUGEPAGE
+	madvCollapse = 25 // MADV_COLLAPSE, Linux 6.1+
+)
+
+// probe is allocated before init runs, so it lies in the first heap chunk.
+var probe = new([64]byte)
+
+func init() {
+	if strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") {
+		return
+	}
+	p := uintptr(unsafe.Pointer(probe))
+	// Both calls are advice: an older kernel, THP set to "never", or no
+	// free huge page just leaves the heap as it was. The advice makes the
+	// untouched rest of the chunk fault in 2 MiB at a time; the collapse
+	// turns the huge page the runtime has already started on into one.
+	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, p&^(chunk-1), chunk, madvHugepage)
+	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, p&^(hugePage-1), hugePage, madvCollapse)
+}
