@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	"github.com/flameiq/git-flameiq/gitstore"
 	"github.com/flameiq/git-flameiq/glob"
@@ -24,32 +23,46 @@ type recorded struct {
 // by one worker per CPU (the store is safe for concurrent reads); warnings
 // are printed in commit order.
 func (e *env) loadHistory(st *store, from gitstore.Hash, n int) ([]recorded, error) {
-	commits, err := st.repo.FirstParent(from, n)
-	if err != nil && len(commits) == 0 {
-		return nil, usagef("reading history from %s: %v", short(from), err)
-	}
 	type result struct {
 		snap  *snapshot.Snapshot
 		ok    bool
 		warns []string
 		err   error
 	}
-	results := make([]result, len(commits))
-	var next atomic.Int64
+	type job struct {
+		i int
+		c *gitstore.Commit
+	}
+	// The walk feeds the note readers as it goes: reading commits is
+	// sequential, reading and decoding notes is not.
+	jobs := make(chan job, 256)
+	var commits []*gitstore.Commit
+	var walkErr error
+	go func() {
+		defer close(jobs)
+		walkErr = st.repo.WalkFirstParent(from, n, func(c *gitstore.Commit) {
+			commits = append(commits, c)
+			jobs <- job{len(commits) - 1, c}
+		})
+	}()
+	var mu sync.Mutex
+	results := map[int]result{}
 	var wg sync.WaitGroup
 	for w := 0; w < min(runtime.NumCPU(), 8); w++ {
 		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(commits) {
-					return
-				}
-				r := &results[i]
-				r.snap, r.ok, r.warns, r.err = st.snapshot(commits[i].Hash)
+			for j := range jobs {
+				var r result
+				r.snap, r.ok, r.warns, r.err = st.snapshot(j.c.Hash)
+				mu.Lock()
+				results[j.i] = r
+				mu.Unlock()
 			}
 		})
 	}
-	wg.Wait()
+	wg.Wait() // the workers end when jobs is closed, after the walk
+	if walkErr != nil && len(commits) == 0 {
+		return nil, usagef("reading history from %s: %v", short(from), walkErr)
+	}
 	var out []recorded
 	for i := len(commits) - 1; i >= 0; i-- {
 		r := results[i]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -100,11 +101,11 @@ func (r *Repo) lookupNote(tree, key Hash) (Hash, bool, error) {
 	}
 	name := key.String()
 	for depth := 0; depth < 40; depth += 2 {
-		data, err := r.treeData(tree)
+		idx, err := r.treeIndex(tree)
 		if err != nil {
 			return ZeroHash, false, err
 		}
-		leaf, sub, ok := findNoteEntry(data, name[depth:], name[depth:depth+2])
+		leaf, sub, ok := idx.find(name[depth:], name[depth:depth+2])
 		if ok && !leaf.isTree() {
 			return leaf.hash, true, nil
 		}
@@ -116,32 +117,101 @@ func (r *Repo) lookupNote(tree, key Hash) (Hash, bool, error) {
 	return ZeroHash, false, nil
 }
 
-// findNoteEntry scans a tree once for the note named full or the fanout
-// subtree named prefix (a notes tree holds one or the other).
-func findNoteEntry(data []byte, full, prefix string) (leaf, sub treeEntry, found bool) {
-	for len(data) > 0 {
-		sp := bytes.IndexByte(data, ' ')
+// noteTree is a raw notes tree with the offset of each entry, so a lookup
+// binary-searches instead of scanning: a 100k-note tree has ~400 entries
+// per fanout subtree.
+type noteTree struct {
+	data   []byte
+	offs   []int32 // start of each entry in data
+	sorted bool    // every name is lower-case hex and names strictly increase
+}
+
+func indexTree(data []byte) *noteTree {
+	t := &noteTree{data: data, sorted: true}
+	var prev []byte
+	for off := 0; off < len(data); {
+		sp := bytes.IndexByte(data[off:], ' ')
 		if sp < 0 {
-			return
+			break
 		}
-		nul := bytes.IndexByte(data[sp:], 0)
-		if nul < 0 || len(data) < sp+nul+21 {
-			return
+		nul := bytes.IndexByte(data[off+sp:], 0)
+		if nul < 0 || len(data) < off+sp+nul+21 {
+			break
 		}
-		nul += sp
-		name := data[sp+1 : nul]
+		name := data[off+sp+1 : off+sp+nul]
+		if t.sorted && (!isLowerHex(name) || (prev != nil && bytes.Compare(prev, name) >= 0)) {
+			t.sorted = false
+		}
+		prev = name
+		t.offs = append(t.offs, int32(off))
+		off += sp + nul + 21
+	}
+	return t
+}
+
+func isLowerHex(b []byte) bool {
+	for _, c := range b {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+// entry decodes the i-th entry.
+func (t *noteTree) entry(i int) (name []byte, e treeEntry) {
+	d := t.data[t.offs[i]:]
+	sp := bytes.IndexByte(d, ' ')
+	nul := sp + bytes.IndexByte(d[sp:], 0)
+	mode, _ := strconv.ParseUint(string(d[:sp]), 8, 32)
+	e = treeEntry{mode: uint32(mode), name: string(d[sp+1 : nul])}
+	copy(e.hash[:], d[nul+1:nul+21])
+	return d[sp+1 : nul], e
+}
+
+// find looks for the note named full or the fanout subtree named prefix (a
+// notes tree holds one or the other). Among hex names git's tree order is
+// byte order, and the entries starting with prefix are contiguous, so a
+// sorted tree is searched from the first name >= prefix; any other tree
+// is scanned whole.
+func (t *noteTree) find(full, prefix string) (leaf, sub treeEntry, found bool) {
+	lo := 0
+	if t.sorted {
+		lo = sort.Search(len(t.offs), func(i int) bool {
+			name, _ := t.entryName(i)
+			return string(name) >= prefix
+		})
+	}
+	for i := lo; i < len(t.offs); i++ {
+		name, _ := t.entryName(i)
+		if t.sorted && !strings.HasPrefix(string(name), prefix) {
+			break
+		}
 		if string(name) == full || string(name) == prefix {
-			mode, _ := strconv.ParseUint(string(data[:sp]), 8, 32)
-			e := treeEntry{mode: uint32(mode), name: string(name)}
-			copy(e.hash[:], data[nul+1:nul+21])
+			_, e := t.entry(i)
 			if string(name) == full {
 				return e, sub, true
 			}
 			sub = e
 		}
-		data = data[nul+21:]
 	}
 	return
+}
+
+// entryName returns the i-th entry's name without decoding the rest.
+func (t *noteTree) entryName(i int) ([]byte, bool) {
+	d := t.data[t.offs[i]:]
+	sp := bytes.IndexByte(d, ' ')
+	nul := sp + bytes.IndexByte(d[sp:], 0)
+	return d[sp+1 : nul], true
+}
+
+// findNoteEntry scans a raw tree once for the note named full or the
+// fanout subtree named prefix.
+func findNoteEntry(data []byte, full, prefix string) (leaf, sub treeEntry, found bool) {
+	t := indexTree(data)
+	t.sorted = false
+	return t.find(full, prefix)
 }
 
 // treeCacheMax bounds the notes trees a Repo keeps: a 100k-note tree
@@ -149,26 +219,27 @@ func findNoteEntry(data []byte, full, prefix string) (leaf, sub treeEntry, found
 // reads each of them many times.
 const treeCacheMax = 4096
 
-// treeData returns a tree's raw entries, inflating each tree once per Repo
-// (trees are immutable, so the cache never goes stale).
-func (r *Repo) treeData(tree Hash) ([]byte, error) {
+// treeIndex returns a tree's entries, inflating and indexing each tree
+// once per Repo (trees are immutable, so the cache never goes stale).
+func (r *Repo) treeIndex(tree Hash) (*noteTree, error) {
 	r.treeMu.Lock()
-	data, ok := r.trees[tree]
+	t, ok := r.trees[tree]
 	r.treeMu.Unlock()
 	if ok {
-		return data, nil
+		return t, nil
 	}
 	data, err := r.odb.readType(tree, objTree)
 	if err != nil {
 		return nil, err
 	}
+	t = indexTree(data)
 	r.treeMu.Lock()
 	if r.trees == nil || len(r.trees) >= treeCacheMax {
-		r.trees = map[Hash][]byte{}
+		r.trees = map[Hash]*noteTree{}
 	}
-	r.trees[tree] = data
+	r.trees[tree] = t
 	r.treeMu.Unlock()
-	return data, nil
+	return t, nil
 }
 
 // walkNotes calls fn for every note below tree (whose path so far is

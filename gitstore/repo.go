@@ -23,8 +23,8 @@ type Repo struct {
 	odb       *odb
 
 	treeMu  sync.Mutex
-	trees   map[Hash][]byte  // raw notes trees (see treeData)
-	commits map[Hash]*Commit // parsed commits (see Commit)
+	trees   map[Hash]*noteTree // indexed notes trees (see treeIndex)
+	commits map[Hash]*Commit   // parsed commits (see Commit)
 }
 
 // GitDir returns the repository's git directory (for a linked worktree,

@@ -176,20 +176,28 @@ func (w *walker) paint(one Hash, twos []Hash) ([]*walkNode, error) {
 // shallow clone the walk ends quietly at the shallow boundary.
 func (r *Repo) FirstParent(from Hash, n int) ([]*Commit, error) {
 	var out []*Commit
+	err := r.WalkFirstParent(from, n, func(c *Commit) { out = append(out, c) })
+	return out, err
+}
+
+// WalkFirstParent calls fn for each commit FirstParent would return, in
+// order, as it reads them (so callers can start work on the first commits
+// while the walk goes on). Its error is FirstParent's.
+func (r *Repo) WalkFirstParent(from Hash, n int, fn func(*Commit)) error {
 	h := from
-	for n <= 0 || len(out) < n {
+	for seen := 0; n <= 0 || seen < n; seen++ {
 		c, err := r.Commit(h)
 		if err != nil {
-			if len(out) > 0 && r.IsShallow() {
-				break
+			if seen > 0 && r.IsShallow() {
+				return nil
 			}
-			return out, err
+			return err
 		}
-		out = append(out, c)
+		fn(c)
 		if len(c.Parents) == 0 {
-			break
+			return nil
 		}
 		h = c.Parents[0]
 	}
-	return out, nil
+	return nil
 }
