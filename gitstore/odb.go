@@ -290,6 +290,22 @@ func inflate(src []byte, size int) ([]byte, error) {
 	if size < 0 {
 		return io.ReadAll(zr)
 	}
+	// Deflate cannot expand data more than ~1032:1, so a larger declared
+	// size comes from a corrupt header: refuse it rather than allocate it.
+	if size > 1032*len(src)+64 {
+		return nil, fmt.Errorf("inflate: object claims %d bytes from %d compressed", size, len(src))
+	}
+	if size > 1<<20 {
+		// A big size is believed only as far as the stream bears it out.
+		out, err := io.ReadAll(io.LimitReader(zr, int64(size)+1))
+		if err == nil && len(out) != size {
+			err = fmt.Errorf("object is %d bytes, header says %d", len(out), size)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("inflate: %w", err)
+		}
+		return out, nil
+	}
 	out := make([]byte, size)
 	if _, err := io.ReadFull(zr, out); err != nil {
 		return nil, fmt.Errorf("inflate: %w", err)

@@ -215,6 +215,9 @@ func deltaVarint(b []byte, pos int) (int, int, error) {
 		}
 		c := b[pos]
 		pos++
+		if shift > 56 {
+			return 0, 0, errors.New("delta header size overflows")
+		}
 		n |= int(c&0x7f) << shift
 		shift += 7
 		if c&0x80 == 0 {
@@ -236,7 +239,9 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, dstSize)
+	// The declared size is only trusted as an upper bound: a corrupt delta
+	// must not make us allocate what it claims (found by FuzzApplyDelta).
+	out := make([]byte, 0, min(dstSize, len(base)+len(delta)))
 	for pos < len(delta) {
 		op := delta[pos]
 		pos++
@@ -266,11 +271,17 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 			if off+n > len(base) || off+n < off {
 				return nil, errors.New("delta copy out of range")
 			}
+			if len(out)+n > dstSize {
+				return nil, errors.New("delta result size mismatch")
+			}
 			out = append(out, base[off:off+n]...)
 		} else if op != 0 {
 			n := int(op)
 			if pos+n > len(delta) {
 				return nil, errors.New("truncated delta insert")
+			}
+			if len(out)+n > dstSize {
+				return nil, errors.New("delta result size mismatch")
 			}
 			out = append(out, delta[pos:pos+n]...)
 			pos += n
