@@ -51,6 +51,12 @@ type env struct {
 
 	unknownCommand bool   // set by CommandNotFound (urfave/cli returns no error for it)
 	command        string // the running subcommand ("profile diff"), for error messages
+
+	// cacheReads is set by the history commands: the repositories they
+	// open keep what they inflate in the object cache (gitstore), which
+	// Main writes out when the command is done.
+	cacheReads bool
+	repos      []*gitstore.Repo
 }
 
 // Main runs the CLI with args (args[0] is the program name) and returns the exit code.
@@ -58,6 +64,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	app := newApp(e)
 	err := app.RunContext(ctx, interspersed(app, args))
+	for _, r := range e.repos {
+		_ = r.FlushCache() // an accelerator only: a failure to write it is not the command's
+	}
 	code := exitCode(err)
 	if err == nil && e.unknownCommand {
 		code = ExitUsage

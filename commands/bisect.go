@@ -48,6 +48,7 @@ Example:
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT`: text or json"},
 		}, append(ruleFlags(), measureFlags()...)...), recordFlags()[2:]...),
 		Action: func(c *cli.Context) error {
+			e.cacheReads = true // a history walk: keep what it inflates for the next one
 			if c.NArg() != 2 {
 				return usagef("needs GOOD and BAD")
 			}

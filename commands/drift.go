@@ -69,6 +69,7 @@ Example:
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT`: text or json"},
 		},
 		Action: func(c *cli.Context) error {
+			e.cacheReads = true // a history walk: keep what it inflates for the next one
 			if err := checkFormat(c.String("format"), "text", "json"); err != nil {
 				return err
 			}

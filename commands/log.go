@@ -25,6 +25,7 @@ Example:
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` instead of stdout"},
 		},
 		Action: func(c *cli.Context) error {
+			e.cacheReads = true // a history walk: keep what it inflates for the next one
 			if err := checkFormat(c.String("format"), "text", "csv", "json", "html"); err != nil {
 				return err
 			}

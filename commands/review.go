@@ -50,6 +50,7 @@ Example:
 			&cli.IntFlag{Name: "max-walk", Value: 5000, Usage: "walk at most `N` first-parent commits"},
 		},
 		Action: func(c *cli.Context) error {
+			e.cacheReads = true // a history walk: keep what it inflates for the next one
 			if err := checkFormat(c.String("format"), "text", "json", "markdown", "html"); err != nil {
 				return err
 			}

@@ -21,6 +21,10 @@ func (e *env) repo() (*gitstore.Repo, error) {
 		}
 		return nil, usagef("%v", err)
 	}
+	if e.cacheReads {
+		r.CacheReads()
+		e.repos = append(e.repos, r)
+	}
 	return r, nil
 }
 

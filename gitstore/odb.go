@@ -71,6 +71,7 @@ type odb struct {
 	packs   []*pack
 	cache   baseCache
 	recent  objCache
+	disk    *diskCache // inflated objects kept across runs (see diskcache.go)
 }
 
 // objCache remembers the last objects read by name (commits and trees are
@@ -176,11 +177,28 @@ func (o *odb) read(h Hash) (objType, []byte, error) {
 	if t, data, ok := o.recent.get(h); ok {
 		return t, data, nil
 	}
+	if o.disk != nil {
+		if t, data, ok := o.disk.get(h); ok {
+			o.remember(h, t, data)
+			return t, data, nil
+		}
+	}
 	t, data, err := o.readUncached(h)
 	if err == nil {
-		o.recent.put(h, t, data)
+		o.remember(h, t, data)
+		if o.disk != nil {
+			o.disk.note(h, t, data)
+		}
 	}
 	return t, data, err
+}
+
+// remember keeps commits and trees in the recent-objects cache; blobs (note
+// contents) are read once per command, and delta bases have their own cache.
+func (o *odb) remember(h Hash, t objType, data []byte) {
+	if t != objBlob {
+		o.recent.put(h, t, data)
+	}
 }
 
 func (o *odb) readUncached(h Hash) (objType, []byte, error) {
@@ -342,7 +360,9 @@ func readLoose(dir string, h Hash) (objType, []byte, error) {
 // hashObject returns the object name of content of the given type.
 func hashObject(t objType, content []byte) Hash {
 	hw := sha1.New()
-	fmt.Fprintf(hw, "%s %d\x00", t, len(content))
+	var hdr [32]byte
+	hw.Write(strconv.AppendInt(append(append(hdr[:0], t.String()...), ' '), int64(len(content)), 10))
+	hw.Write([]byte{0})
 	hw.Write(content)
 	var h Hash
 	hw.Sum(h[:0])

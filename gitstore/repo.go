@@ -129,7 +129,9 @@ func newRepo(gitDir, workTree string) *Repo {
 	if od := os.Getenv("GIT_OBJECT_DIRECTORY"); od != "" {
 		objdir = od
 	}
-	return &Repo{gitDir: gitDir, commonDir: common, workTree: workTree, odb: newODB(objdir)}
+	o := newODB(objdir)
+	o.disk = newDiskCache(common)
+	return &Repo{gitDir: gitDir, commonDir: common, workTree: workTree, odb: o}
 }
 
 // refDir returns the directory that stores a ref: HEAD and per-worktree

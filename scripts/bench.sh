@@ -95,13 +95,22 @@ for n in "${SIZES[@]}"; do
   ours=$(timeit "$CLI -C $dir diff --no-fail")
   theirs=$(timeit "sh $BENCH_DIR/gitdiff-$n.sh")
   printf "%-8s %-7s %12s %12s %8s\n" "$n" "cli-diff" "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
-  ours=$(timeit "$CLI -C $dir log -n 1000")
+  # History commands keep what they inflate in .git/flameiq/objcache: "cold"
+  # rows delete it before every run (a fresh clone, as in CI), the others
+  # run with the cache the warm-up runs left (a developer's second look).
+  nocache="rm -rf $dir/.git/flameiq/objcache"
   theirs=$(timeit "git -C $dir log --first-parent -n 1000 --notes=flameiq")
+  ours=$(timeit "$CLI -C $dir log -n 1000" "$nocache")
+  printf "%-8s %-7s %12s %12s %8s\n" "$n" "log-cold" "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
+  ours=$(timeit "$CLI -C $dir log -n 1000")
   printf "%-8s %-7s %12s %12s %8s\n" "$n" "log1000" "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
+  ours=$(timeit "$CLI -C $dir bisect main~$((n - 2)) main --metric *:sec/op -t *=1%" "$nocache")
+  printf "%-8s %-7s %12s %12s %8s\n" "$n" "bis-cold" "$ours" "-" "-"
   ours=$(timeit "$CLI -C $dir bisect main~$((n - 2)) main --metric *:sec/op -t *=1%")
   printf "%-8s %-7s %12s %12s %8s\n" "$n" "bisect" "$ours" "-" "-"
   if [ -x /usr/bin/time ]; then
     peak() { /usr/bin/time -o "$BENCH_DIR/time.out" -f %M "$@" >/dev/null 2>&1 || true; echo $(( $(tail -1 "$BENCH_DIR/time.out") / 1024 )); }
+    $nocache # peak memory of a cold run: the cache is written on the way
     for c in "diff --no-fail" "log -n 1000" "bisect main~$((n - 2)) main --metric *:sec/op -t *=1%" "record --commit HEAD~1 $INPUT"; do
       # shellcheck disable=SC2086
       printf "%-8s peak memory of '%s': %s MB\n" "$n" "${c%% *}" "$(peak "$CLI" -C "$dir" $c)"
