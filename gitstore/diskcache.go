@@ -37,7 +37,7 @@ const (
 	cacheHeaderSize  = 16
 	cacheEntrySize   = 32
 	cacheMaxObject   = 64 << 10  // larger objects are not worth a copy here
-	cacheFlushBytes  = 4 << 20   // write a segment mid-run past this
+	cacheMaxPending  = 2 << 20   // a run remembers at most this much (peak memory)
 	cacheMaxSegments = 6         // more than this: merge them on the next write
 	cacheMaxTotal    = 256 << 20 // a merge keeps at most this much
 )
@@ -167,7 +167,10 @@ func (c *diskCache) get(h Hash) (objType, []byte, bool) {
 }
 
 // note remembers an object read from a pack or a loose file, when the
-// command asked for its reads to be cached.
+// command asked for its reads to be cached. A run keeps at most
+// cacheMaxPending bytes: `log -n 1000` fits (about 1 MB), and a walk over
+// 100k commits does not grow the command's memory by its whole history
+// (the most recent commits, read first, are the ones kept).
 func (c *diskCache) note(h Hash, t objType, data []byte) {
 	if t != objCommit && t != objTree && t != objBlob || len(data) > cacheMaxObject {
 		return
@@ -180,15 +183,11 @@ func (c *diskCache) note(h Hash, t objType, data []byte) {
 	if c.pending == nil {
 		c.pending = map[Hash]cachedObj{}
 	}
-	if _, ok := c.pending[h]; !ok {
+	if _, ok := c.pending[h]; !ok && c.pendSize < cacheMaxPending {
 		c.pending[h] = cachedObj{t, data}
 		c.pendSize += len(data) + cacheEntrySize
 	}
-	full := c.pendSize > cacheFlushBytes
 	c.mu.Unlock()
-	if full {
-		_ = c.flush(0)
-	}
 }
 
 // flush writes the pending objects as a new segment when there are at least

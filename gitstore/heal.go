@@ -21,14 +21,19 @@ import (
 // restored. Without a reflog (bare repositories by default) nothing is
 // healed.
 
-const healMaxEntries = 64
+// healMaxBytes bounds how far back heal reads the reflog looking for this
+// package's last update (about 20k entries).
+const healMaxBytes = 4 << 20
 
 type reflogEntry struct {
 	old, new Hash
 	msg      string
 }
 
-// readReflogTail returns the last entries of a ref's reflog, oldest first.
+// readReflogTail returns the last entries of a ref's reflog, oldest first:
+// at most max entries, or (max <= 0) every entry after the last one this
+// package wrote, reading back as far as healMaxBytes (none when there is no
+// entry of ours in that reach: then nothing of ours can need restoring).
 func (r *Repo) readReflogTail(ref string, max int) []reflogEntry {
 	f, err := os.Open(filepath.Join(r.refDir(ref), "logs", filepath.FromSlash(ref)))
 	if err != nil {
@@ -39,21 +44,46 @@ func (r *Repo) readReflogTail(ref string, max int) []reflogEntry {
 	if err != nil {
 		return nil
 	}
-	tail := int64(4 << 10)
-	if max > 1 {
-		tail = 64 << 10
+	for tail := int64(4 << 10); ; tail *= 4 {
+		if max > 1 || max <= 0 {
+			tail = max64(tail, 64<<10)
+		}
+		off := max64(st.Size()-tail, 0)
+		buf := make([]byte, st.Size()-off)
+		if _, err := f.ReadAt(buf, off); err != nil && err != io.EOF {
+			return nil
+		}
+		out := parseReflog(buf, off > 0)
+		if max > 0 {
+			if len(out) > max {
+				out = out[len(out)-max:]
+			}
+			return out
+		}
+		for i := len(out) - 1; i >= 0; i-- {
+			if strings.HasPrefix(out[i].msg, reflogPrefix) {
+				return out[i+1:]
+			}
+		}
+		if off == 0 || tail >= healMaxBytes {
+			// No update of ours in reach: nothing of ours to restore.
+			return nil
+		}
 	}
-	off := st.Size() - tail
-	if off < 0 {
-		off = 0
+}
+
+func max64(a, b int64) int64 {
+	if a > b {
+		return a
 	}
-	buf := make([]byte, st.Size()-off)
-	if _, err := f.ReadAt(buf, off); err != nil && err != io.EOF {
-		return nil
-	}
+	return b
+}
+
+// parseReflog parses reflog lines; partial says the first line may be cut.
+func parseReflog(buf []byte, partial bool) []reflogEntry {
 	lines := bytes.Split(buf, []byte{'\n'})
-	if off > 0 && len(lines) > 0 {
-		lines = lines[1:] // partial first line
+	if partial && len(lines) > 0 {
+		lines = lines[1:]
 	}
 	var out []reflogEntry
 	for _, l := range lines {
@@ -68,9 +98,6 @@ func (r *Repo) readReflogTail(ref string, max int) []reflogEntry {
 		_, msg, _ := bytes.Cut(l, []byte{'\t'})
 		out = append(out, reflogEntry{o, n, string(msg)})
 	}
-	if len(out) > max {
-		out = out[len(out)-max:]
-	}
 	return out
 }
 
@@ -82,13 +109,11 @@ func (r *Repo) heal(ref string, t *notesTree) (bool, error) {
 	if len(last) == 0 || strings.HasPrefix(last[0].msg, reflogPrefix) {
 		return false, nil
 	}
-	ents := r.readReflogTail(ref, healMaxEntries)
-	i := len(ents)
-	for i > 0 && !strings.HasPrefix(ents[i-1].msg, reflogPrefix) {
-		i--
-	}
+	// Every update since this package's last one, however many the git CLI
+	// made since (a fixed window lost lines a busy CLI had pushed out of it).
+	ents := r.readReflogTail(ref, 0)
 	changed := false
-	for _, e := range ents[i:] {
+	for _, e := range ents {
 		if e.old.IsZero() || e.new.IsZero() || !strings.Contains(e.msg, "Notes added by") {
 			continue
 		}

@@ -193,6 +193,17 @@ func (o *odb) read(h Hash) (objType, []byte, error) {
 	return t, data, err
 }
 
+// releaseMapped drops the pack pages this process has touched (they stay
+// in the kernel's page cache).
+func (o *odb) releaseMapped() {
+	for _, p := range o.packList(false) {
+		if p.open() == nil {
+			releaseMapped(p.idx)
+			releaseMapped(p.data)
+		}
+	}
+}
+
 // remember keeps commits and trees in the recent-objects cache; blobs (note
 // contents) are read once per command, and delta bases have their own cache.
 func (o *odb) remember(h Hash, t objType, data []byte) {
