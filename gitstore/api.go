@@ -47,6 +47,12 @@
 // few object reads. Importing go-git's top-level package would add its
 // package initialisation (transports, crypto) to every process start.
 //
+// History commands call (*Repo).CacheReads and FlushCache: the commits,
+// trees and note blobs they inflate are kept uncompressed in
+// $GIT_COMMON_DIR/flameiq/objcache and verified by name when read back
+// (diskcache.go). Long walks release the pack pages they have touched
+// every few thousand commits, so peak memory does not grow with history.
+//
 // Notes trees are edited exactly as git's notes.c does (a lazily loaded
 // 16-way radix tree written with git's fanout heuristic), so an append
 // rewrites only the path of the changed note and produces the same tree

@@ -28,7 +28,7 @@ import (
 // FLAMEIQ_OBJCACHE=off turns it off.
 //
 // A segment file is written once (temporary file, then rename) and never
-// changed: an 16-byte header ("FIQOC1\n\0", entry count, reserved), the
+// changed: a 16-byte header ("FIQOC1\n\0", entry count, reserved), the
 // entries sorted by object name (name 20, type 1, padding 3, offset 4,
 // size 4), then the objects' contents.
 
