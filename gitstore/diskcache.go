@@ -181,7 +181,7 @@ func (c *diskCache) note(h Hash, t objType, data []byte) {
 		return
 	}
 	if c.pending == nil {
-		c.pending = map[Hash]cachedObj{}
+		c.pending = make(map[Hash]cachedObj, 1024)
 	}
 	if _, ok := c.pending[h]; !ok && c.pendSize < cacheMaxPending {
 		c.pending[h] = cachedObj{t, data}

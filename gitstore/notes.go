@@ -151,12 +151,15 @@ func indexTree(data []byte) *noteTree {
 
 func isLowerHex(b []byte) bool {
 	for _, c := range b {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+		if !lowerHex[c] {
 			return false
 		}
 	}
 	return len(b) > 0
 }
+
+var lowerHex = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true,
+	'8': true, '9': true, 'a': true, 'b': true, 'c': true, 'd': true, 'e': true, 'f': true}
 
 // entry decodes the i-th entry.
 func (t *noteTree) entry(i int) (name []byte, e treeEntry) {
