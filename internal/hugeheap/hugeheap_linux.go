@@ -17,7 +17,9 @@ const (
 	madvCollapse = 25 // MADV_COLLAPSE, Linux 6.1+
 )
 
-// probe is allocated before init runs, so it lies in the first heap chunk.
+// probe lies in the heap chunk in use when this package initialises: the
+// first one, as this package initialises before the libraries that
+// allocate much (an import path under github.com/flameiq sorts early).
 var probe = new([64]byte)
 
 func init() {
@@ -28,7 +30,8 @@ func init() {
 	// Both calls are advice: an older kernel, THP set to "never", or no
 	// free huge page just leaves the heap as it was. The advice makes the
 	// untouched rest of the chunk fault in 2 MiB at a time; the collapse
-	// turns the huge page the runtime has already started on into one.
+	// turns the 2 MiB the runtime has already started filling into one
+	// huge page.
 	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, p&^(chunk-1), chunk, madvHugepage)
 	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, p&^(hugePage-1), hugePage, madvCollapse)
 }
