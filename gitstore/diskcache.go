@@ -39,7 +39,7 @@ const (
 	cacheMaxObject   = 64 << 10  // larger objects are not worth a copy here
 	cacheMaxPending  = 2 << 20   // a run remembers at most this much (peak memory)
 	cacheMaxSegments = 6         // more than this: merge them on the next write
-	cacheMaxTotal    = 256 << 20 // a merge keeps at most this much
+	cacheMaxTotal    = 64 << 20  // a merge keeps at most this much (the newest segments first)
 )
 
 type diskCache struct {
