@@ -36,10 +36,10 @@ const (
 	cacheMagic       = "FIQOC1\n\x00"
 	cacheHeaderSize  = 16
 	cacheEntrySize   = 32
-	cacheMaxObject   = 64 << 10  // larger objects are not worth a copy here
-	cacheMaxPending  = 2 << 20   // a run remembers at most this much (peak memory)
-	cacheMaxSegments = 6         // more than this: merge them on the next write
-	cacheMaxTotal    = 64 << 20  // a merge keeps at most this much (the newest segments first)
+	cacheMaxObject   = 64 << 10 // larger objects are not worth a copy here
+	cacheMaxPending  = 2 << 20  // a run remembers at most this much (peak memory)
+	cacheMaxSegments = 6        // more than this: merge them on the next write
+	cacheMaxTotal    = 64 << 20 // a merge keeps at most this much (the newest segments first)
 )
 
 type diskCache struct {
