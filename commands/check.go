@@ -81,13 +81,9 @@ Example:
 			if !ok {
 				return &codeError{125, fmt.Sprintf("check: %s has no snapshot (skip)", short(h))}
 			}
-			snaps, err := filterMetrics(c, base, head)
+			res, err := compareFiltered(c, base, head, opts)
 			if err != nil {
 				return err
-			}
-			res, err := compare.Compare(snaps[0], snaps[1], opts)
-			if err != nil {
-				return usagef("%v", err)
 			}
 			if err := report.Text(e.stdout, res, report.TextOptions{BaseLine: fmt.Sprintf("base %s (--against %s), head %s", short(good), c.String("against"), short(h))}); err != nil {
 				return err

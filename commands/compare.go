@@ -3,7 +3,6 @@ package commands
 import (
 	"github.com/urfave/cli/v2"
 
-	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/ingest"
 )
 
@@ -42,13 +41,9 @@ Example:
 			if err != nil {
 				return err
 			}
-			snaps, err := filterMetrics(c, base, head)
+			res, err := compareFiltered(c, base, head, opts)
 			if err != nil {
 				return err
-			}
-			res, err := compare.Compare(snaps[0], snaps[1], opts)
-			if err != nil {
-				return usagef("%v", err)
 			}
 			e.warnNoCommon(res)
 			err = e.render(c, res, reportInfo{

@@ -88,13 +88,9 @@ Example:
 				return err
 			}
 			opts.Accept = append(opts.Accept, accepts...)
-			snaps, err := filterMetrics(c, base, head)
+			res, err := compareFiltered(c, base, head, opts)
 			if err != nil {
 				return err
-			}
-			res, err := compare.Compare(snaps[0], snaps[1], opts)
-			if err != nil {
-				return usagef("%v", err)
 			}
 			e.warnNoCommon(res)
 			headCommit := sides.head.String()

@@ -92,19 +92,26 @@ func filterMetrics(c *cli.Context, snaps ...*snapshot.Snapshot) ([]*snapshot.Sna
 	if err := checkGlobs(globs, snaps...); err != nil {
 		return nil, err
 	}
-	keep := func(k string) bool {
-		for _, g := range globs {
-			if glob.Match(g, k) {
-				return true
-			}
-		}
-		return false
-	}
+	keep := func(k string) bool { return matchAny(globs, k) }
 	out := make([]*snapshot.Snapshot, len(snaps))
 	for i, s := range snaps {
 		out[i] = s.Filter(keep)
 	}
 	return out, nil
+}
+
+// compareFiltered compares base and head on the metrics --metric keeps
+// (compare, diff and check share it).
+func compareFiltered(c *cli.Context, base, head *snapshot.Snapshot, opts compare.Options) (*compare.Result, error) {
+	snaps, err := filterMetrics(c, base, head)
+	if err != nil {
+		return nil, err
+	}
+	res, err := compare.Compare(snaps[0], snaps[1], opts)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return res, nil
 }
 
 // checkGlobs fails when a glob matches no key of any snapshot.

@@ -20,17 +20,8 @@ func parseFolded(data []byte, name string) (*Profile, error) {
 		frames []int32 // root first while parsing
 		count  int64
 	}
-	byName := map[string]int32{}
 	p := &Profile{Kind: KindFolded, file: name, SampleTypes: foldedTypes, DefaultSampleType: "samples"}
-	intern := func(s string) int32 {
-		id, ok := byName[s]
-		if !ok {
-			id = int32(len(p.names))
-			p.names = append(p.names, s)
-			byName[s] = id
-		}
-		return id
-	}
+	intern := p.interner(0)
 	index := map[string]int{} // stack text → stacks index
 	var stacks []stack
 	line := 0

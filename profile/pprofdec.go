@@ -305,16 +305,7 @@ func decodePprof1(data []byte, name string) (*Profile, error) {
 	}
 	nameOfStr := make(map[uint64]int32, len(funcIDs))
 	funcName := make([]int32, len(funcIDs))
-	byName := make(map[string]int32, len(funcIDs))
-	intern := func(s string) int32 {
-		id, ok := byName[s]
-		if !ok {
-			id = int32(len(p.names))
-			p.names = append(p.names, s)
-			byName[s] = id
-		}
-		return id
-	}
+	intern := p.interner(len(funcIDs))
 	for i, nx := range funcNameX {
 		id, ok := nameOfStr[nx]
 		if !ok {

@@ -173,6 +173,21 @@ func FromPprof(p *profile.Profile) (*Profile, error) {
 	return fromPprof(p, "-")
 }
 
+// interner returns a function giving each distinct function name its dense
+// id in p.names (sizeHint: the expected number of names).
+func (p *Profile) interner(sizeHint int) func(string) int32 {
+	byName := make(map[string]int32, sizeHint)
+	return func(s string) int32 {
+		id, ok := byName[s]
+		if !ok {
+			id = int32(len(p.names))
+			p.names = append(p.names, s)
+			byName[s] = id
+		}
+		return id
+	}
+}
+
 func fromPprof(pp *profile.Profile, name string) (*Profile, error) {
 	if len(pp.SampleType) == 0 {
 		return nil, &Error{File: name, Msg: "profile has no sample types"}
@@ -182,16 +197,7 @@ func fromPprof(pp *profile.Profile, name string) (*Profile, error) {
 		p.SampleTypes = append(p.SampleTypes, SampleType{st.Type, st.Unit})
 	}
 	p.DefaultSampleType = defaultType(p.SampleTypes, pp.DefaultSampleType)
-	nameID := map[string]int32{}
-	intern := func(s string) int32 {
-		id, ok := nameID[s]
-		if !ok {
-			id = int32(len(p.names))
-			p.names = append(p.names, s)
-			nameID[s] = id
-		}
-		return id
-	}
+	intern := p.interner(0)
 	locIdx := make(map[*profile.Location]int32, len(pp.Location))
 	p.locStart = make([]int32, 1, len(pp.Location)+1)
 	addLoc := func(l *profile.Location) int32 {
