@@ -31,10 +31,10 @@ type reflogEntry struct {
 }
 
 // readReflogTail returns the last entries of a ref's reflog, oldest first:
-// at most max entries, or (max <= 0) every entry after the last one this
+// at most limit entries, or (limit <= 0) every entry after the last one this
 // package wrote, reading back as far as healMaxBytes (none when there is no
 // entry of ours in that reach: then nothing of ours can need restoring).
-func (r *Repo) readReflogTail(ref string, max int) []reflogEntry {
+func (r *Repo) readReflogTail(ref string, limit int) []reflogEntry {
 	f, err := os.Open(filepath.Join(r.refDir(ref), "logs", filepath.FromSlash(ref)))
 	if err != nil {
 		return nil
@@ -45,18 +45,18 @@ func (r *Repo) readReflogTail(ref string, max int) []reflogEntry {
 		return nil
 	}
 	for tail := int64(4 << 10); ; tail *= 4 {
-		if max > 1 || max <= 0 {
-			tail = max64(tail, 64<<10)
+		if limit != 1 {
+			tail = max(tail, 64<<10)
 		}
-		off := max64(st.Size()-tail, 0)
+		off := max(st.Size()-tail, 0)
 		buf := make([]byte, st.Size()-off)
 		if _, err := f.ReadAt(buf, off); err != nil && err != io.EOF {
 			return nil
 		}
 		out := parseReflog(buf, off > 0)
-		if max > 0 {
-			if len(out) > max {
-				out = out[len(out)-max:]
+		if limit > 0 {
+			if len(out) > limit {
+				out = out[len(out)-limit:]
 			}
 			return out
 		}
@@ -70,13 +70,6 @@ func (r *Repo) readReflogTail(ref string, max int) []reflogEntry {
 			return nil
 		}
 	}
-}
-
-func max64(a, b int64) int64 {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 // parseReflog parses reflog lines; partial says the first line may be cut.

@@ -181,12 +181,12 @@ func (t *noteTree) find(full, prefix string) (leaf, sub treeEntry, found bool) {
 	lo := 0
 	if t.sorted {
 		lo = sort.Search(len(t.offs), func(i int) bool {
-			name, _ := t.entryName(i)
+			name := t.entryName(i)
 			return string(name) >= prefix
 		})
 	}
 	for i := lo; i < len(t.offs); i++ {
-		name, _ := t.entryName(i)
+		name := t.entryName(i)
 		if t.sorted && !strings.HasPrefix(string(name), prefix) {
 			break
 		}
@@ -202,19 +202,11 @@ func (t *noteTree) find(full, prefix string) (leaf, sub treeEntry, found bool) {
 }
 
 // entryName returns the i-th entry's name without decoding the rest.
-func (t *noteTree) entryName(i int) ([]byte, bool) {
+func (t *noteTree) entryName(i int) []byte {
 	d := t.data[t.offs[i]:]
 	sp := bytes.IndexByte(d, ' ')
 	nul := sp + bytes.IndexByte(d[sp:], 0)
-	return d[sp+1 : nul], true
-}
-
-// findNoteEntry scans a raw tree once for the note named full or the
-// fanout subtree named prefix.
-func findNoteEntry(data []byte, full, prefix string) (leaf, sub treeEntry, found bool) {
-	t := indexTree(data)
-	t.sorted = false
-	return t.find(full, prefix)
+	return d[sp+1 : nul]
 }
 
 // treeCacheMax bounds the notes trees a Repo keeps: a 100k-note tree
