@@ -257,7 +257,11 @@ func (e *env) baseBranch(c *cli.Context, st *store) (string, gitstore.Hash, erro
 // baseline loads the snapshot of sides.base, walking first-parent ancestors
 // (at most --max-walk) to the nearest recorded one, and says so.
 func (e *env) baseline(c *cli.Context, st *store, s *sides) (*snapshot.Snapshot, error) {
-	h, err := e.nearest(c, st.repo, s, st.notes.Has, "snapshot in "+st.ref, st.notes.Tip().IsZero(), st.ref, recordHint)
+	n, err := st.notes()
+	if err != nil {
+		return nil, usagef("reading %s: %v", st.ref, err)
+	}
+	h, err := e.nearest(c, st.repo, s, n.Has, "snapshot in "+st.ref, n.Tip().IsZero(), st.ref, recordHint)
 	if err != nil {
 		return nil, err
 	}

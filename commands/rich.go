@@ -51,7 +51,9 @@ func (e *env) changedHistory(st *store, sd *sides, r *compare.Result) []report.H
 		return nil
 	}
 	from := sd.head
-	if ok, _ := st.notes.Has(from); !ok {
+	if n, err := st.notes(); err != nil {
+		return nil
+	} else if ok, _ := n.Has(from); !ok {
 		from = sd.baseUsed
 	}
 	hist, err := e.loadHistory(st, from, 50)

@@ -43,9 +43,22 @@ func resolve(r *gitstore.Repo, rev string) (gitstore.Hash, error) {
 // store is an opened repository plus its notes ref.
 type store struct {
 	repo     *gitstore.Repo
-	notes    *gitstore.Notes
+	current  *gitstore.Notes // nil after a write: reopened by notes()
 	profiles *gitstore.Notes // the profile notes, opened on first use
 	ref      string
+}
+
+// notes is the view of the notes ref, reopened after this run wrote to it
+// (so later reads, such as profile links, see the new record).
+func (s *store) notes() (*gitstore.Notes, error) {
+	if s.current == nil {
+		n, err := s.repo.Notes(s.ref)
+		if err != nil {
+			return nil, err
+		}
+		s.current = n
+	}
+	return s.current, nil
 }
 
 func (e *env) openStore() (*store, error) {
@@ -61,14 +74,18 @@ func (e *env) openStore() (*store, error) {
 	if err != nil {
 		return nil, usagef("%v\nrepair it: point it back at its last notes commit (git reflog %s; git update-ref %s <commit>) or delete it (git update-ref -d %s)", err, ref, ref, ref)
 	}
-	return &store{repo: r, notes: n, ref: ref}, nil
+	return &store{repo: r, current: n, ref: ref}, nil
 }
 
 // snapshot loads and merges every record attached to commit h. ok is false
 // when the commit has no note. Corrupt lines are reported as warnings (the
 // other records stay usable); a note with no readable record is an error.
 func (s *store) snapshot(h gitstore.Hash) (snap *snapshot.Snapshot, ok bool, warnings []string, err error) {
-	data, err := s.notes.Read(h)
+	n, err := s.notes()
+	if err != nil {
+		return nil, false, nil, usagef("reading %s: %v", s.ref, err)
+	}
+	data, err := n.Read(h)
 	if err != nil {
 		return nil, false, nil, usagef("reading the note of %s in %s: %v", short(h), s.ref, err)
 	}
