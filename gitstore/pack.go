@@ -297,12 +297,16 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 
 // baseCache keeps recently inflated delta bases (by pack and offset), so
 // walking objects that share a delta chain does not inflate it again.
-// Cached slices are shared: callers must not modify object data.
+// Cached slices are shared: callers must not modify object data. Eviction
+// is least-recently-used, in constant time (a list threaded through the
+// entries): reading 1,000 notes whose blobs sit in delta chains puts
+// thousands of bases, and a scan for the oldest entry on each put cost
+// more than a tenth of `log`'s CPU.
 type baseCache struct {
 	mu    sync.Mutex
 	m     map[cacheKey]*cacheEnt
 	bytes int
-	clock uint64
+	lru   cacheEnt // sentinel: lru.next is the most recently used
 }
 
 type cacheKey struct {
@@ -311,15 +315,29 @@ type cacheKey struct {
 }
 
 type cacheEnt struct {
-	t    objType
-	data []byte
-	used uint64
+	key        cacheKey
+	t          objType
+	data       []byte
+	prev, next *cacheEnt
 }
 
 const (
 	cacheMaxBytes   = 32 << 20
 	cacheMaxEntries = 512
 )
+
+func (c *baseCache) unlink(e *cacheEnt) {
+	e.prev.next, e.next.prev = e.next, e.prev
+}
+
+func (c *baseCache) pushFront(e *cacheEnt) {
+	if c.lru.next == nil {
+		c.lru.next, c.lru.prev = &c.lru, &c.lru
+	}
+	e.prev, e.next = &c.lru, c.lru.next
+	c.lru.next.prev = e
+	c.lru.next = e
+}
 
 func (c *baseCache) get(p *pack, off uint64) (objType, []byte, bool) {
 	c.mu.Lock()
@@ -328,8 +346,8 @@ func (c *baseCache) get(p *pack, off uint64) (objType, []byte, bool) {
 	if e == nil {
 		return 0, nil, false
 	}
-	c.clock++
-	e.used = c.clock
+	c.unlink(e)
+	c.pushFront(e)
 	return e.t, e.data, true
 }
 
@@ -347,18 +365,13 @@ func (c *baseCache) put(p *pack, off uint64, t objType, data []byte) {
 		return
 	}
 	for (c.bytes+len(data) > cacheMaxBytes || len(c.m) >= cacheMaxEntries) && len(c.m) > 0 {
-		// Evict the least recently used entry (the cache is small).
-		var oldK cacheKey
-		var old *cacheEnt
-		for k, e := range c.m {
-			if old == nil || e.used < old.used {
-				oldK, old = k, e
-			}
-		}
-		delete(c.m, oldK)
+		old := c.lru.prev // the least recently used
+		c.unlink(old)
+		delete(c.m, old.key)
 		c.bytes -= len(old.data)
 	}
-	c.clock++
-	c.m[k] = &cacheEnt{t: t, data: data, used: c.clock}
+	e := &cacheEnt{key: k, t: t, data: data}
+	c.m[k] = e
+	c.pushFront(e)
 	c.bytes += len(data)
 }

@@ -1,0 +1,61 @@
+package gitstore
+
+import "testing"
+
+// The delta-base cache evicts the least recently used entry, counting a
+// get as a use, and keeps within its entry and byte bounds.
+func TestBaseCacheLRU(t *testing.T) {
+	p := &pack{}
+	var c baseCache
+	for off := range uint64(cacheMaxEntries) {
+		c.put(p, off, objBlob, []byte{byte(off)})
+	}
+	if _, _, ok := c.get(p, 0); !ok { // 0 becomes the most recent
+		t.Fatal("entry 0 missing before any eviction")
+	}
+	c.put(p, 1000, objBlob, []byte("new")) // evicts 1, the oldest now
+	if len(c.m) != cacheMaxEntries {
+		t.Fatalf("%d entries, want %d", len(c.m), cacheMaxEntries)
+	}
+	for _, tc := range []struct {
+		off  uint64
+		want bool
+	}{{0, true}, {1, false}, {2, true}, {cacheMaxEntries - 1, true}, {1000, true}} {
+		typ, data, ok := c.get(p, tc.off)
+		if ok != tc.want {
+			t.Errorf("get(%d) present = %v, want %v", tc.off, ok, tc.want)
+		}
+		if ok && (typ != objBlob || len(data) == 0) {
+			t.Errorf("get(%d) = %v %q", tc.off, typ, data)
+		}
+	}
+	// A putting the same key again keeps one entry.
+	c.put(p, 1000, objBlob, []byte("again"))
+	if _, d, _ := c.get(p, 1000); string(d) != "new" {
+		t.Errorf("re-put replaced the entry: %q", d)
+	}
+	// The byte bound evicts as many old entries as it takes.
+	big := make([]byte, cacheMaxBytes/4)
+	for off := uint64(2000); off < 2005; off++ { // one more than fits
+		c.put(p, off, objBlob, big)
+	}
+	if c.bytes > cacheMaxBytes {
+		t.Fatalf("%d bytes cached, bound %d", c.bytes, cacheMaxBytes)
+	}
+	if _, _, ok := c.get(p, 2004); !ok {
+		t.Error("the newest large entry was evicted")
+	}
+	if _, _, ok := c.get(p, 2000); ok {
+		t.Error("the oldest large entry survived past the byte bound")
+	}
+	n := 0
+	for e := c.lru.next; e != &c.lru; e = e.next {
+		if c.m[e.key] != e {
+			t.Fatalf("list entry %d not in the map", e.key.off)
+		}
+		n++
+	}
+	if n != len(c.m) {
+		t.Fatalf("list holds %d entries, map %d", n, len(c.m))
+	}
+}
