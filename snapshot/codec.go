@@ -137,8 +137,11 @@ func DecodeNote(note []byte) (recs []Record, errs []error) {
 // DecodeRecord decodes one note line.
 func DecodeRecord(line []byte) (Record, error) {
 	var r record
-	if err := json.Unmarshal(line, &r); err != nil {
-		return Record{}, fmt.Errorf("not a flameiq record: %v", err)
+	if !decodeFast(line, &r) {
+		r = record{}
+		if err := json.Unmarshal(line, &r); err != nil {
+			return Record{}, fmt.Errorf("not a flameiq record: %v", err)
+		}
 	}
 	if r.Schema != Schema {
 		if strings.HasPrefix(r.Schema, "flameiq/") {

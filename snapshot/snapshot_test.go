@@ -2,7 +2,9 @@ package snapshot
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -191,4 +193,82 @@ func FuzzDecodeRecord(f *testing.F) {
 			t.Fatalf("decoded record does not re-encode: %v", err)
 		}
 	})
+}
+
+// decodeFast is a fast path for json.Unmarshal of the canonical form: what
+// it accepts it must decode exactly as json.Unmarshal does.
+func FuzzDecodeFast(f *testing.F) {
+	good, _ := EncodeRecord(sample(), "1")
+	f.Add(good)
+	for _, s := range fastDecodeCases {
+		f.Add([]byte(s.line))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		checkFastDecode(t, line)
+	})
+}
+
+var fastDecodeCases = []struct {
+	line string
+	fast bool // decodeFast takes it (else encoding/json does)
+}{
+	{`{"id":"a","meta":{"branch":"main","commit":"c","environment":"ci","format":"gobench","source":"f.txt","suite":"s","tags":{"k":"v","os":"linux"},"timestamp":"2026-01-02T03:04:05Z"},"metrics":{"Op-2:sec/op":{"direction":"lower_is_better","samples":[1.5,2,-0,1e-7,6.02e+23],"unit":"sec/op"}},"schema":"flameiq/1"}`, true},
+	{` { "schema" : "flameiq/1" , "metrics" : { "µs ✓" : { "samples" : [ ] } } } `, true},
+	{`{"schema":"flameiq/1","metrics":{},"meta":{"tags":{}}}`, true},
+	{`{"schema":"flameiq/1","metrics":{"a":{"samples":[1]}},"extra":1}`, false},           // unknown key: json ignores it
+	{`{"ID":"x","schema":"flameiq/1","metrics":{"a":{"samples":[1]}}}`, false},            // json matches keys case-insensitively
+	{`{"id":"a\u0041","schema":"flameiq/1","metrics":{"a":{"samples":[1]}}}`, false},      // escape
+	{`{"id":"a","id":"b","schema":"flameiq/1","metrics":{"a":{"samples":[1]}}}`, false},   // duplicate key
+	{`{"schema":"flameiq/1","metrics":{"a":{"samples":[1]},"a":{"samples":[2]}}}`, false}, // duplicate metric
+	{`{"schema":"flameiq/1","metrics":{"a":{"samples":[1,2],"samples":[3]}}}`, false},
+	{`{"schema":"flameiq/1","meta":null,"metrics":{"a":{"samples":[1]}}}`, false},
+	{`{"schema":"flameiq/1","metrics":{"a":{"samples":[1e400]}}}`, false}, // out of range
+	{`{"schema":"flameiq/1","metrics":{"a":{"samples":[01]}}}`, false},
+	{`{"schema":"flameiq/1","metrics":{"a":{"samples":[1.]}}}`, false},
+	{`{"schema":"flameiq/1","metrics":{"a":{"samples":[Inf]}}}`, false},
+	{`{"schema":"flameiq/1","metrics":{"a":{"samples":[0x10]}}}`, false},
+	{`{"schema":"flameiq/1","metrics":{"a\xff":{"samples":[1]}}}`, false}, // invalid UTF-8: json rewrites it
+	{"{\"schema\":\"flameiq/1\",\"metrics\":{\"a\tb\":{\"samples\":[1]}}}", false},
+	{`{"schema":"flameiq/1","metrics":{"a":{"samples":[1]}}} x`, false},
+	{`{"schema":"flameiq/1","metrics":{"a":{"samples":[1]}}`, false},
+	{`{"schema":"flameiq/1","metrics":{"a":{"samples":[1,]}}}`, false},
+	{`[]`, false},
+	{``, false},
+}
+
+func TestDecodeFast(t *testing.T) {
+	for _, tc := range fastDecodeCases {
+		var r record
+		if got := decodeFast([]byte(tc.line), &r); got != tc.fast {
+			t.Errorf("decodeFast(%s) = %v, want %v", tc.line, got, tc.fast)
+		}
+		checkFastDecode(t, []byte(tc.line))
+	}
+	// Every record EncodeRecord writes takes the fast path.
+	for _, s := range []*Snapshot{sample(), {Meta: Meta{Tags: map[string]string{"a": "b"}, Branch: "x/y"},
+		Metrics: []*Metric{{Key: "<b>&\"q\"", Unit: "B/op", Direction: HigherIsBetter, Samples: []float64{1e21, 1e-9, 123456789}}}}} {
+		line, err := EncodeRecord(s, NewID())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r record
+		if !decodeFast(line, &r) && !bytes.Contains(line, []byte(`\`)) {
+			t.Errorf("EncodeRecord output not on the fast path: %s", line)
+		}
+	}
+}
+
+func checkFastDecode(t *testing.T, line []byte) {
+	t.Helper()
+	var fast record
+	if !decodeFast(line, &fast) {
+		return
+	}
+	var ref record
+	if err := json.Unmarshal(line, &ref); err != nil {
+		t.Fatalf("decodeFast took %q, json.Unmarshal refuses it: %v", line, err)
+	}
+	if !reflect.DeepEqual(fast, ref) {
+		t.Fatalf("decodeFast(%q)\n = %#v\nwant %#v", line, fast, ref)
+	}
 }
