@@ -146,42 +146,48 @@ func (d *fastDecoder) number() (float64, bool) {
 	return v, true
 }
 
-func (d *fastDecoder) record(r *record) bool {
-	var seen uint8
-	once := func(bit uint8) bool {
-		if seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return true
+// fields records which keys of an object were seen (bit i: the i-th known
+// key), so that a repeated key can be refused.
+type fields uint8
+
+// first reports whether bit is new, and marks it.
+func (f *fields) first(bit fields) bool {
+	if *f&bit != 0 {
+		return false
 	}
+	*f |= bit
+	return true
+}
+
+func (d *fastDecoder) record(r *record) bool {
+	var seen fields
 	return d.object(func(key string) bool {
-		var ok bool
 		switch key {
 		case "id":
-			if !once(1) {
-				return false
-			}
-			r.ID, ok = d.str()
+			return seen.first(1) && d.strTo(&r.ID)
 		case "schema":
-			if !once(2) {
-				return false
-			}
-			r.Schema, ok = d.str()
+			return seen.first(2) && d.strTo(&r.Schema)
 		case "meta":
-			ok = once(4) && d.meta(&r.Meta)
+			return seen.first(4) && d.meta(&r.Meta)
 		case "metrics":
-			ok = once(8) && d.metrics(r)
+			return seen.first(8) && d.metrics(r)
 		}
-		return ok
+		return false
 	})
 }
 
+// strTo reads a string (see str) into dst.
+func (d *fastDecoder) strTo(dst *string) bool {
+	var ok bool
+	*dst, ok = d.str()
+	return ok
+}
+
 func (d *fastDecoder) meta(m *recordMeta) bool {
-	var seen uint8
+	var seen fields
 	return d.object(func(key string) bool {
 		var dst *string
-		var bit uint8
+		var bit fields
 		switch key {
 		case "branch":
 			dst, bit = &m.Branch, 1
@@ -198,10 +204,9 @@ func (d *fastDecoder) meta(m *recordMeta) bool {
 		case "timestamp":
 			dst, bit = &m.Timestamp, 64
 		case "tags":
-			if seen&128 != 0 {
+			if !seen.first(128) {
 				return false
 			}
-			seen |= 128
 			m.Tags = map[string]string{}
 			return d.object(func(k string) bool {
 				if _, dup := m.Tags[k]; dup {
@@ -214,13 +219,7 @@ func (d *fastDecoder) meta(m *recordMeta) bool {
 		default:
 			return false
 		}
-		if seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		var ok bool
-		*dst, ok = d.str()
-		return ok
+		return seen.first(bit) && d.strTo(dst)
 	})
 }
 
@@ -231,27 +230,17 @@ func (d *fastDecoder) metrics(r *record) bool {
 			return false
 		}
 		var m recordMetric
-		var seen uint8
+		var seen fields
 		ok := d.object(func(field string) bool {
-			var ok bool
 			switch field {
 			case "direction":
-				if seen&1 != 0 {
-					return false
-				}
-				seen |= 1
-				m.Direction, ok = d.str()
+				return seen.first(1) && d.strTo(&m.Direction)
 			case "unit":
-				if seen&2 != 0 {
-					return false
-				}
-				seen |= 2
-				m.Unit, ok = d.str()
+				return seen.first(2) && d.strTo(&m.Unit)
 			case "samples":
-				if seen&4 != 0 || !d.next('[') {
+				if !seen.first(4) || !d.next('[') {
 					return false
 				}
-				seen |= 4
 				m.Samples = []float64{}
 				if d.next(']') {
 					return true
@@ -270,7 +259,7 @@ func (d *fastDecoder) metrics(r *record) bool {
 					}
 				}
 			}
-			return ok
+			return false // a key json.Unmarshal would ignore
 		})
 		r.Metrics[key] = m
 		return ok
