@@ -100,12 +100,21 @@ func cmdPull(e *env) *cli.Command {
 			if _, err := e.repo(); err != nil {
 				return err
 			}
+			var pulled []string
 			for _, ref := range refs {
-				if err := gitstore.Pull(e.ctx, e.workDir(), remote, ref); err != nil {
+				found, err := gitstore.Pull(e.ctx, e.workDir(), remote, ref)
+				if err != nil {
 					return gitFailure("pull "+ref+" from "+remote, err)
 				}
+				if found {
+					pulled = append(pulled, ref)
+				}
 			}
-			fmt.Fprintf(e.stderr, "pulled %s from %s\n", strings.Join(refs, ", "), remote)
+			if len(pulled) == 0 {
+				fmt.Fprintf(e.stderr, "nothing to pull: %s has no %s\n", remote, strings.Join(refs, " or "))
+				return nil
+			}
+			fmt.Fprintf(e.stderr, "pulled %s from %s\n", strings.Join(pulled, ", "), remote)
 			return nil
 		},
 	}

@@ -122,18 +122,19 @@ func Push(ctx context.Context, dir, remote, ref string) error {
 }
 
 // Pull fetches the remote's notes ref and merges it into the local one
-// (union of lines). A remote without the ref is not an error.
-func Pull(ctx context.Context, dir, remote, ref string) error {
+// (union of lines). A remote without the ref is not an error: found is
+// false then.
+func Pull(ctx context.Context, dir, remote, ref string) (found bool, err error) {
 	full, err := NotesRef(ref)
 	if err != nil {
-		return err
+		return false, err
 	}
-	r, tmp, _, err := fetchAndMerge(ctx, dir, remote, full)
+	r, tmp, tip, err := fetchAndMerge(ctx, dir, remote, full)
 	if err != nil {
-		return err
+		return false, err
 	}
 	r.deleteTempRef(ctx, dir, tmp)
-	return nil
+	return !tip.IsZero(), nil
 }
 
 // fetchAndMerge fetches the remote's notes ref into a temporary ref and

@@ -22,7 +22,7 @@ func TestPushPullConcurrent(t *testing.T) {
 	ctx := context.Background()
 
 	// Pull from a remote that has no notes yet is not an error.
-	if err := Pull(ctx, src, url, "flameiq"); err != nil {
+	if _, err := Pull(ctx, src, url, "flameiq"); err != nil {
 		t.Fatal(err)
 	}
 	clones, rounds := 4, 3
@@ -64,8 +64,11 @@ func TestPushPullConcurrent(t *testing.T) {
 	}
 	fresh := filepath.Join(t.TempDir(), "fresh")
 	git(t, src, "clone", "-q", url, fresh)
-	if err := Pull(ctx, fresh, "origin", "refs/notes/flameiq"); err != nil {
-		t.Fatal(err)
+	if found, err := Pull(ctx, fresh, "origin", "refs/notes/flameiq"); err != nil || !found {
+		t.Fatalf("pull: found %v, %v", found, err)
+	}
+	if found, err := Pull(ctx, fresh, "origin", "refs/notes/nothing-here"); err != nil || found {
+		t.Fatalf("pull of a ref the remote lacks: found %v, %v", found, err)
 	}
 	r := mustOpen(t, fresh)
 	n, _ := r.Notes("flameiq")
@@ -97,7 +100,7 @@ func TestPushPullConcurrent(t *testing.T) {
 	if err := r0.AppendNote("flameiq", mustHash(t, commits[2]), []byte(`{"local":1}`), ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := Pull(ctx, dirs[0], "origin", "flameiq"); err != nil {
+	if _, err := Pull(ctx, dirs[0], "origin", "flameiq"); err != nil {
 		t.Fatal(err)
 	}
 	if got := git(t, dirs[0], "notes", "--ref=flameiq", "show", commits[2]); !strings.Contains(got, `{"local":1}`) {
