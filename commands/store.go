@@ -103,13 +103,29 @@ func (s *store) snapshot(h gitstore.Hash) (snap *snapshot.Snapshot, ok bool, war
 		return nil, false, warnings, &dataError{fmt.Errorf("note of %s in %s holds no readable flameiq record (%d bad line(s)); inspect it with: git notes --ref=%s show %s",
 			short(h), s.ref, len(errs), strings.TrimPrefix(s.ref, "refs/notes/"), short(h))}
 	}
-	snaps := make([]*snapshot.Snapshot, len(recs))
-	for i, r := range recs {
-		snaps[i] = r.Snapshot
+	var m *snapshot.Snapshot
+	if len(recs) == 1 && sortedUnique(recs[0].Snapshot) {
+		m = recs[0].Snapshot // freshly decoded and owned here: nothing to merge
+	} else {
+		snaps := make([]*snapshot.Snapshot, len(recs))
+		for i, r := range recs {
+			snaps[i] = r.Snapshot
+		}
+		m = snapshot.Merge(snaps...)
 	}
-	m := snapshot.Merge(snaps...)
 	m.Meta.Commit = h.String()
 	return m, true, warnings, nil
+}
+
+// sortedUnique reports whether s's metric keys are strictly increasing, as
+// Merge would leave them (sanitising keys can make two collide).
+func sortedUnique(s *snapshot.Snapshot) bool {
+	for i := 1; i < len(s.Metrics); i++ {
+		if s.Metrics[i-1].Key >= s.Metrics[i].Key {
+			return false
+		}
+	}
+	return true
 }
 
 func short(h gitstore.Hash) string { return h.String()[:7] }
