@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -399,12 +398,8 @@ func TestHTMLChromium(t *testing.T) {
 	if err := os.WriteFile(path, evilHTML(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu",
-		"--virtual-time-budget=2000", "--dump-dom", "file://"+path).Output()
-	if err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
-	dom := string(out)
+	dom, _ := testkit.RunChromium(t, bin, "--headless", "--no-sandbox", "--disable-gpu",
+		"--virtual-time-budget=2000", "--dump-dom", "file://"+path)
 	if !strings.Contains(dom, `data-rendered="1"`) {
 		t.Fatalf("page script did not finish (a JS error?):\n%.2000s", dom)
 	}

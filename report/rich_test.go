@@ -2,11 +2,9 @@ package report
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -281,7 +279,6 @@ func TestHTMLChromium(t *testing.T) {
 	fixtures := richFixtures(t)
 	for _, name := range []string{"mixed", "hostile"} {
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
 			var buf bytes.Buffer
 			if err := HTML(&buf, fixtures[name]); err != nil {
 				t.Fatal(err)
@@ -290,22 +287,15 @@ func TestHTMLChromium(t *testing.T) {
 			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu",
+			stdout, stderr := testkit.RunChromium(t, bin, "--headless", "--no-sandbox", "--disable-gpu",
 				"--user-data-dir="+filepath.Join(dir, "profile-"+name),
 				"--enable-logging=stderr", "--v=0", "--dump-dom", "file://"+path)
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Run(); err != nil {
-				t.Fatalf("%s: %v\n%s", bin, err, stderr.String())
-			}
-			for _, line := range strings.Split(stderr.String(), "\n") {
+			for _, line := range strings.Split(stderr, "\n") {
 				if strings.Contains(line, ":CONSOLE") {
 					t.Errorf("console: %s", line)
 				}
 			}
-			dom := stdout.String()
+			dom := stdout
 			if n := strings.Count(dom, "<script"); n != 1 {
 				t.Errorf("%d script elements in the DOM, want 1", n)
 			}

@@ -4,9 +4,14 @@
 package testkit
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"os"
 	"os/exec"
+	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/perf/benchfmt"
 
@@ -50,4 +55,31 @@ func Chromium(t testing.TB) string {
 	}
 	t.Skip("chromium not installed (apt-get install chromium, or scripts/browser-test.sh)")
 	return ""
+}
+
+// RunChromium runs the browser at bin with args and returns what it wrote
+// to stdout and stderr. Headless Chromium occasionally dies by a signal on
+// a loaded 2-core machine (a segfault in its own start-up, seen in CI), which
+// says nothing about the page: such a run is retried, up to three times in
+// all. Any other failure, or a third crash, fails the test.
+func RunChromium(t testing.TB, bin string, args ...string) (stdout, stderr string) {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		cmd := exec.CommandContext(ctx, bin, args...)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		timedOut := ctx.Err() != nil
+		cancel()
+		if err == nil {
+			return out.String(), errb.String()
+		}
+		var ee *exec.ExitError
+		crashed := errors.As(err, &ee) && !timedOut && ee.Sys().(syscall.WaitStatus).Signaled()
+		if !crashed || attempt == 3 {
+			t.Fatalf("%s: %v (attempt %d)\n%s", bin, err, attempt, errb.String())
+		}
+		t.Logf("%s crashed (%v); retrying", bin, err)
+	}
 }
