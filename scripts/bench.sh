@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
-# bench.sh — time git-flameiq's store against the git CLI doing the same work.
+# bench.sh — time git-flameiq against the git CLI doing the same work.
 #
 # Builds repositories of 10k and 100k commits with git fast-import (a note on
-# every commit, a 3-commit feature branch off main~10, repacked), then times,
-# side by side in one run:
-#   record: benchcmd record  (Open + Resolve + AppendNote)   vs  git notes append
-#   diff:   benchcmd diff    (Resolve ×2 + MergeBase + 2 Reads) vs
-#           git merge-base + 2 × git notes show (one sh -c)
-# and prints the ratios. Uses hyperfine when installed, else a bash loop.
+# every commit, a 3-commit feature branch off main~10, repacked), then times
+# each of our commands against its git CLI anchor as whole processes, in
+# alternating pairs (A B A B …, internal/pairtime), and prints each side's
+# median and the median of the per-pair ratios, with their range:
+#   record / cli-rec   the store write path (benchcmd) / `git flameiq record`
+#                      vs git notes append (the notes ref reset before each run)
+#   diff / cli-diff    the store read path / `git flameiq diff`
+#                      vs git merge-base + 2 × git notes show (one sh -c)
+#   log1000 / log-cold `git flameiq log -n 1000`, object cache warm / deleted
+#                      before each run, vs git log --first-parent -n 1000 --notes
+#   bisect / bis-cold  `git flameiq bisect` over the whole first-parent path
+# then the peak memory of each command (/usr/bin/time).
 # Usage: scripts/bench.sh [SIZES...]   (default: 10000 100000)
-# Env: BENCH_DIR (default: a temp dir, kept for reuse), RUNS (default 50).
+# Env: BENCH_DIR (default: a temp dir, kept for reuse), RUNS (pairs, default
+# 30), PIPE=1 (read the commands' output through a pipe, as a pager or a CI
+# log would, instead of sending it to /dev/null).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=("${@:-10000 100000}")
 [ $# -eq 0 ] && SIZES=(10000 100000)
-RUNS=${RUNS:-50}
+RUNS=${RUNS:-30}
 BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/flameiq-bench}
 mkdir -p "$BENCH_DIR"
 export GIT_CONFIG_NOSYSTEM=1 HOME="$BENCH_DIR/home" GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com \
@@ -24,7 +32,10 @@ go build -o "$BENCH_DIR/benchcmd" ./gitstore/internal/benchcmd
 BIN="$BENCH_DIR/benchcmd"
 go build -o "$BENCH_DIR/git-flameiq" .
 CLI="$BENCH_DIR/git-flameiq"
+go build -o "$BENCH_DIR/pairtime" ./internal/pairtime
 INPUT="$PWD/testdata/demo/1-main.txt"
+PIPEFLAG=() DEST=/dev/null
+if [ "${PIPE:-0}" = 1 ]; then PIPEFLAG=(-pipe) DEST="a pipe"; fi
 
 make_repo() { # n dir
   local n=$1 dir=$2
@@ -52,28 +63,26 @@ make_repo() { # n dir
   git -C "$dir" prune-packed
 }
 
-timeit() { # CMD [PREPARE]: prints the median ms of a command line; PREPARE runs untimed before each run
-  local cmd=$1 prep=${2:-true}
-  if command -v hyperfine >/dev/null; then
-    hyperfine -N -w 5 -r "$RUNS" --prepare "$prep" --export-json "$BENCH_DIR/h.json" "$cmd" >/dev/null 2>&1
-    python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$BENCH_DIR/h.json"
-  else
-    local s e i times=()
-    for i in 1 2 3 4 5; do bash -c "$prep; $cmd" >/dev/null 2>&1; done
-    for ((i = 0; i < RUNS; i++)); do
-      bash -c "$prep" >/dev/null 2>&1
-      s=$(date +%s%N); bash -c "$cmd" >/dev/null 2>&1; e=$(date +%s%N)
-      times+=($(( (e - s) / 1000 )))
-    done
-    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f\n", a[int((NR+1)/2)]/1000}'
-  fi
+row() { # SIZE OP A B [PREPARE]: one table row from a paired run
+  local r
+  r=$("$BENCH_DIR/pairtime" -n "$RUNS" -w 3 -prepare "${5:-true}" "${PIPEFLAG[@]}" "$3" "$4")
+  # shellcheck disable=SC2086
+  set -- "$1" "$2" $r
+  printf "%-8s %-8s %11s %9s %7s  %s\n" "$1" "$2" "$3" "$4" "$5" "$6–$7"
+}
+solo() { # SIZE OP CMD [PREPARE]: a command without a git anchor (paired with true)
+  local r
+  r=$("$BENCH_DIR/pairtime" -n "$RUNS" -w 3 -prepare "${4:-true}" "${PIPEFLAG[@]}" "$3" true)
+  # shellcheck disable=SC2086
+  set -- "$1" "$2" $r
+  printf "%-8s %-8s %11s %9s %7s\n" "$1" "$2" "$3" - -
 }
 
-printf "%-8s %-7s %12s %12s %8s\n" size op "flameiq ms" "git ms" ratio
+printf "%-8s %-8s %11s %9s %7s  %s\n" size op "flameiq ms" "git ms" ratio "range"
 for n in "${SIZES[@]}"; do
   dir="$BENCH_DIR/repo-$n"
   make_repo "$n" "$dir"
-  printf 'mb=$(git -C %s merge-base HEAD main) && git -C %s notes --ref=flameiq show HEAD >/dev/null && git -C %s notes --ref=flameiq show "$mb" >/dev/null\n' \
+  printf 'mb=$(git -C %s merge-base HEAD main) && git -C %s notes --ref=flameiq show HEAD && git -C %s notes --ref=flameiq show "$mb"\n' \
     "$dir" "$dir" "$dir" >"$BENCH_DIR/gitdiff-$n.sh"
   # Every timed write starts from the same notes tip (reset untimed before
   # each run), so the notes do not grow from run to run. Both sides append
@@ -81,33 +90,22 @@ for n in "${SIZES[@]}"; do
   orig=$(git -C "$dir" rev-list --max-parents=0 refs/notes/flameiq | tail -1)
   reset="git -C $dir update-ref refs/notes/flameiq $orig"
   $reset
-  ours=$(timeit "$BIN record $dir HEAD~1" "$reset")
-  theirs=$(timeit "git -C $dir notes --ref=flameiq append -m {\"x\":1} HEAD~2" "$reset")
-  printf "%-8s %-7s %12s %12s %8s\n" "$n" record "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
-  ours=$(timeit "$BIN diff $dir HEAD main")
-  theirs=$(timeit "sh $BENCH_DIR/gitdiff-$n.sh")
-  printf "%-8s %-7s %12s %12s %8s\n" "$n" diff "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
+  append="git -C $dir notes --ref=flameiq append -m '{\"x\":1}' HEAD~2"
+  row "$n" record "$BIN record $dir HEAD~1" "$append" "$reset"
+  row "$n" diff "$BIN diff $dir HEAD main" "sh $BENCH_DIR/gitdiff-$n.sh"
   # The real commands, end to end (flag parsing, ingest, report included).
-  ours=$(timeit "$CLI -C $dir record --commit HEAD~1 $INPUT" "$reset")
-  theirs=$(timeit "git -C $dir notes --ref=flameiq append -m {\"x\":1} HEAD~2" "$reset")
+  row "$n" cli-rec "$CLI -C $dir record --commit HEAD~1 $INPUT" "$append" "$reset"
   $reset
-  printf "%-8s %-7s %12s %12s %8s\n" "$n" "cli-rec" "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
-  ours=$(timeit "$CLI -C $dir diff --no-fail")
-  theirs=$(timeit "sh $BENCH_DIR/gitdiff-$n.sh")
-  printf "%-8s %-7s %12s %12s %8s\n" "$n" "cli-diff" "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
+  row "$n" cli-diff "$CLI -C $dir diff --no-fail" "sh $BENCH_DIR/gitdiff-$n.sh"
   # History commands keep what they inflate in .git/flameiq/objcache: "cold"
   # rows delete it before every run (a fresh clone, as in CI), the others
   # run with the cache the warm-up runs left (a developer's second look).
   nocache="rm -rf $dir/.git/flameiq/objcache"
-  theirs=$(timeit "git -C $dir log --first-parent -n 1000 --notes=flameiq")
-  ours=$(timeit "$CLI -C $dir log -n 1000" "$nocache")
-  printf "%-8s %-7s %12s %12s %8s\n" "$n" "log-cold" "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
-  ours=$(timeit "$CLI -C $dir log -n 1000")
-  printf "%-8s %-7s %12s %12s %8s\n" "$n" "log1000" "$ours" "$theirs" "$(echo "scale=2; $ours / $theirs" | bc)"
-  ours=$(timeit "$CLI -C $dir bisect main~$((n - 2)) main --metric *:sec/op -t *=1%" "$nocache")
-  printf "%-8s %-7s %12s %12s %8s\n" "$n" "bis-cold" "$ours" "-" "-"
-  ours=$(timeit "$CLI -C $dir bisect main~$((n - 2)) main --metric *:sec/op -t *=1%")
-  printf "%-8s %-7s %12s %12s %8s\n" "$n" "bisect" "$ours" "-" "-"
+  gitlog="git -C $dir log --first-parent -n 1000 --notes=flameiq"
+  row "$n" log-cold "$CLI -C $dir log -n 1000" "$gitlog" "$nocache"
+  row "$n" log1000 "$CLI -C $dir log -n 1000" "$gitlog"
+  solo "$n" bis-cold "$CLI -C $dir bisect main~$((n - 2)) main --metric *:sec/op -t *=1%" "$nocache"
+  solo "$n" bisect "$CLI -C $dir bisect main~$((n - 2)) main --metric *:sec/op -t *=1%"
   if [ -x /usr/bin/time ]; then
     peak() { /usr/bin/time -o "$BENCH_DIR/time.out" -f %M "$@" >/dev/null 2>&1 || true; echo $(( $(tail -1 "$BENCH_DIR/time.out") / 1024 )); }
     $nocache # peak memory of a cold run: the cache is written on the way
@@ -119,4 +117,4 @@ for n in "${SIZES[@]}"; do
     $reset
   fi
 done
-echo "(median of $RUNS runs each; targets: record ≤ 1.25, diff ≤ 1.0, log -n 1000 ≤ 1.0, bisect < 200 ms, peak memory < 100 MB)"
+echo "(medians of $RUNS alternating pairs; ratio = median of the per-pair ratios, range = their min–max; output to $DEST; targets: record ≤ 1.25, diff ≤ 1.0, log -n 1000 ≤ 1.0, bisect < 200 ms, peak memory < 100 MB)"
