@@ -3,6 +3,7 @@ package commands
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -318,7 +319,7 @@ func (e *env) acceptances(c *cli.Context, st *store, base, head gitstore.Hash) (
 		var data []byte
 		var err error
 		if f == "-" {
-			data, err = readAll(e.stdin)
+			data, err = io.ReadAll(e.stdin)
 		} else {
 			data, err = os.ReadFile(e.path(f))
 		}
@@ -327,7 +328,7 @@ func (e *env) acceptances(c *cli.Context, st *store, base, head gitstore.Hash) (
 		}
 		out = append(out, parseAcceptances(string(data), "PR description")...)
 	}
-	commits, err := rangeCommits(st.repo, base, head, 1000)
+	commits, err := st.repo.Range(base, head, 1000) // BASE..HEAD, all parents, newest first
 	if err != nil {
 		return nil, usagef("reading commits %s..%s: %v", short(base), short(head), err)
 	}

@@ -130,7 +130,9 @@ func (e *env) recordOn(st *store, h gitstore.Hash, snap *snapshot.Snapshot, c *c
 	if err := st.repo.AppendNote(st.ref, h, append(line, '\n'), "Notes added by 'git flameiq record'"); err != nil {
 		return nil, h, usagef("writing %s: %v", st.ref, err)
 	}
+	st.mu.Lock()
 	st.current = nil // later reads (profile links) see the new record
+	st.mu.Unlock()
 	fmt.Fprintf(e.stderr, "recorded %s (%s) on %s in %s\n", plural(len(snap.Metrics), "metric"),
 		plural(countSamples(snap.Metrics), "sample"), short(h), st.ref)
 	return st, h, nil

@@ -3,8 +3,8 @@ package commands
 import (
 	"errors"
 	"fmt"
-	"io"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -43,6 +43,7 @@ func resolve(r *gitstore.Repo, rev string) (gitstore.Hash, error) {
 // store is an opened repository plus its notes ref.
 type store struct {
 	repo     *gitstore.Repo
+	mu       sync.Mutex      // guards current: history workers read notes concurrently
 	current  *gitstore.Notes // nil after a write: reopened by notes()
 	profiles *gitstore.Notes // the profile notes, opened on first use
 	ref      string
@@ -51,6 +52,8 @@ type store struct {
 // notes is the view of the notes ref, reopened after this run wrote to it
 // (so later reads, such as profile links, see the new record).
 func (s *store) notes() (*gitstore.Notes, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.current == nil {
 		n, err := s.repo.Notes(s.ref)
 		if err != nil {
@@ -134,13 +137,6 @@ func short(h gitstore.Hash) string { return h.String()[:7] }
 func recordHint(h gitstore.Hash) string {
 	return fmt.Sprintf("record one with: git flameiq record --commit %s bench.txt", short(h))
 }
-
-// rangeCommits is BASE..HEAD (all parents), newest first.
-func rangeCommits(r *gitstore.Repo, base, head gitstore.Hash, limit int) ([]*gitstore.Commit, error) {
-	return r.Range(base, head, limit)
-}
-
-func readAll(r io.Reader) ([]byte, error) { return io.ReadAll(r) }
 
 // openRev opens the store and resolves the command's optional REV argument
 // (default HEAD). It returns the store, the commit and the revision as typed.

@@ -51,16 +51,24 @@ func cacheRepo(t *testing.T, n int) string {
 	return dir
 }
 
+// fillCache walks dir's history through the object cache and writes the
+// segment; it returns what the walk read.
+func fillCache(t *testing.T, dir string) string {
+	t.Helper()
+	r := mustOpen(t, dir)
+	r.CacheReads()
+	got := walkAll(t, r)
+	if err := r.FlushCache(); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 // A second walk is served from the cache the first one wrote, and reads
 // exactly the same history.
 func TestObjectCacheRoundTrip(t *testing.T) {
 	dir := cacheRepo(t, 300)
-	r1 := mustOpen(t, dir)
-	r1.CacheReads()
-	want := walkAll(t, r1)
-	if err := r1.FlushCache(); err != nil {
-		t.Fatal(err)
-	}
+	want := fillCache(t, dir)
 	if len(cacheSegments(t, dir)) != 1 {
 		t.Fatalf("segments after one flush: %v", cacheSegments(t, dir))
 	}
@@ -89,12 +97,7 @@ func TestObjectCacheRoundTrip(t *testing.T) {
 // around.
 func TestObjectCacheDamaged(t *testing.T) {
 	dir := cacheRepo(t, 200)
-	r1 := mustOpen(t, dir)
-	r1.CacheReads()
-	want := walkAll(t, r1)
-	if err := r1.FlushCache(); err != nil {
-		t.Fatal(err)
-	}
+	want := fillCache(t, dir)
 	seg := cacheSegments(t, dir)[0]
 	data, err := os.ReadFile(seg)
 	if err != nil {

@@ -23,6 +23,8 @@ import (
 	"os/exec"
 	"slices"
 	"time"
+
+	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 func main() {
@@ -109,22 +111,13 @@ func summarize(a, b []time.Duration) (ma, mb, ratio, lo, hi float64) {
 		for i, d := range ds {
 			xs[i] = float64(d) / 1e6
 		}
-		return median(xs)
+		return snapshot.Median(xs)
 	}
 	rs := make([]float64, len(a))
 	for i := range a {
 		rs[i] = float64(a[i]) / float64(b[i])
 	}
-	return ms(a), ms(b), median(rs), slices.Min(rs), slices.Max(rs)
-}
-
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	return ms(a), ms(b), snapshot.Median(rs), slices.Min(rs), slices.Max(rs)
 }
 
 // splitWords splits s into words as a POSIX shell does for quoting: single
