@@ -2,8 +2,12 @@ package gitstore
 
 import (
 	"bytes"
+	"encoding/binary"
+	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -229,5 +233,94 @@ func TestCacheSegFindBounds(t *testing.T) {
 	}
 	if _, _, ok := s.find(hashObject(objBlob, []byte("absent"))); ok {
 		t.Error("found an object that is not there")
+	}
+}
+
+// TestCacheSegSearch checks the interpolating search against a linear scan
+// on index layouts that are kind and unkind to interpolation: uniform
+// names, names sharing their first 8 bytes, and names bunched at both ends.
+func TestCacheSegSearch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	uniform := func(i int) Hash {
+		var h Hash
+		for j := range h {
+			h[j] = byte(rng.Uint32())
+		}
+		return h
+	}
+	layouts := map[string]func(i int) Hash{
+		"uniform": uniform,
+		"shared-prefix": func(i int) Hash {
+			h := uniform(i)
+			copy(h[:8], "flameiq!")
+			return h
+		},
+		"both-ends": func(i int) Hash {
+			h := uniform(i)
+			if i%2 == 0 {
+				h[0], h[1] = 0, 0
+			} else {
+				h[0], h[1] = 0xff, 0xff
+			}
+			return h
+		},
+		"steps": func(i int) Hash {
+			var h Hash
+			binary.BigEndian.PutUint64(h[:8], uint64(i)*uint64(i)*uint64(i)*1e9)
+			h[19] = byte(i)
+			return h
+		},
+	}
+	for name, gen := range layouts {
+		for _, n := range []int{0, 1, 2, 7, 9, 100, 5000} {
+			names := map[Hash]bool{}
+			for i := 0; len(names) < n; i++ {
+				names[gen(i)] = true
+			}
+			sorted := slices.SortedFunc(maps.Keys(names), func(a, b Hash) int { return bytes.Compare(a[:], b[:]) })
+			data := make([]byte, cacheHeaderSize+n*cacheEntrySize)
+			for i, h := range sorted {
+				copy(data[cacheHeaderSize+i*cacheEntrySize:], h[:])
+			}
+			s := &cacheSeg{data: data, n: n}
+			probes := append([]Hash{{}, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}, sorted...)
+			for i := 0; i < 200; i++ {
+				probes = append(probes, gen(1000000+i)) // almost surely absent
+			}
+			for _, h := range sorted {
+				h[19] ^= 1 // a neighbour of a present name
+				probes = append(probes, h)
+			}
+			for _, h := range probes {
+				want := slices.IndexFunc(sorted, func(x Hash) bool { return x == h })
+				if got := s.search(h); got != want {
+					t.Fatalf("%s, %d names: search(%x) = %d, want %d", name, n, h, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestCacheSegPrivate: the store hands out the segment's own bytes; a
+// caller that writes into them by mistake changes its private copy, neither
+// crashes (as a read-only mapping would) nor damages the file.
+func TestCacheSegPrivate(t *testing.T) {
+	dir := t.TempDir()
+	data := []byte("note contents")
+	h := hashObject(objBlob, data)
+	if err := writeCacheSeg(dir, map[Hash]cachedObj{h: {objBlob, data}}); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := filepath.Glob(filepath.Join(dir, "seg-*.bin"))
+	_, got, ok := openCacheSeg(m[0]).find(h)
+	if !ok {
+		t.Fatal("not found")
+	}
+	got[0] = 'X'
+	if cap(got) != len(got) {
+		t.Errorf("cap %d > len %d: an append would write over the next object", cap(got), len(got))
+	}
+	if _, again, ok := openCacheSeg(m[0]).find(h); !ok || !bytes.Equal(again, data) {
+		t.Errorf("after a write to the returned bytes, the file reads %q, %v", again, ok)
 	}
 }

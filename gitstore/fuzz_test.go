@@ -1,6 +1,7 @@
 package gitstore
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -29,7 +30,7 @@ func FuzzParseTree(f *testing.F) {
 			}
 		}
 		idx := indexTree(data)
-		for _, name := range []string{strings.Repeat("5b", 20), strings.Repeat("00", 20), strings.Repeat("ff", 20)} {
+		for _, name := range [][]byte{bytes.Repeat([]byte("5b"), 20), bytes.Repeat([]byte("00"), 20), bytes.Repeat([]byte("ff"), 20)} {
 			leaf, sub, ok := idx.find(name, name[:2])
 			scan := *idx
 			scan.sorted = false

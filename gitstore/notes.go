@@ -99,7 +99,9 @@ func (r *Repo) lookupNote(tree, key Hash) (Hash, bool, error) {
 	if tree.IsZero() {
 		return ZeroHash, false, nil
 	}
-	name := key.String()
+	var buf [2 * len(key)]byte
+	hex.Encode(buf[:], key[:])
+	name := buf[:]
 	for depth := 0; depth < 40; depth += 2 {
 		idx, err := r.treeIndex(tree)
 		if err != nil {
@@ -161,15 +163,16 @@ func isLowerHex(b []byte) bool {
 var lowerHex = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true,
 	'8': true, '9': true, 'a': true, 'b': true, 'c': true, 'd': true, 'e': true, 'f': true}
 
-// entry decodes the i-th entry.
-func (t *noteTree) entry(i int) (name []byte, e treeEntry) {
+// entry decodes the i-th entry's mode and object name (its name, which
+// the caller has, is left empty: a lookup per commit need not copy it).
+func (t *noteTree) entry(i int) treeEntry {
 	d := t.data[t.offs[i]:]
 	sp := bytes.IndexByte(d, ' ')
 	nul := sp + bytes.IndexByte(d[sp:], 0)
 	mode, _ := strconv.ParseUint(string(d[:sp]), 8, 32)
-	e = treeEntry{mode: uint32(mode), name: string(d[sp+1 : nul])}
+	e := treeEntry{mode: uint32(mode)}
 	copy(e.hash[:], d[nul+1:nul+21])
-	return d[sp+1 : nul], e
+	return e
 }
 
 // find looks for the note named full or the fanout subtree named prefix (a
@@ -177,22 +180,21 @@ func (t *noteTree) entry(i int) (name []byte, e treeEntry) {
 // byte order, and the entries starting with prefix are contiguous, so a
 // sorted tree is searched from the first name >= prefix; any other tree
 // is scanned whole.
-func (t *noteTree) find(full, prefix string) (leaf, sub treeEntry, found bool) {
+func (t *noteTree) find(full, prefix []byte) (leaf, sub treeEntry, found bool) {
 	lo := 0
 	if t.sorted {
 		lo = sort.Search(len(t.offs), func(i int) bool {
-			name := t.entryName(i)
-			return string(name) >= prefix
+			return bytes.Compare(t.entryName(i), prefix) >= 0
 		})
 	}
 	for i := lo; i < len(t.offs); i++ {
 		name := t.entryName(i)
-		if t.sorted && !strings.HasPrefix(string(name), prefix) {
+		if t.sorted && !bytes.HasPrefix(name, prefix) {
 			break
 		}
-		if string(name) == full || string(name) == prefix {
-			_, e := t.entry(i)
-			if string(name) == full {
+		if isFull := bytes.Equal(name, full); isFull || bytes.Equal(name, prefix) {
+			e := t.entry(i)
+			if isFull {
 				return e, sub, true
 			}
 			sub = e

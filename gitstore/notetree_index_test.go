@@ -41,7 +41,7 @@ func TestNoteTreeFind(t *testing.T) {
 				if scan {
 					ix.sorted = false
 				}
-				leaf, sub, ok := ix.find(c.full, c.pfx)
+				leaf, sub, ok := ix.find([]byte(c.full), []byte(c.pfx))
 				if got := ok && leaf.hash[0] == c.wantLeaf; (c.wantLeaf != 0) != got {
 					t.Errorf("scan=%v: leaf = %v %v, want %d", scan, ok, leaf, c.wantLeaf)
 				}

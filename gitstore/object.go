@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 )
 
 // Signature is an author or committer line.
@@ -34,48 +35,51 @@ func (c *Commit) Subject() string {
 }
 
 func parseCommit(h Hash, data []byte) (*Commit, error) {
-	c := &Commit{Hash: h}
-	rest := data
+	// One allocation holds the commit and room for its first parent, and
+	// one string the whole object, which the message and the signatures'
+	// names share: a history walk parses thousands of commits.
+	a := &struct {
+		c Commit
+		p [1]Hash
+	}{}
+	c := &a.c
+	c.Hash, c.Parents = h, a.p[:0]
+	rest := string(data)
 	for len(rest) > 0 {
-		nl := bytes.IndexByte(rest, '\n')
-		if nl < 0 {
-			nl = len(rest)
-		}
-		line := rest[:nl]
-		if nl < len(rest) {
-			rest = rest[nl+1:]
-		} else {
-			rest = nil
-		}
+		line, after, _ := strings.Cut(rest, "\n")
+		rest = after
 		if len(line) == 0 {
-			c.Message = string(rest)
+			c.Message = rest
 			break
 		}
 		if line[0] == ' ' {
 			continue // continuation of a multi-line header (gpgsig, mergetag)
 		}
-		k, v, _ := bytes.Cut(line, []byte{' '})
-		switch string(k) {
+		k, v, _ := strings.Cut(line, " ")
+		switch k {
 		case "tree":
-			t, err := ParseHash(string(v))
+			t, err := ParseHash(v)
 			if err != nil {
 				return nil, fmt.Errorf("commit %s: bad tree", h)
 			}
 			c.Tree = t
 		case "parent":
-			p, err := ParseHash(string(v))
+			p, err := ParseHash(v)
 			if err != nil {
 				return nil, fmt.Errorf("commit %s: bad parent", h)
 			}
 			c.Parents = append(c.Parents, p)
 		case "author":
-			c.Author = parseSignature(string(v))
+			c.Author = parseSignature(v)
 		case "committer":
-			c.Committer = parseSignature(string(v))
+			c.Committer = parseSignature(v)
 		}
 	}
 	if c.Tree.IsZero() {
 		return nil, fmt.Errorf("commit %s: no tree", h)
+	}
+	if len(c.Parents) == 0 {
+		c.Parents = nil
 	}
 	return c, nil
 }
@@ -90,22 +94,33 @@ func parseSignature(s string) Signature {
 	}
 	sig.Name = strings.TrimSpace(s[:lt])
 	sig.Email = s[lt+1 : gt]
-	f := strings.Fields(s[gt+1:])
-	if len(f) >= 1 {
-		sec, _ := strconv.ParseInt(f[0], 10, 64)
+	secs, rest := field(s[gt+1:])
+	if secs != "" {
+		sec, _ := strconv.ParseInt(secs, 10, 64)
 		loc := time.UTC
-		if len(f) >= 2 && len(f[1]) == 5 {
-			hh, _ := strconv.Atoi(f[1][1:3])
-			mm, _ := strconv.Atoi(f[1][3:5])
+		if tz, _ := field(rest); len(tz) == 5 {
+			hh, _ := strconv.Atoi(tz[1:3])
+			mm, _ := strconv.Atoi(tz[3:5])
 			off := hh*3600 + mm*60
-			if f[1][0] == '-' {
+			if tz[0] == '-' {
 				off = -off
 			}
-			loc = zone(f[1], off)
+			loc = zone(tz, off)
 		}
 		sig.When = time.Unix(sec, 0).In(loc)
 	}
 	return sig
+}
+
+// field returns the first white-space-separated field of s and what
+// follows it (strings.Fields without the slice).
+func field(s string) (f, rest string) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i:]
 }
 
 // zones caches the few time zones a history uses: a FixedZone per commit
