@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -24,6 +25,29 @@ type record struct {
 	Meta    recordMeta              `json:"meta"`
 	Metrics map[string]recordMetric `json:"metrics"`
 	Schema  string                  `json:"schema"`
+
+	// list is decodeFast's form of Metrics (then nil): sorted by key, no
+	// key twice, non-nil when the line has a "metrics" object.
+	list []namedMetric
+}
+
+type namedMetric struct {
+	key string
+	recordMetric
+}
+
+// metricList returns the record's metrics sorted by key, whichever decoder
+// filled it.
+func (r *record) metricList() []namedMetric {
+	if r.list != nil || r.Metrics == nil {
+		return r.list
+	}
+	list := make([]namedMetric, 0, len(r.Metrics))
+	for k, m := range r.Metrics {
+		list = append(list, namedMetric{k, m})
+	}
+	slices.SortFunc(list, func(a, b namedMetric) int { return strings.Compare(a.key, b.key) })
+	return list
 }
 
 type recordMeta struct {
@@ -151,13 +175,10 @@ func DecodeRecord(line []byte) (Record, error) {
 	}
 	s := &Snapshot{Meta: Meta{Branch: r.Meta.Branch, Commit: r.Meta.Commit, Environment: r.Meta.Environment,
 		Format: r.Meta.Format, Source: r.Meta.Source, Suite: r.Meta.Suite, Timestamp: r.Meta.Timestamp, Tags: r.Meta.Tags}}
-	keys := make([]string, 0, len(r.Metrics))
-	for k := range r.Metrics {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		m := r.Metrics[k]
+	list := r.metricList()
+	s.Metrics = make([]*Metric, 0, len(list))
+	for _, m := range list {
+		k := m.key
 		if k == "" {
 			return Record{}, fmt.Errorf("metric with an empty key")
 		}

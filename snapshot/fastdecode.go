@@ -1,7 +1,10 @@
 package snapshot
 
 import (
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -49,7 +52,7 @@ func (d *fastDecoder) next(c byte) bool {
 
 // object calls field for each key of a JSON object; field decodes the value
 // and reports whether it could.
-func (d *fastDecoder) object(field func(key string) bool) bool {
+func (d *fastDecoder) object(field func(key []byte) bool) bool {
 	if !d.next('{') {
 		return false
 	}
@@ -57,7 +60,7 @@ func (d *fastDecoder) object(field func(key string) bool) bool {
 		return true
 	}
 	for {
-		key, ok := d.str()
+		key, ok := d.raw()
 		if !ok || !d.next(':') || !field(key) {
 			return false
 		}
@@ -70,11 +73,17 @@ func (d *fastDecoder) object(field func(key string) bool) bool {
 	}
 }
 
-// str reads a string without escapes or control characters, in valid UTF-8
-// (json.Unmarshal would rewrite any of those).
+// str reads a string (see raw).
 func (d *fastDecoder) str() (string, bool) {
+	b, ok := d.raw()
+	return string(b), ok
+}
+
+// raw reads a string without escapes or control characters, in valid UTF-8
+// (json.Unmarshal would rewrite any of those), and returns its bytes.
+func (d *fastDecoder) raw() ([]byte, bool) {
 	if !d.next('"') {
-		return "", false
+		return nil, false
 	}
 	start := d.i
 	ascii := true
@@ -85,17 +94,17 @@ func (d *fastDecoder) str() (string, bool) {
 			s := d.b[start:d.i]
 			d.i++
 			if !ascii && !utf8.Valid(s) {
-				return "", false
+				return nil, false
 			}
-			return string(s), true
+			return s, true
 		case c == '\\' || c < 0x20:
-			return "", false
+			return nil, false
 		case c >= 0x80:
 			ascii = false
 		}
 		d.i++
 	}
-	return "", false
+	return nil, false
 }
 
 // number reads a JSON number (its exact grammar: strconv alone would also
@@ -161,12 +170,12 @@ func (f *fields) first(bit fields) bool {
 
 func (d *fastDecoder) record(r *record) bool {
 	var seen fields
-	return d.object(func(key string) bool {
-		switch key {
+	return d.object(func(key []byte) bool {
+		switch string(key) {
 		case "id":
 			return seen.first(1) && d.strTo(&r.ID)
 		case "schema":
-			return seen.first(2) && d.strTo(&r.Schema)
+			return seen.first(2) && d.internTo(&r.Schema)
 		case "meta":
 			return seen.first(4) && d.meta(&r.Meta)
 		case "metrics":
@@ -176,23 +185,32 @@ func (d *fastDecoder) record(r *record) bool {
 	})
 }
 
-// strTo reads a string (see str) into dst.
+// strTo reads a string (see raw) into dst.
 func (d *fastDecoder) strTo(dst *string) bool {
 	var ok bool
 	*dst, ok = d.str()
 	return ok
 }
 
+// internTo reads a string that many notes repeat (a metric's name, unit or
+// direction, a suite) into dst, as one shared copy.
+func (d *fastDecoder) internTo(dst *string) bool {
+	b, ok := d.raw()
+	*dst = intern(b)
+	return ok
+}
+
 func (d *fastDecoder) meta(m *recordMeta) bool {
 	var seen fields
-	return d.object(func(key string) bool {
+	return d.object(func(key []byte) bool {
 		var dst *string
 		var bit fields
-		switch key {
+		intern := true
+		switch string(key) {
 		case "branch":
 			dst, bit = &m.Branch, 1
 		case "commit":
-			dst, bit = &m.Commit, 2
+			dst, bit, intern = &m.Commit, 2, false
 		case "environment":
 			dst, bit = &m.Environment, 4
 		case "format":
@@ -202,41 +220,41 @@ func (d *fastDecoder) meta(m *recordMeta) bool {
 		case "suite":
 			dst, bit = &m.Suite, 32
 		case "timestamp":
-			dst, bit = &m.Timestamp, 64
+			dst, bit, intern = &m.Timestamp, 64, false
 		case "tags":
 			if !seen.first(128) {
 				return false
 			}
 			m.Tags = map[string]string{}
-			return d.object(func(k string) bool {
-				if _, dup := m.Tags[k]; dup {
+			return d.object(func(k []byte) bool {
+				if _, dup := m.Tags[string(k)]; dup {
 					return false
 				}
 				v, ok := d.str()
-				m.Tags[k] = v
+				m.Tags[string(k)] = v
 				return ok
 			})
 		default:
 			return false
+		}
+		if intern {
+			return seen.first(bit) && d.internTo(dst)
 		}
 		return seen.first(bit) && d.strTo(dst)
 	})
 }
 
 func (d *fastDecoder) metrics(r *record) bool {
-	r.Metrics = map[string]recordMetric{}
-	return d.object(func(key string) bool {
-		if _, dup := r.Metrics[key]; dup {
-			return false
-		}
-		var m recordMetric
+	r.list = make([]namedMetric, 0, 1)
+	ok := d.object(func(rawKey []byte) bool {
+		m := namedMetric{key: intern(rawKey)}
 		var seen fields
-		ok := d.object(func(field string) bool {
-			switch field {
+		ok := d.object(func(field []byte) bool {
+			switch string(field) {
 			case "direction":
-				return seen.first(1) && d.strTo(&m.Direction)
+				return seen.first(1) && d.internTo(&m.Direction)
 			case "unit":
-				return seen.first(2) && d.strTo(&m.Unit)
+				return seen.first(2) && d.internTo(&m.Unit)
 			case "samples":
 				if !seen.first(4) || !d.next('[') {
 					return false
@@ -261,7 +279,46 @@ func (d *fastDecoder) metrics(r *record) bool {
 			}
 			return false // a key json.Unmarshal would ignore
 		})
-		r.Metrics[key] = m
+		r.list = append(r.list, m)
 		return ok
 	})
+	if !ok {
+		return false
+	}
+	slices.SortFunc(r.list, func(a, b namedMetric) int { return strings.Compare(a.key, b.key) })
+	for i := 1; i < len(r.list); i++ {
+		if r.list[i].key == r.list[i-1].key {
+			return false // json.Unmarshal keeps the last of a repeated key
+		}
+	}
+	return true
+}
+
+// interned holds one copy of the strings that notes repeat. It stops
+// growing at internMax entries, so a history of hostile notes cannot make it
+// large; past that, strings are simply copied.
+var interned struct {
+	sync.RWMutex
+	m map[string]string
+}
+
+const internMax = 4096
+
+func intern(b []byte) string {
+	interned.RLock()
+	s, ok := interned.m[string(b)]
+	interned.RUnlock()
+	if ok {
+		return s
+	}
+	s = string(b)
+	interned.Lock()
+	if interned.m == nil {
+		interned.m = map[string]string{}
+	}
+	if len(interned.m) < internMax {
+		interned.m[s] = s
+	}
+	interned.Unlock()
+	return s
 }

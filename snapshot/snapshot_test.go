@@ -268,6 +268,19 @@ func checkFastDecode(t *testing.T, line []byte) {
 	if err := json.Unmarshal(line, &ref); err != nil {
 		t.Fatalf("decodeFast took %q, json.Unmarshal refuses it: %v", line, err)
 	}
+	if fast.Metrics != nil {
+		t.Fatalf("decodeFast(%q) filled the map form of the metrics", line)
+	}
+	if fast.list != nil { // compare in json.Unmarshal's form
+		fast.Metrics = map[string]recordMetric{}
+		for i, m := range fast.list {
+			if i > 0 && fast.list[i-1].key >= m.key {
+				t.Fatalf("decodeFast(%q): metrics not sorted and unique: %q then %q", line, fast.list[i-1].key, m.key)
+			}
+			fast.Metrics[m.key] = m.recordMetric
+		}
+		fast.list = nil
+	}
 	if !reflect.DeepEqual(fast, ref) {
 		t.Fatalf("decodeFast(%q)\n = %#v\nwant %#v", line, fast, ref)
 	}
