@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/flameiq/git-flameiq/commands"
+	_ "github.com/flameiq/git-flameiq/internal/gcdefer"  // no collection below 32 MiB; see its doc
 	_ "github.com/flameiq/git-flameiq/internal/hugeheap" // before the heavy inits; see its doc
 )
 

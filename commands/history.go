@@ -46,7 +46,7 @@ func (e *env) loadHistory(st *store, from gitstore.Hash, n int) ([]recorded, err
 		})
 	}()
 	var mu sync.Mutex
-	results := map[int]result{}
+	var results []result // by walk position
 	var wg sync.WaitGroup
 	for w := 0; w < min(runtime.NumCPU(), 8); w++ {
 		wg.Go(func() {
@@ -54,6 +54,9 @@ func (e *env) loadHistory(st *store, from gitstore.Hash, n int) ([]recorded, err
 				var r result
 				r.snap, r.ok, r.warns, r.err = st.snapshot(j.c.Hash)
 				mu.Lock()
+				if j.i >= len(results) {
+					results = append(results, make([]result, j.i+1-len(results))...)
+				}
 				results[j.i] = r
 				mu.Unlock()
 			}
@@ -95,7 +98,7 @@ func matchAny(globs []string, key string) bool {
 // series turns recorded history into a history.Series of the metrics
 // matching globs (checked: a glob matching nothing is a usage error).
 func series(hist []recorded, globs []string) (*history.Series, error) {
-	var snaps []*snapshot.Snapshot
+	snaps := make([]*snapshot.Snapshot, 0, len(hist))
 	for _, h := range hist {
 		snaps = append(snaps, h.snap)
 	}
@@ -104,7 +107,7 @@ func series(hist []recorded, globs []string) (*history.Series, error) {
 			return nil, err
 		}
 	}
-	s := &history.Series{Units: map[string]string{}}
+	s := &history.Series{Units: map[string]string{}, Commits: make([]history.Point, 0, len(hist))}
 	for _, h := range hist {
 		p := history.Point{Sha: h.commit.Hash.String(), Date: h.commit.Committer.When, Subject: h.commit.Subject(), Values: map[string]float64{}}
 		for _, m := range h.snap.Metrics {
