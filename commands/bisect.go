@@ -83,6 +83,20 @@ Example:
 			if err != nil {
 				return err
 			}
+			if goodSnap == nil && c.String("run") != "" {
+				// Every probe is judged against GOOD: measure it first.
+				gc, err := st.repo.Commit(good)
+				if err != nil {
+					return usagef("reading GOOD %s: %v", short(good), err)
+				}
+				if goodSnap, err = b.measure(gc); err != nil {
+					var cf *cmdFailed
+					if errors.As(err, &cf) {
+						return usagef("measuring GOOD %s: %v", short(good), err)
+					}
+					return err
+				}
+			}
 			if goodSnap == nil {
 				return usagef("GOOD %s has no snapshot in %s; %s (or pass --run CMD)", short(good), st.ref, recordHint(good))
 			}

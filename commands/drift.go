@@ -203,10 +203,20 @@ func writeDrift(e *env, ms []driftMetric, commits int, threshold float64) {
 			if cp.Regression {
 				mark = "  REGRESSION"
 			}
-			fmt.Fprintf(w, "\nchange point in %s at %s %s\n  mean %s → %s (%+.2f%%, p=%.3g)%s\n", m.Metric, cp.Commit[:7], clipText(cp.Subject, 60),
-				unitValue(cp.MeanBefore, m.Unit), unitValue(cp.MeanAfter, m.Unit), cp.ChangePercent, cp.P, mark)
+			fmt.Fprintf(w, "\nchange point in %s at %s %s\n  mean %s → %s (%+.2f%%, %s)%s\n", m.Metric, cp.Commit[:7], clipText(cp.Subject, 60),
+				unitValue(cp.MeanBefore, m.Unit), unitValue(cp.MeanAfter, m.Unit), cp.ChangePercent, pText(cp.P), mark)
 		}
 	}
+}
+
+// pText prints a p-value, below 0.0001 as that bound: a clean step's
+// t-test tail underflows to 0, and "p=0" would claim a certainty no test
+// gives.
+func pText(p float64) string {
+	if p < 1e-4 {
+		return "p<0.0001"
+	}
+	return fmt.Sprintf("p=%.3g", p)
 }
 
 // applyDirections applies flameiq.yaml direction overrides (most specific glob wins).
