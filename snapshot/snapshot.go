@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Direction says which way a metric gets worse.
@@ -161,10 +162,7 @@ func Merge(snaps ...*Snapshot) *Snapshot {
 		mergeMeta(&out.Meta, s.Meta)
 		for _, m := range s.Metrics {
 			if have, ok := idx[m.Key]; ok {
-				have.Samples = append(have.Samples, m.Samples...)
-				if have.Unit == "" {
-					have.Unit = m.Unit
-				}
+				have.absorb(m)
 				continue
 			}
 			c := &Metric{Key: m.Key, Unit: m.Unit, Direction: m.Direction, Samples: append([]float64(nil), m.Samples...)}
@@ -174,6 +172,14 @@ func Merge(snaps ...*Snapshot) *Snapshot {
 	}
 	out.Sort()
 	return out
+}
+
+// absorb adds o's samples to m's, for two metrics of the same key.
+func (m *Metric) absorb(o *Metric) {
+	m.Samples = append(m.Samples, o.Samples...)
+	if m.Unit == "" {
+		m.Unit = o.Unit
+	}
 }
 
 func mergeMeta(dst *Meta, src Meta) {
@@ -216,34 +222,64 @@ func (s *Snapshot) Filter(keep func(key string) bool) *Snapshot {
 // terminal or break a table row. Printable text is returned unchanged.
 func Printable(s string) string {
 	clean := true
-	for _, r := range s {
-		if unicode.IsControl(r) || r == utf8RuneError {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsControl(r) || (r == utf8.RuneError && n == 1) {
 			clean = false
 			break
 		}
+		i += n
 	}
 	if clean {
 		return s
 	}
 	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) || r == utf8RuneError {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			// A byte that is not UTF-8: its own escape, so that two names
+			// differing only there stay two names.
+			b.WriteString(`\x`)
+			b.WriteByte(hexDigits[s[i]>>4])
+			b.WriteByte(hexDigits[s[i]&15])
+		case unicode.IsControl(r):
 			q := strconv.QuoteRune(r)
 			b.WriteString(q[1 : len(q)-1])
-			continue
+		default:
+			b.WriteString(s[i : i+n])
 		}
-		b.WriteRune(r)
+		i += n
 	}
 	return b.String()
 }
 
-const utf8RuneError = '\uFFFD'
+const hexDigits = "0123456789abcdef"
 
 // Sanitize makes every metric key and metadata string Printable. ingest and
 // the note decoder call it, so nothing downstream sees control characters.
 func (s *Snapshot) Sanitize() {
+	rewritten := false
 	for _, m := range s.Metrics {
-		m.Key, m.Unit = Printable(m.Key), Printable(m.Unit)
+		k := Printable(m.Key)
+		rewritten = rewritten || k != m.Key
+		m.Key, m.Unit = k, Printable(m.Unit)
+	}
+	if rewritten {
+		// A rewritten key can meet a name that was already printable (a
+		// control byte and its written-out escape): they are one metric
+		// now, as Merge would combine them.
+		seen := make(map[string]*Metric, len(s.Metrics))
+		kept := s.Metrics[:0]
+		for _, m := range s.Metrics {
+			if have, ok := seen[m.Key]; ok {
+				have.absorb(m)
+				continue
+			}
+			seen[m.Key] = m
+			kept = append(kept, m)
+		}
+		s.Metrics = kept
 	}
 	for _, f := range []*string{&s.Meta.Commit, &s.Meta.Branch, &s.Meta.Suite, &s.Meta.Environment, &s.Meta.Timestamp, &s.Meta.Format, &s.Meta.Source} {
 		*f = Printable(*f)

@@ -3,8 +3,10 @@ package snapshot
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -166,7 +168,9 @@ func TestPrintable(t *testing.T) {
 		"a\nb\tc":            `a\nb\tc`,
 		"nul\x00":            `nul\x00`,
 		"c1\u009b":           `c1\u009b`,
-		"bad utf8 \xff":      "bad utf8 \uFFFD",
+		"bad utf8 \xff":      `bad utf8 \xff`,
+		"\xe8 and \xc5":      `\xe8 and \xc5`,
+		"kept \uFFFD":        "kept \uFFFD",
 	} {
 		if got := Printable(in); got != want {
 			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
@@ -283,5 +287,27 @@ func checkFastDecode(t *testing.T, line []byte) {
 	}
 	if !reflect.DeepEqual(fast, ref) {
 		t.Fatalf("decodeFast(%q)\n = %#v\nwant %#v", line, fast, ref)
+	}
+}
+
+// TestSanitizeCollision: names that print alike after Sanitize (a control
+// byte and its escape written out; two bytes that are not UTF-8 do not
+// collide) end up as one metric with both sets of samples, never as two
+// metrics with one key.
+func TestSanitizeCollision(t *testing.T) {
+	s := &Snapshot{Metrics: []*Metric{
+		{Key: "a\x1b", Unit: "ns/op", Samples: []float64{1}},
+		{Key: `a\x1b`, Samples: []float64{2, 3}},
+		{Key: "u:\xe8", Samples: []float64{4}},
+		{Key: "u:\xc5", Samples: []float64{5}},
+	}}
+	s.Sanitize()
+	var got []string
+	for _, m := range s.Metrics {
+		got = append(got, fmt.Sprintf("%s %s %v", m.Key, m.Unit, m.Samples))
+	}
+	want := []string{`a\x1b ns/op [1 2 3]`, `u:\xe8  [4]`, `u:\xc5  [5]`}
+	if !slices.Equal(got, want) {
+		t.Errorf("after Sanitize:\n%q\nwant\n%q", got, want)
 	}
 }
