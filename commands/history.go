@@ -63,6 +63,11 @@ func (e *env) loadHistory(st *store, from gitstore.Hash, n int) ([]recorded, err
 		})
 	}
 	wg.Wait() // the workers end when jobs is closed, after the walk
+	if e.cacheReads {
+		// Everything the walk inflated is read: write the object cache
+		// while the command renders its output.
+		st.repo.FlushCacheBackground()
+	}
 	if walkErr != nil && len(commits) == 0 {
 		return nil, usagef("reading history from %s: %v", short(from), walkErr)
 	}

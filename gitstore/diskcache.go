@@ -356,7 +356,16 @@ func (r *Repo) CacheReads() {
 // when it is a handful of objects). Errors are not fatal to a command: the
 // cache is only an accelerator, so callers may ignore them.
 func (r *Repo) FlushCache() error {
+	r.flushing.Wait()
 	return r.odb.disk.flush(64)
+}
+
+// FlushCacheBackground starts writing what the object cache has collected
+// so far, while the caller goes on (a history command renders its output
+// meanwhile, on the other core); FlushCache waits for it. An accelerator
+// only: a failure is not reported.
+func (r *Repo) FlushCacheBackground() {
+	r.flushing.Go(func() { _ = r.odb.disk.flush(64) })
 }
 
 // cacheHits reports how many objects came from the object cache.

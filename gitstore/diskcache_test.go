@@ -324,3 +324,29 @@ func TestCacheSegPrivate(t *testing.T) {
 		t.Errorf("after a write to the returned bytes, the file reads %q, %v", again, ok)
 	}
 }
+
+// TestObjectCacheBackgroundFlush: FlushCacheBackground writes the segment
+// while the caller goes on; FlushCache waits for it, so a command that
+// exits right after leaves a whole segment, written once, and no temporary
+// file.
+func TestObjectCacheBackgroundFlush(t *testing.T) {
+	dir := cacheRepo(t, 300)
+	r := mustOpen(t, dir)
+	r.CacheReads()
+	want := walkAll(t, r)
+	r.FlushCacheBackground()
+	if err := r.FlushCache(); err != nil {
+		t.Fatal(err)
+	}
+	if segs := cacheSegments(t, dir); len(segs) != 1 {
+		t.Fatalf("segments after a background flush and a flush: %v", segs)
+	}
+	if tmp, _ := filepath.Glob(filepath.Join(dir, ".git", "flameiq", "objcache", "tmp-*")); len(tmp) != 0 {
+		t.Fatalf("temporary files left: %v", tmp)
+	}
+	r2 := mustOpen(t, dir)
+	r2.CacheReads()
+	if got := walkAll(t, r2); got != want || r2.cacheHits() < 600 {
+		t.Fatalf("second walk: same history %v, %d objects from the cache", got == want, r2.cacheHits())
+	}
+}

@@ -26,6 +26,8 @@ type Repo struct {
 	trees   map[Hash]*noteTree // indexed notes trees (see treeIndex)
 	commits map[Hash]*Commit   // parsed commits (see Commit)
 	parsed  int                // commits parsed so far
+
+	flushing sync.WaitGroup // background object-cache writes (FlushCacheBackground)
 }
 
 // GitDir returns the repository's git directory (for a linked worktree,
