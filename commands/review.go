@@ -156,6 +156,13 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 	for i, j := 0, len(hist)-1; i < j; i, j = i+1, j-1 {
 		hist[i], hist[j] = hist[j], hist[i]
 	}
+	if start == nil && end != nil && len(hist) > 1 {
+		// Nothing recorded before the window (a history that starts in
+		// it): review from its oldest recorded commit instead.
+		rr := hist[0]
+		start = &rr
+		rep.FromInWindow = true
+	}
 	rep.history = hist
 	if end == nil {
 		return nil, usagef("no recorded commit on %s between %s and %s; record benchmarks on the base branch (git flameiq record) or widen --since",
@@ -233,8 +240,6 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 				rep.Drift = append(rep.Drift, report.ReviewDrift{Metric: k, Commit: hist[cp.Index].commit.Hash.String(), ChangePercent: cp.ChangePercent})
 			}
 		}
-	} else {
-		rep.Unchanged = len(endSnap.Metrics)
 	}
 	for _, m := range end.snap.Metrics {
 		if !keep(m.Key) {

@@ -13,18 +13,21 @@ import (
 // package fills it; Text, Markdown, JSON (via encoding/json) and HTML
 // render it.
 type Review struct {
-	Since      time.Time        `json:"since"`
-	Until      time.Time        `json:"until"`
-	Branch     string           `json:"branch"`
-	FromCommit string           `json:"from_commit"`
-	ToCommit   string           `json:"to_commit"`
-	Slower     []ReviewChange   `json:"slower"`
-	Faster     []ReviewChange   `json:"faster"`
-	Unchanged  int              `json:"unchanged"`
-	Accepted   []ReviewAccepted `json:"accepted"`
-	Budgets    []ReviewBudget   `json:"budgets"`
-	Drift      []ReviewDrift    `json:"drift"`
-	Recorded   int              `json:"recorded_commits"`
+	Since      time.Time `json:"since"`
+	Until      time.Time `json:"until"`
+	Branch     string    `json:"branch"`
+	FromCommit string    `json:"from_commit"`
+	ToCommit   string    `json:"to_commit"`
+	// FromInWindow: nothing was recorded before the window, so FromCommit
+	// is the window's oldest recorded commit.
+	FromInWindow bool             `json:"from_in_window,omitempty"`
+	Slower       []ReviewChange   `json:"slower"`
+	Faster       []ReviewChange   `json:"faster"`
+	Unchanged    int              `json:"unchanged"`
+	Accepted     []ReviewAccepted `json:"accepted"`
+	Budgets      []ReviewBudget   `json:"budgets"`
+	Drift        []ReviewDrift    `json:"drift"`
+	Recorded     int              `json:"recorded_commits"`
 }
 
 // ReviewChange is a metric that got slower or faster in the window.
@@ -83,9 +86,12 @@ func (r *Review) title() string {
 // Text writes the review as plain text.
 func (r *Review) Text(w io.Writer) error {
 	fmt.Fprintf(w, "%s (%d recorded commits)\n", r.title(), r.Recorded)
-	if r.FromCommit == "" {
-		fmt.Fprintf(w, "no recorded commit before the window: nothing to compare with (end %s)\n", shortSha(r.ToCommit))
-	} else {
+	switch {
+	case r.FromCommit == "":
+		fmt.Fprintf(w, "one recorded commit, none before the window: nothing to compare with (end %s)\n", shortSha(r.ToCommit))
+	case r.FromInWindow:
+		fmt.Fprintf(w, "from %s (the oldest recorded commit in the window; none before it) to %s\n", shortSha(r.FromCommit), shortSha(r.ToCommit))
+	default:
 		fmt.Fprintf(w, "from %s to %s\n", shortSha(r.FromCommit), shortSha(r.ToCommit))
 	}
 	list := func(title string, cs []ReviewChange) {
@@ -130,10 +136,14 @@ func (r *Review) Text(w io.Writer) error {
 func (r *Review) Markdown(w io.Writer) error {
 	fmt.Fprintf(w, "## %s\n\n", md(r.title()))
 	if r.FromCommit != "" {
-		fmt.Fprintf(w, "From `%s` to `%s` (%d recorded commits). **%d slower · %d faster · %d unchanged**\n",
-			shortSha(r.FromCommit), shortSha(r.ToCommit), r.Recorded, len(r.Slower), len(r.Faster), r.Unchanged)
+		fromNote := ""
+		if r.FromInWindow {
+			fromNote = " (the oldest recorded commit in the window; none before it)"
+		}
+		fmt.Fprintf(w, "From `%s`%s to `%s` (%d recorded commits). **%d slower · %d faster · %d unchanged**\n",
+			shortSha(r.FromCommit), fromNote, shortSha(r.ToCommit), r.Recorded, len(r.Slower), len(r.Faster), r.Unchanged)
 	} else {
-		fmt.Fprintf(w, "No recorded commit before the window: nothing to compare with (end `%s`).\n", shortSha(r.ToCommit))
+		fmt.Fprintf(w, "One recorded commit, none before the window: nothing to compare with (end `%s`).\n", shortSha(r.ToCommit))
 	}
 	table := func(title string, cs []ReviewChange) {
 		fmt.Fprintf(w, "\n### %s (%d)\n\n", title, len(cs))
@@ -180,7 +190,10 @@ func (r *Review) HTML(w io.Writer, history []HistorySeries) error {
 	page := htmlPage{Title: r.title(), Headline: r.title(),
 		Summary: fmt.Sprintf("%d slower · %d faster · %d unchanged · %d recorded commits", len(r.Slower), len(r.Faster), r.Unchanged, r.Recorded),
 		History: lineCharts(history)}
-	if r.FromCommit != "" {
+	switch {
+	case r.FromInWindow:
+		page.Compared = fmt.Sprintf("%s (oldest recorded in the window) → %s", shortSha(r.FromCommit), shortSha(r.ToCommit))
+	case r.FromCommit != "":
 		page.Compared = fmt.Sprintf("%s → %s", shortSha(r.FromCommit), shortSha(r.ToCommit))
 	}
 	changes := func(title string, cs []ReviewChange) htmlSection {
