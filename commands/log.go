@@ -1,8 +1,10 @@
 package commands
 
 import (
-	"github.com/urfave/cli/v2"
+	"fmt"
 	"io"
+
+	"github.com/urfave/cli/v2"
 )
 
 func init() { commandList = append(commandList, cmdLog) }
@@ -39,6 +41,15 @@ Example:
 			hist, err := e.loadHistory(st, h, c.Int("n"))
 			if err != nil {
 				return err
+			}
+			if len(hist) == 0 {
+				// Not an error (an empty history is still a CSV header or
+				// a JSON document), but say what to do about it.
+				msg := fmt.Sprintf("git-flameiq: log: no snapshot within %d first-parent commits of %s in %s; %s", c.Int("n"), rev, st.ref, recordHint(h))
+				if n, err := st.notes(); err == nil && n.Tip().IsZero() {
+					msg += fmt.Sprintf(", or fetch the history with 'git flameiq pull' (%s does not exist here)", st.ref)
+				}
+				fmt.Fprintln(e.stderr, msg)
 			}
 			s, err := series(hist, c.StringSlice("metric"))
 			if err != nil {
