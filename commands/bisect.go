@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,17 +17,42 @@ import (
 	"github.com/flameiq/git-flameiq/bisect"
 	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/gitstore"
+	"github.com/flameiq/git-flameiq/ingest"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 func init() { commandList = append(commandList, cmdBisect, cmdCheck) }
 
-func measureFlags() []cli.Flag {
+// measureFlags are the --run flags of bisect and check. formatAlias makes
+// --format another name for --input-format, for check, which prints no
+// report of its own (bisect's --format is its report's).
+func measureFlags(formatAlias bool) []cli.Flag {
+	in := &cli.StringFlag{Name: "input-format", Usage: "input `FORMAT` of the --run output (default: auto-detect)"}
+	if formatAlias {
+		in.Aliases = []string{"format"}
+	}
 	return []cli.Flag{
 		&cli.StringFlag{Name: "run", Usage: "measure a commit without a note by running `CMD` (sh -c) and record the result (bisect: in a temporary worktree; check: in the work tree)"},
-		&cli.StringFlag{Name: "input-format", Usage: "input `FORMAT` of the --run output (default: auto-detect)"},
+		in,
 		&cli.IntFlag{Name: "count", Aliases: []string{"n"}, Value: 1, Usage: "run the --run command `N` times per commit"},
 	}
+}
+
+// bisectFormats splits bisect's --format: text or json is the report's;
+// the name of an input format (as record's --format takes) is the --run
+// output's, so `bisect --run CMD --format gobench` means what it says.
+func bisectFormats(c *cli.Context) (report, input string, err error) {
+	report, input = c.String("format"), c.String("input-format")
+	if report == "text" || report == "json" {
+		return report, input, nil
+	}
+	if slices.Contains(ingest.Names(), report) {
+		if input != "" && input != report {
+			return "", "", usagef("--format %s and --input-format %s disagree about the --run output", report, input)
+		}
+		return "text", report, nil
+	}
+	return "", "", usagef("--format %s: want text or json (the report), or an input format of the --run output: %s", report, strings.Join(ingest.Names(), ", "))
 }
 
 func cmdBisect(e *env) *cli.Command {
@@ -46,7 +72,7 @@ Example:
 		Flags: append(append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "metric", Usage: "metrics to judge, `GLOB` (repeatable; required)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT`: text or json"},
-		}, append(ruleFlags(), measureFlags()...)...), recordFlags()[2:]...),
+		}, append(ruleFlags(), measureFlags(false)...)...), recordFlags()[2:]...),
 		Action: func(c *cli.Context) error {
 			e.cacheReads = true // a history walk: keep what it inflates for the next one
 			if c.NArg() != 2 {
@@ -55,7 +81,8 @@ Example:
 			if len(c.StringSlice("metric")) == 0 {
 				return usagef("needs --metric GLOB (e.g. --metric '*:sec/op')")
 			}
-			if err := checkFormat(c.String("format"), "text", "json"); err != nil {
+			report, input, err := bisectFormats(c)
+			if err != nil {
 				return err
 			}
 			opts, err := e.compareOptions(c)
@@ -78,7 +105,8 @@ Example:
 			if err != nil {
 				return err
 			}
-			b := &bisector{e: e, c: c, st: st, opts: opts, globs: c.StringSlice("metric"), path: path, cache: map[int]*probeResult{}}
+			b := &bisector{e: e, c: c, st: st, opts: opts, globs: c.StringSlice("metric"), path: path, cache: map[int]*probeResult{},
+				reportFormat: report, inputFormat: input}
 			goodSnap, err := b.snapshotOf(good)
 			if err != nil {
 				return err
@@ -154,6 +182,9 @@ type bisector struct {
 	path  []*gitstore.Commit
 	good  *snapshot.Snapshot
 	cache map[int]*probeResult
+
+	reportFormat string // the report's format: text or json
+	inputFormat  string // the --run output's format ("": detect)
 }
 
 func (b *bisector) snapshotOf(h gitstore.Hash) (*snapshot.Snapshot, error) {
@@ -226,7 +257,7 @@ func (b *bisector) measure(cm *gitstore.Commit) (*snapshot.Snapshot, error) {
 	}
 	defer cleanup()
 	fmt.Fprintf(b.e.stderr, "git-flameiq: measuring %s %s\n", short(cm.Hash), cm.Subject())
-	snap, _, err := b.e.measure(ctx, benchRun{argv: []string{b.c.String("run")}, dir: wt, n: max(1, b.c.Int("count")), format: b.c.String("input-format")}, nil)
+	snap, _, err := b.e.measure(ctx, benchRun{argv: []string{b.c.String("run")}, dir: wt, n: max(1, b.c.Int("count")), format: b.inputFormat}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +303,7 @@ func (b *bisector) report(good gitstore.Hash, out bisect.Outcome, ferr error) er
 	if ferr == nil && out.FirstBad >= 0 {
 		firstBad = b.path[out.FirstBad]
 	}
-	if b.c.String("format") == "json" {
+	if b.reportFormat == "json" {
 		o := map[string]any{"good": good.String(), "bad": b.path[len(b.path)-1].Hash.String(), "probes": probes}
 		if firstBad != nil {
 			o["first_bad_commit"] = firstBad.Hash.String()

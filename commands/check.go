@@ -27,7 +27,7 @@ Example:
 			&cli.StringSliceFlag{Name: "metric", Usage: "metrics to judge, `GLOB` (repeatable; required)"},
 			&cli.StringFlag{Name: "against", Usage: "the good `REV` to compare with (required)"},
 			&cli.StringFlag{Name: "commit", Value: "HEAD", Usage: "the `REV` to judge"},
-		}, append(ruleFlags(), measureFlags()...)...), recordFlags()[2:]...),
+		}, append(ruleFlags(), measureFlags(true)...)...), recordFlags()[2:]...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("takes no arguments (judge another commit with --commit REV)")
