@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/perf/benchunit"
 
 	"github.com/flameiq/git-flameiq/snapshot"
 )
@@ -107,7 +108,13 @@ func showText(e *env, s *snapshot.Snapshot, profiles []profileSummary) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "metric\tvalue\tunit\tn\tdirection")
 	for _, m := range s.Metrics {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", m.Key, strconv.FormatFloat(m.Value(), 'g', 6, 64), m.Unit, len(m.Samples), m.Direction)
+		// Scaled as benchstat and diff show it (40.08µ under sec/op); the
+		// exact value is in --format json.
+		v := strconv.FormatFloat(m.Value(), 'g', 6, 64)
+		if m.Unit != "" {
+			v = benchunit.Scale(m.Value(), benchunit.ClassOf(m.Unit))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", m.Key, v, m.Unit, len(m.Samples), m.Direction)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
