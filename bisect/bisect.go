@@ -98,7 +98,7 @@ func Find(n int, probe func(i int) (Verdict, error)) (Outcome, error) {
 	try := func(i int) (Verdict, error) {
 		v, err := probe(i)
 		if err != nil {
-			return v, fmt.Errorf("probing index %d: %w", i, err)
+			return v, err // the probe knows what it probed: its error says so
 		}
 		if v != Good && v != Bad && v != Skip {
 			return v, fmt.Errorf("probing index %d: invalid verdict %d", i, int(v))

@@ -222,7 +222,7 @@ func (b *bisector) probe(i int) (bisect.Verdict, error) {
 				pr.why = cf.Error()
 				return bisect.Skip, nil
 			}
-			return bisect.Skip, err
+			return bisect.Skip, fmt.Errorf("%s %s: %w", short(cm.Hash), clipText(cm.Subject(), 50), err)
 		}
 		pr.measured = true
 	}
@@ -322,6 +322,9 @@ func (b *bisector) report(good gitstore.Hash, out bisect.Outcome, ferr error) er
 		}
 	} else {
 		w := b.e.stdout
+		if len(probes) == 0 && ferr != nil && !errors.Is(ferr, bisect.ErrNotFound) && !errors.Is(ferr, bisect.ErrOnlySkipped) {
+			return ferr // stopped before the first verdict (interrupted, or a store error): nothing to list
+		}
 		fmt.Fprintf(w, "bisecting %d first-parent commit(s) after %s, metric %s\n\n", len(b.path), short(good), strings.Join(b.globs, ", "))
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "probe\tcommit\tverdict\tvalue (change vs GOOD)\tsubject")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/flameiq/git-flameiq/ingest"
 	"github.com/flameiq/git-flameiq/snapshot"
@@ -80,10 +81,20 @@ func (e *env) measure(ctx context.Context, b benchRun, progress io.Writer) (*sna
 			cmd = exec.CommandContext(ctx, argv[0], argv[1:]...)
 		}
 		cmd.Dir = b.dir
+		ownProcessGroup(cmd)
+		cmd.WaitDelay = 2 * time.Second // after a cancel, do not wait on a stray holder of the pipes
 		var out bytes.Buffer
 		cmd.Stdout = &out
 		cmd.Stderr = e.stderr
 		if err := cmd.Run(); err != nil {
+			if ctx.Err() != nil {
+				// Ctrl-C or SIGTERM: stop, rather than report (or skip) a
+				// command that did not fail by itself.
+				if progress != nil {
+					fmt.Fprintln(progress)
+				}
+				return nil, nil, usagef("interrupted while running %s", strings.Join(b.argv, " "))
+			}
 			if progress != nil {
 				fmt.Fprintln(progress)
 			}

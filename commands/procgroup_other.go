@@ -1,0 +1,10 @@
+//go:build !unix
+
+package commands
+
+import "os/exec"
+
+// ownProcessGroup: elsewhere cancellation kills the command itself
+// (exec.CommandContext's default), and WaitDelay bounds the wait for its
+// output.
+func ownProcessGroup(*exec.Cmd) {}
