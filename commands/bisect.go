@@ -122,7 +122,7 @@ Example:
 					if errors.As(err, &cf) {
 						return usagef("measuring GOOD %s: %v", short(good), err)
 					}
-					return err
+					return fmt.Errorf("measuring GOOD %s: %w", short(good), err)
 				}
 			}
 			if goodSnap == nil {
