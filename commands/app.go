@@ -118,7 +118,9 @@ func newApp(e *env) *cli.App {
 	var walk func(prefix string, cs []*cli.Command)
 	walk = func(prefix string, cs []*cli.Command) {
 		for _, c := range cs {
-			c.OnUsageError = onUsageError
+			if c.OnUsageError == nil { // check keeps its own (exit 128)
+				c.OnUsageError = onUsageError
+			}
 			full := strings.TrimSpace(prefix + " " + c.Name)
 			if c.Action != nil {
 				action := c.Action
@@ -142,7 +144,8 @@ func newApp(e *env) *cli.App {
    git flameiq diff --current bench.txt  # on a PR: compare with the merge-base
 
 Exit codes: 0 pass (warnings allowed), 1 regression or budget breach,
-2 usage, config or repository error, 3 input data error; 125 skip (check only).
+2 usage, config or repository error, 3 input data error; check only: 125 skip,
+128 an error (so that git bisect run aborts rather than mark the commit bad).
 Environment: NO_COLOR disables colour; GITHUB_STEP_SUMMARY receives --format github.`,
 		Version:   version(),
 		Writer:    e.stdout,

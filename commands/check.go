@@ -28,70 +28,88 @@ Example:
 			&cli.StringFlag{Name: "against", Usage: "the good `REV` to compare with (required)"},
 			&cli.StringFlag{Name: "commit", Value: "HEAD", Usage: "the `REV` to judge"},
 		}, append(ruleFlags(), measureFlags(true)...)...), recordFlags()[2:]...),
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("takes no arguments (judge another commit with --commit REV)")
-			}
-			if len(c.StringSlice("metric")) == 0 || c.String("against") == "" {
-				return usagef("needs --metric GLOB and --against REV")
-			}
-			opts, err := e.compareOptions(c)
-			if err != nil {
-				return err
-			}
-			st, err := e.openStore()
-			if err != nil {
-				return err
-			}
-			good, err := resolve(st.repo, c.String("against"))
-			if err != nil {
-				return err
-			}
-			h, err := resolve(st.repo, c.String("commit"))
-			if err != nil {
-				return err
-			}
-			base, ok, warns, err := st.snapshot(good)
-			e.warn(warns)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return usagef("--against %s has no snapshot in %s; %s", short(good), st.ref, recordHint(good))
-			}
-			head, ok, warns, err := st.snapshot(h)
-			e.warn(warns)
-			if err != nil {
-				return err
-			}
-			if !ok && c.String("run") != "" {
-				head, _, err = e.measure(e.ctx, benchRun{argv: []string{c.String("run")}, dir: e.workDir(), n: max(1, c.Int("count")), format: c.String("input-format")}, nil)
-				var cf *cmdFailed
-				if errors.As(err, &cf) {
-					return &codeError{125, fmt.Sprintf("check: %s: %v (skip)", short(h), err)}
-				}
-				if err != nil {
-					return err
-				}
-				if _, _, err := e.recordOn(st, h, head, c); err != nil {
-					return err
-				}
-				ok = true
-			}
-			if !ok {
-				return &codeError{125, fmt.Sprintf("check: %s has no snapshot (skip)", short(h))}
-			}
-			res, err := compareFiltered(c, base, head, opts)
-			if err != nil {
-				return err
-			}
-			if err := report.Text(e.stdout, res, report.TextOptions{BaseLine: fmt.Sprintf("base %s (--against %s), head %s", short(good), c.String("against"), short(h))}); err != nil {
-				return err
-			}
-			if res.Status == compare.Regression {
-				return errRegression
-			}
-			return nil
+		OnUsageError: func(c *cli.Context, err error, isSubcommand bool) error {
+			return forBisectRun(onUsageError(c, err, isSubcommand))
 		},
+		Action: func(c *cli.Context) error { return forBisectRun(check(e, c)) },
 	}
+}
+
+// forBisectRun gives check's errors exit code 128. Under `git bisect run`
+// every code from 1 to 127 but 125 means "bad": a check that cannot run
+// (a bad flag, --against without a snapshot, an interrupt) must not steer
+// the bisection to a wrong commit; 128 and above make git abort it.
+func forBisectRun(err error) error {
+	var ce *codeError
+	if err == nil || errors.Is(err, errRegression) || errors.As(err, &ce) {
+		return err
+	}
+	return &codeError{ExitAbortBisect, err.Error() + "\n(exit 128: git bisect run stops here rather than take this commit for bad)"}
+}
+
+// check judges one commit (see cmdCheck).
+func check(e *env, c *cli.Context) error {
+	if c.NArg() > 0 {
+		return usagef("takes no arguments (judge another commit with --commit REV)")
+	}
+	if len(c.StringSlice("metric")) == 0 || c.String("against") == "" {
+		return usagef("needs --metric GLOB and --against REV")
+	}
+	opts, err := e.compareOptions(c)
+	if err != nil {
+		return err
+	}
+	st, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	good, err := resolve(st.repo, c.String("against"))
+	if err != nil {
+		return err
+	}
+	h, err := resolve(st.repo, c.String("commit"))
+	if err != nil {
+		return err
+	}
+	base, ok, warns, err := st.snapshot(good)
+	e.warn(warns)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return usagef("--against %s has no snapshot in %s; %s", short(good), st.ref, recordHint(good))
+	}
+	head, ok, warns, err := st.snapshot(h)
+	e.warn(warns)
+	if err != nil {
+		return err
+	}
+	if !ok && c.String("run") != "" {
+		head, _, err = e.measure(e.ctx, benchRun{argv: []string{c.String("run")}, dir: e.workDir(), n: max(1, c.Int("count")), format: c.String("input-format")}, nil)
+		var cf *cmdFailed
+		if errors.As(err, &cf) {
+			return &codeError{125, fmt.Sprintf("check: %s: %v (skip)", short(h), err)}
+		}
+		if err != nil {
+			return err
+		}
+		if _, _, err := e.recordOn(st, h, head, c); err != nil {
+			return err
+		}
+		ok = true
+	}
+	if !ok {
+		return &codeError{125, fmt.Sprintf("check: %s has no snapshot (skip)", short(h))}
+	}
+	res, err := compareFiltered(c, base, head, opts)
+	if err != nil {
+		return err
+	}
+	if err := report.Text(e.stdout, res, report.TextOptions{BaseLine: fmt.Sprintf("base %s (--against %s), head %s", short(good), c.String("against"), short(h))}); err != nil {
+		return err
+	}
+	if res.Status == compare.Regression {
+		return errRegression
+	}
+	return nil
 }

@@ -14,6 +14,9 @@ const (
 	ExitRegression = 1
 	ExitUsage      = 2
 	ExitData       = 3
+	// ExitAbortBisect is check's error code: it makes `git bisect run`
+	// abort instead of marking the commit bad.
+	ExitAbortBisect = 128
 )
 
 // errRegression: the report has already said what regressed.
