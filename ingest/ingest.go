@@ -183,11 +183,16 @@ func ParseFile(path, format string) (*snapshot.Snapshot, error) {
 			}
 			s, err := f.ParseDir(path)
 			if err != nil {
+				var ie *Error
+				if format == "" && errors.As(err, &ie) && ie.File == path {
+					// Not asked for: say what a directory can be.
+					return nil, &Error{File: path, Msg: "is a directory: give the results files in it (a directory is read whole only as " + f.Name + " output, and " + ie.Msg + ")"}
+				}
 				return nil, err
 			}
 			return finish(s, path, f.Name)
 		}
-		return nil, &Error{File: path, Msg: "is a directory, and no format reads directories of this kind"}
+		return nil, &Error{File: path, Msg: "is a directory, and format " + format + " does not read directories"}
 	}
 	fh, err := os.Open(path)
 	if err != nil {

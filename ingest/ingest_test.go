@@ -391,3 +391,25 @@ func TestK6RawExplained(t *testing.T) {
 		t.Fatalf("err is %T, want *ingest.Error", err)
 	}
 }
+
+// TestParseFileDirectory: a directory is read whole only by a format that
+// reads directories; anything else says what to give instead.
+func TestParseFileDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "bench.txt"), []byte("BenchmarkX-2 10 5 ns/op\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		format, want string
+	}{
+		{"", dir + ": is a directory: give the results files in it (a directory is read whole only as criterion output, and no criterion results"},
+		{"gobench", dir + ": is a directory, and format gobench does not read directories"},
+		{"criterion", "no criterion results"},
+	} {
+		_, err := ParseFile(dir, tc.format)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseFile(dir, %q) = %v, want an error containing %q", tc.format, err, tc.want)
+		}
+		checkInputError(t, err, dir)
+	}
+}
