@@ -63,7 +63,7 @@ func cmdBisect(e *env) *cli.Command {
 		Description: `Binary search over the first-parent commits after GOOD up to BAD, comparing each
 probed commit's snapshot with GOOD's by the same rules as diff (thresholds,
 significance when samples exist). Commits without a note are skipped, or measured
-with --run (the result is recorded, so a second bisect measures nothing).
+with --run (GOOD too; the result is recorded, so a second bisect measures nothing).
 Exit 0 when found, 2 when GOOD is not an ancestor of BAD or nothing regressed.
 
 Example:
@@ -71,7 +71,7 @@ Example:
    git flameiq bisect HEAD~40 HEAD --metric '*:sec/op' --run 'go test -run x -bench Encode -count 5'`,
 		Flags: append(append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "metric", Usage: "metrics to judge, `GLOB` (repeatable; required)"},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT`: text or json"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT` of the report, text or json (an input format name, e.g. gobench, is the --run output's)"},
 		}, append(ruleFlags(), measureFlags(false)...)...), recordFlags()[2:]...),
 		Action: func(c *cli.Context) error {
 			e.cacheReads = true // a history walk: keep what it inflates for the next one
