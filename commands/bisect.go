@@ -85,11 +85,7 @@ Example:
 			if err != nil {
 				return err
 			}
-			opts, err := e.compareOptions(c)
-			if err != nil {
-				return err
-			}
-			st, err := e.openStore()
+			opts, st, err := e.compareStore(c)
 			if err != nil {
 				return err
 			}

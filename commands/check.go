@@ -55,11 +55,7 @@ func check(e *env, c *cli.Context) error {
 	if len(c.StringSlice("metric")) == 0 || c.String("against") == "" {
 		return usagef("needs --metric GLOB and --against REV")
 	}
-	opts, err := e.compareOptions(c)
-	if err != nil {
-		return err
-	}
-	st, err := e.openStore()
+	opts, st, err := e.compareStore(c)
 	if err != nil {
 		return err
 	}

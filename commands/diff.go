@@ -46,11 +46,7 @@ Example:
 			if err := checkFormat(c.String("format"), reportFormats...); err != nil {
 				return err
 			}
-			opts, err := e.compareOptions(c)
-			if err != nil {
-				return err
-			}
-			st, err := e.openStore()
+			opts, st, err := e.compareStore(c)
 			if err != nil {
 				return err
 			}

@@ -36,6 +36,20 @@ func compareFlags() []cli.Flag {
 	)
 }
 
+// compareStore reads the comparison options and opens the store: the first
+// steps of every command that judges commits (diff, bisect, check).
+func (e *env) compareStore(c *cli.Context) (compare.Options, *store, error) {
+	opts, err := e.compareOptions(c)
+	if err != nil {
+		return compare.Options{}, nil, err
+	}
+	st, err := e.openStore()
+	if err != nil {
+		return compare.Options{}, nil, err
+	}
+	return opts, st, nil
+}
+
 // compareOptions builds options from defaults, flameiq.yaml, then flags.
 func (e *env) compareOptions(c *cli.Context) (compare.Options, error) {
 	o := compare.DefaultOptions()
