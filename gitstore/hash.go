@@ -34,6 +34,9 @@ func ParseHash(s string) (Hash, error) {
 var (
 	// ErrNotRepo: the directory is not inside a git repository.
 	ErrNotRepo = errors.New("not a git repository (or any of the parent directories)")
+	// ErrObjectFormat: the repository names objects with another hash
+	// than SHA-1 (git init --object-format=sha256).
+	ErrObjectFormat = errors.New("unsupported object format")
 	// ErrUnknownRev: a revision does not name a commit.
 	ErrUnknownRev = errors.New("unknown revision")
 	// ErrBadRef: a notes ref outside refs/notes/.

@@ -43,8 +43,23 @@ func (r *Repo) WorkTree() string { return r.workTree }
 // Open opens the repository containing dir: dir may be a work tree or any
 // directory below it, a bare repository, or a linked worktree. $GIT_DIR,
 // when set, names the git directory directly (relative to dir), as it does
-// for git. It fails with ErrNotRepo when no repository is found.
+// for git. It fails with ErrNotRepo when no repository is found, and with
+// ErrObjectFormat for a repository whose objects are not named by SHA-1.
 func Open(dir string) (*Repo, error) {
+	r, err := locate(dir)
+	if err != nil {
+		return nil, err
+	}
+	c := gitConfig{}
+	c.readFile(filepath.Join(r.commonDir, "config"))
+	if f := c["extensions.objectformat"]; f != "" && !strings.EqualFold(f, "sha1") {
+		return nil, fmt.Errorf("%w: %s names objects with %s (extensions.objectFormat); git-flameiq reads SHA-1 repositories only", ErrObjectFormat, r.commonDir, f)
+	}
+	return r, nil
+}
+
+// locate finds the repository containing dir (see Open).
+func locate(dir string) (*Repo, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
