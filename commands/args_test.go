@@ -3,7 +3,6 @@ package commands
 import (
 	"bytes"
 	"context"
-	"github.com/flameiq/git-flameiq/snapshot"
 	"reflect"
 	"testing"
 )
@@ -72,33 +71,6 @@ func TestExitCode(t *testing.T) {
 	} {
 		if got := exitCode(err); got != want {
 			t.Errorf("exitCode(%v) = %d, want %d", err, got, want)
-		}
-	}
-}
-
-// A single decoded record is used as it is only when its keys are strictly
-// increasing; otherwise (sanitised keys that collide) it goes through Merge.
-func TestSortedUnique(t *testing.T) {
-	mk := func(keys ...string) *snapshot.Snapshot {
-		s := &snapshot.Snapshot{}
-		for _, k := range keys {
-			s.Metrics = append(s.Metrics, &snapshot.Metric{Key: k, Samples: []float64{1}})
-		}
-		return s
-	}
-	for _, tc := range []struct {
-		keys []string
-		want bool
-	}{
-		{nil, true},
-		{[]string{"a"}, true},
-		{[]string{"a", "b", "c"}, true},
-		{[]string{"a", "a"}, false},
-		{[]string{"b", "a"}, false},
-		{[]string{`x\x1b`, `x\x1b`}, false}, // "x\x1b" and `x\x1b` after Printable
-	} {
-		if got := sortedUnique(mk(tc.keys...)); got != tc.want {
-			t.Errorf("sortedUnique(%q) = %v, want %v", tc.keys, got, tc.want)
 		}
 	}
 }

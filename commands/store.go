@@ -107,8 +107,8 @@ func (s *store) snapshot(h gitstore.Hash) (snap *snapshot.Snapshot, ok bool, war
 			short(h), s.ref, len(errs), strings.TrimPrefix(s.ref, "refs/notes/"), short(h))}
 	}
 	var m *snapshot.Snapshot
-	if len(recs) == 1 && sortedUnique(recs[0].Snapshot) {
-		m = recs[0].Snapshot // freshly decoded and owned here: nothing to merge
+	if len(recs) == 1 {
+		m = recs[0].Snapshot // freshly decoded, sorted and owned here: nothing to merge
 	} else {
 		snaps := make([]*snapshot.Snapshot, len(recs))
 		for i, r := range recs {
@@ -118,17 +118,6 @@ func (s *store) snapshot(h gitstore.Hash) (snap *snapshot.Snapshot, ok bool, war
 	}
 	m.Meta.Commit = h.String()
 	return m, true, warnings, nil
-}
-
-// sortedUnique reports whether s's metric keys are strictly increasing, as
-// Merge would leave them (sanitising keys can make two collide).
-func sortedUnique(s *snapshot.Snapshot) bool {
-	for i := 1; i < len(s.Metrics); i++ {
-		if s.Metrics[i-1].Key >= s.Metrics[i].Key {
-			return false
-		}
-	}
-	return true
 }
 
 func short(h gitstore.Hash) string { return h.String()[:7] }

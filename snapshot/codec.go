@@ -158,7 +158,8 @@ func DecodeNote(note []byte) (recs []Record, errs []error) {
 	return recs, errs
 }
 
-// DecodeRecord decodes one note line.
+// DecodeRecord decodes one note line. The snapshot's metrics are sorted by
+// key, each key once (also after Sanitize has rewritten keys).
 func DecodeRecord(line []byte) (Record, error) {
 	var r record
 	if !decodeFast(line, &r) {

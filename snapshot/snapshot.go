@@ -280,6 +280,7 @@ func (s *Snapshot) Sanitize() {
 			kept = append(kept, m)
 		}
 		s.Metrics = kept
+		s.Sort() // an escape can move a key: keep a sorted snapshot sorted
 	}
 	for _, f := range []*string{&s.Meta.Commit, &s.Meta.Branch, &s.Meta.Suite, &s.Meta.Environment, &s.Meta.Timestamp, &s.Meta.Format, &s.Meta.Source} {
 		*f = Printable(*f)

@@ -306,8 +306,37 @@ func TestSanitizeCollision(t *testing.T) {
 	for _, m := range s.Metrics {
 		got = append(got, fmt.Sprintf("%s %s %v", m.Key, m.Unit, m.Samples))
 	}
-	want := []string{`a\x1b ns/op [1 2 3]`, `u:\xe8  [4]`, `u:\xc5  [5]`}
+	want := []string{`a\x1b ns/op [1 2 3]`, `u:\xc5  [5]`, `u:\xe8  [4]`} // sorted again after the rewrite
 	if !slices.Equal(got, want) {
 		t.Errorf("after Sanitize:\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestDecodeRecordSortedUnique: a decoded record's metrics are sorted by
+// key, each key once, also when Sanitize rewrote keys (the store uses a
+// single record as it is, without merging).
+func TestDecodeRecordSortedUnique(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want []string
+	}{
+		{`{"schema":"flameiq/1","metrics":{"a":{"samples":[1]}}}`, []string{"a [1]"}},
+		{`{"schema":"flameiq/1","metrics":{"c":{"samples":[3]},"a":{"samples":[1]},"b":{"samples":[2]}}}`, []string{"a [1]", "b [2]", "c [3]"}},
+		// "a\u001b" escapes to a\x1b, which sorts after "a[" ('\' > '[')
+		{`{"schema":"flameiq/1","metrics":{"a\u001b":{"samples":[1]},"a[":{"samples":[2]}}}`, []string{`a[ [2]`, `a\x1b [1]`}},
+		// "x\u001b" and the written-out `x\x1b` are one key after Sanitize
+		{`{"schema":"flameiq/1","metrics":{"x\u001b":{"samples":[1]},"x\\x1b":{"samples":[2]}}}`, []string{`x\x1b [1 2]`}},
+	} {
+		r, err := DecodeRecord([]byte(tc.line))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.line, err)
+		}
+		var got []string
+		for _, m := range r.Snapshot.Metrics {
+			got = append(got, fmt.Sprintf("%s %v", m.Key, m.Samples))
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("DecodeRecord(%s) metrics = %q, want %q", tc.line, got, tc.want)
+		}
 	}
 }
