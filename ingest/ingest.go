@@ -1,7 +1,8 @@
 // Package ingest turns the output of benchmark tools into snapshots. Each
 // supported format lives in its own file and registers a Format; Parse
 // auto-detects the format unless one is named. Parsers never panic: every
-// failure is an *Error naming the file and the line or field.
+// failure is an *Error naming the file and the line or field, and an input
+// that reports failed benchmarks is a *FailedError (with what passed).
 package ingest
 
 import (
@@ -149,9 +150,38 @@ func Parse(r io.Reader, name, format string) (*snapshot.Snapshot, error) {
 	}
 	s, err := f.Parse(io.MultiReader(bytes.NewReader(head), r), name)
 	if err != nil {
-		return nil, err
+		return nil, finishFailed(err, name, f.Name)
 	}
 	return finish(s, name, f.Name)
+}
+
+// finishFailed finishes the snapshot of what passed inside a *FailedError
+// (nil when nothing passed); other errors are returned as they are.
+func finishFailed(err error, name, format string) error {
+	var fe *FailedError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	if fe.File == "" {
+		fe.File = name
+	}
+	if fe.Snapshot != nil {
+		names := fe.Snapshot.Meta.Failed
+		if len(names) == 0 {
+			for _, f := range fe.Failures {
+				names = append(names, f.Name)
+			}
+		}
+		s, ferr := finish(fe.Snapshot, name, format)
+		if ferr != nil {
+			s = nil
+		} else {
+			s.Meta.Failed = names
+			s.Sanitize()
+		}
+		fe.Snapshot = s
+	}
+	return fe
 }
 
 func finish(s *snapshot.Snapshot, name, format string) (*snapshot.Snapshot, error) {
@@ -183,6 +213,10 @@ func ParseFile(path, format string) (*snapshot.Snapshot, error) {
 			}
 			s, err := f.ParseDir(path)
 			if err != nil {
+				var fe *FailedError
+				if errors.As(err, &fe) {
+					return nil, finishFailed(err, path, f.Name)
+				}
 				var ie *Error
 				if format == "" && errors.As(err, &ie) && ie.File == path {
 					// Not asked for: say what a directory can be.

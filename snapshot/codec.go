@@ -54,6 +54,7 @@ type recordMeta struct {
 	Branch      string            `json:"branch,omitempty"`
 	Commit      string            `json:"commit,omitempty"`
 	Environment string            `json:"environment,omitempty"`
+	Failed      []string          `json:"failed,omitempty"`
 	Format      string            `json:"format,omitempty"`
 	Source      string            `json:"source,omitempty"`
 	Suite       string            `json:"suite,omitempty"`
@@ -62,9 +63,18 @@ type recordMeta struct {
 }
 
 type recordMetric struct {
+	CI        *recordCI `json:"ci,omitempty"`
 	Direction string    `json:"direction"`
+	Info      bool      `json:"info,omitempty"`
 	Samples   []float64 `json:"samples"`
 	Unit      string    `json:"unit,omitempty"`
+}
+
+// recordCI is a Metric's CI: [lo, hi] and the observation count n.
+type recordCI struct {
+	Hi float64 `json:"hi"`
+	Lo float64 `json:"lo"`
+	N  int     `json:"n,omitempty"`
 }
 
 // NewID returns a random record id. Every record carries one so that two
@@ -86,6 +96,9 @@ func EncodeRecord(s *Snapshot, id string) ([]byte, error) {
 	r := record{ID: id, Schema: Schema, Metrics: map[string]recordMetric{}}
 	r.Meta = recordMeta{Branch: s.Meta.Branch, Commit: s.Meta.Commit, Environment: s.Meta.Environment,
 		Format: s.Meta.Format, Source: s.Meta.Source, Suite: s.Meta.Suite, Timestamp: s.Meta.Timestamp}
+	if len(s.Meta.Failed) > 0 {
+		r.Meta.Failed = slices.Sorted(slices.Values(s.Meta.Failed))
+	}
 	if len(s.Meta.Tags) > 0 {
 		r.Meta.Tags = s.Meta.Tags
 	}
@@ -103,10 +116,18 @@ func EncodeRecord(s *Snapshot, id string) ([]byte, error) {
 		}
 		if have, ok := r.Metrics[m.Key]; ok {
 			have.Samples = append(have.Samples, m.Samples...)
+			have.CI = nil
 			r.Metrics[m.Key] = have
 			continue
 		}
-		r.Metrics[m.Key] = recordMetric{Direction: m.Direction.String(), Samples: m.Samples, Unit: m.Unit}
+		rm := recordMetric{Direction: m.Direction.String(), Samples: m.Samples, Unit: m.Unit, Info: m.Info}
+		if c := m.CI; c != nil && len(m.Samples) == 1 {
+			if math.IsNaN(c.Lo) || math.IsInf(c.Lo, 0) || math.IsNaN(c.Hi) || math.IsInf(c.Hi, 0) || c.Lo > c.Hi || c.N < 0 {
+				return nil, fmt.Errorf("metric %q: interval [%v, %v] n=%d is not valid", m.Key, c.Lo, c.Hi, c.N)
+			}
+			rm.CI = &recordCI{Lo: c.Lo, Hi: c.Hi, N: c.N}
+		}
+		r.Metrics[m.Key] = rm
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -175,7 +196,8 @@ func DecodeRecord(line []byte) (Record, error) {
 		return Record{}, fmt.Errorf("not a flameiq record: schema %q", r.Schema)
 	}
 	s := &Snapshot{Meta: Meta{Branch: r.Meta.Branch, Commit: r.Meta.Commit, Environment: r.Meta.Environment,
-		Format: r.Meta.Format, Source: r.Meta.Source, Suite: r.Meta.Suite, Timestamp: r.Meta.Timestamp, Tags: r.Meta.Tags}}
+		Format: r.Meta.Format, Source: r.Meta.Source, Suite: r.Meta.Suite, Timestamp: r.Meta.Timestamp, Tags: r.Meta.Tags,
+		Failed: r.Meta.Failed}}
 	list := r.metricList()
 	s.Metrics = make([]*Metric, 0, len(list))
 	for _, m := range list {
@@ -197,7 +219,11 @@ func DecodeRecord(line []byte) (Record, error) {
 		if len(m.Samples) == 0 {
 			return Record{}, fmt.Errorf("metric %q has no samples", k)
 		}
-		s.Metrics = append(s.Metrics, &Metric{Key: k, Unit: m.Unit, Direction: d, Samples: m.Samples})
+		mt := &Metric{Key: k, Unit: m.Unit, Direction: d, Samples: m.Samples, Info: m.Info}
+		if c := m.CI; c != nil && len(m.Samples) == 1 && c.Lo <= c.Hi && c.N >= 0 {
+			mt.CI = &Interval{Lo: c.Lo, Hi: c.Hi, N: c.N}
+		}
+		s.Metrics = append(s.Metrics, mt)
 	}
 	if len(s.Metrics) == 0 {
 		return Record{}, fmt.Errorf("record has no metrics")

@@ -12,6 +12,7 @@ package snapshot
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,6 +65,23 @@ type Metric struct {
 	Unit      string
 	Direction Direction
 	Samples   []float64
+	// CI, when set, is the uncertainty of a metric that is one summary
+	// value computed by the tool from many observations (a p99 from a load
+	// test's requests): the 95% interval of that value. It describes the
+	// single sample only; when samples of several runs combine, the sample
+	// statistics take over and Merge drops it.
+	CI *Interval
+	// Info marks a metric that is reported but not gated unless a rule
+	// (threshold, budget or metrics entry) names it: a single run's min
+	// and max, a load test's connection phases.
+	Info bool
+}
+
+// Interval is the 95% uncertainty interval of a single summary value, and
+// N the number of observations it was computed from (0 when unknown).
+type Interval struct {
+	Lo, Hi float64
+	N      int
 }
 
 // Value is the median of the samples (the only sample when there is one).
@@ -98,6 +116,10 @@ type Meta struct {
 	Format      string            // input format the metrics came from
 	Source      string            // input file name
 	Tags        map[string]string // free key=value tags
+	// Failed names the benchmarks that failed in the run (as keys name
+	// them, without a unit: "Flaky-2", "Encode/big"), recorded with
+	// --allow-failed; their metrics are absent.
+	Failed []string
 }
 
 // Snapshot is one recorded run, or several runs combined by Merge.
@@ -165,7 +187,7 @@ func Merge(snaps ...*Snapshot) *Snapshot {
 				have.absorb(m)
 				continue
 			}
-			c := &Metric{Key: m.Key, Unit: m.Unit, Direction: m.Direction, Samples: append([]float64(nil), m.Samples...)}
+			c := &Metric{Key: m.Key, Unit: m.Unit, Direction: m.Direction, Samples: append([]float64(nil), m.Samples...), CI: m.CI, Info: m.Info}
 			idx[m.Key] = c
 			out.Metrics = append(out.Metrics, c)
 		}
@@ -180,6 +202,8 @@ func (m *Metric) absorb(o *Metric) {
 	if m.Unit == "" {
 		m.Unit = o.Unit
 	}
+	m.CI = nil // several samples now: the sample statistics apply
+	m.Info = m.Info && o.Info
 }
 
 func mergeMeta(dst *Meta, src Meta) {
@@ -195,6 +219,11 @@ func mergeMeta(dst *Meta, src Meta) {
 	fill(&dst.Timestamp, src.Timestamp)
 	fill(&dst.Format, src.Format)
 	fill(&dst.Source, src.Source)
+	for _, f := range src.Failed {
+		if !slices.Contains(dst.Failed, f) {
+			dst.Failed = append(dst.Failed, f)
+		}
+	}
 	for k, v := range src.Tags {
 		if dst.Tags == nil {
 			dst.Tags = map[string]string{}
@@ -284,6 +313,9 @@ func (s *Snapshot) Sanitize() {
 	}
 	for _, f := range []*string{&s.Meta.Commit, &s.Meta.Branch, &s.Meta.Suite, &s.Meta.Environment, &s.Meta.Timestamp, &s.Meta.Format, &s.Meta.Source} {
 		*f = Printable(*f)
+	}
+	for i, f := range s.Meta.Failed {
+		s.Meta.Failed[i] = Printable(f)
 	}
 	if len(s.Meta.Tags) > 0 {
 		tags := make(map[string]string, len(s.Meta.Tags))
