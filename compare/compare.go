@@ -37,6 +37,7 @@
 package compare
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/flameiq/git-flameiq/snapshot"
@@ -53,8 +54,30 @@ const (
 	Missing      Status = "MISSING"  // only in base
 	Accepted     Status = "ACCEPTED" // a regression waived by a written opt-out
 	BudgetBreach Status = "BUDGET"   // an absolute budget is breached
-	Skipped      Status = "SKIPPED"  // zero baseline: change undefined
+	Skipped      Status = "SKIPPED"  // zero baseline: change undefined (zero_baseline: skip)
+	Improved     Status = "IMPROVED" // a significant (or, without samples, threshold-crossing) improvement
+	Info         Status = "INFO"     // reported, never gated: a single run's extremes, derived metrics
+	Failed       Status = "FAILED"   // the benchmark failed in head (recorded with --allow-failed)
 )
+
+// ZeroBaseline says what a change from a zero base is (allocs/op 0 → 1):
+// a regression (the default), a warning, or skipped as FlameIQ does.
+type ZeroBaseline string
+
+const (
+	ZeroRegress ZeroBaseline = "regress"
+	ZeroWarn    ZeroBaseline = "warn"
+	ZeroSkip    ZeroBaseline = "skip"
+)
+
+// ParseZeroBaseline parses regress, warn or skip.
+func ParseZeroBaseline(s string) (ZeroBaseline, error) {
+	switch z := ZeroBaseline(s); z {
+	case ZeroRegress, ZeroWarn, ZeroSkip:
+		return z, nil
+	}
+	return "", fmt.Errorf("unknown zero_baseline %q (want regress, warn or skip)", s)
+}
 
 // Action for a metric whose threshold is crossed.
 type Action string
@@ -73,11 +96,12 @@ const (
 // specific matching rule that sets it, so a `*:sec/op` threshold and an
 // exact-key budget combine.
 type Rule struct {
-	Glob      string
-	Threshold *float64            // percent, FlameIQ grammar already parsed (sign kept)
-	Direction *snapshot.Direction // overrides the metric's own direction
-	Action    Action              // "" means Block
-	Budget    *Budget
+	Glob         string
+	Threshold    *float64            // percent, FlameIQ grammar already parsed (sign kept)
+	Direction    *snapshot.Direction // overrides the metric's own direction
+	Action       Action              // "" means Block
+	Budget       *Budget
+	ZeroBaseline ZeroBaseline // "" means the default (regress; skip for FlameIQ inputs without samples)
 }
 
 // Budget is an absolute limit on a metric's head value.
@@ -145,15 +169,28 @@ type Diff struct {
 
 	// Statistics (statistical mode only; P is NaN otherwise).
 	Statistical bool
-	P           float64 // p-value the verdict used (Holm-adjusted when Correction is "holm")
-	PRaw        float64 // unadjusted p-value
-	PTwoSided   float64 // benchstat's two-sided p-value, for display (the verdict uses P)
+	P           float64 // the p-value that decided: one-sided in the direction of the change (two-sided for two-sided metrics), Holm-adjusted when Correction is "holm"
+	PRaw        float64 // P before adjustment
+	PTwoSided   float64 // benchstat's two-sided p-value (JSON only)
 	EffectSize  float64 // Cliff's delta (see CliffsDelta); NaN outside statistical mode
 	BaseLo      float64 // confidence interval of the base median
 	BaseHi      float64
 	HeadLo      float64
 	HeadHi      float64
-	Noise       bool // threshold crossed but not significant
+	Noise       bool // moved beyond the warn level, but not significantly (or within the single values' intervals): shown as "~"
+
+	// ZeroBase is set when the base is zero and the head is not: the
+	// change is not a percentage ("new cost"); ChangePercent is NaN.
+	ZeroBase bool
+	// Interval is set when the verdict rested on the intervals of single
+	// summary values (snapshot.Metric.CI) rather than on samples.
+	Interval       bool
+	BaseCI, HeadCI *snapshot.Interval
+	Derived        string // for a derived metric (Go's B/s from b.SetBytes): the key it mirrors
+	Legacy         bool   // judged by FlameIQ's rules exactly (FlameIQ inputs without samples)
+	Reason         string // why the status, when it is not the obvious one (JSON "reason")
+
+	info bool // informational or derived, not named by a rule: status INFO
 
 	Action       Action
 	BudgetMsg    string // set when a budget is breached
@@ -174,11 +211,13 @@ type Result struct {
 }
 
 // Counts summarises a Result. Total counts the compared metrics (PASS,
-// WARNING, REGRESSION, ACCEPTED, BUDGET), as FlameIQ's counts.total does;
-// NEW, MISSING and SKIPPED metrics are counted apart.
+// IMPROVED, INFO, WARNING, REGRESSION, ACCEPTED, BUDGET), as FlameIQ's
+// counts.total does; NEW, MISSING, FAILED and SKIPPED metrics are counted
+// apart. Passed counts PASS only (unchanged).
 type Counts struct {
 	Regressions, Warnings, Passed, Total    int
 	New, Missing, Accepted, Budget, Skipped int
+	Improved, Info, Failed                  int
 }
 
 // IsNaN is a small helper for report code.

@@ -25,6 +25,8 @@ type settings struct {
 	dir          snapshot.Direction
 	action       Action
 	budget       *Budget
+	zero         ZeroBaseline
+	named        bool // a rule other than a bare wildcard names the key
 }
 
 // Compare compares head against base. Every key of either snapshot gives
@@ -43,16 +45,38 @@ func Compare(base, head *snapshot.Snapshot, opts Options) (*Result, error) {
 	}
 	r := &Result{Alpha: opts.Alpha, failOnMissing: opts.FailOnMissing}
 	var sets []settings
+	legacyFormat := base.Meta.Format == "flameiq" && head.Meta.Format == "flameiq"
 	for _, k := range unionKeys(base, head) {
-		s := resolve(k, base.Get(k), head.Get(k), opts)
+		bm, hm := base.Get(k), head.Get(k)
+		s := resolve(k, bm, hm, opts)
 		sets = append(sets, s)
-		r.Diffs = append(r.Diffs, measure(k, base.Get(k), head.Get(k), s, opts))
+		d := measure(k, bm, hm, s, opts)
+		d.Legacy = opts.FlameIQMode || legacyFormat && d.BaseN == 1 && d.HeadN == 1
+		if hm == nil && failedIn(head.Meta.Failed, k) {
+			d.Status = Failed
+		}
+		if bm != nil && hm != nil && !s.named {
+			if bm.Info || hm.Info {
+				d.info = true
+				d.Notes = append(d.Notes, "informational (a single run's extreme or a connection phase): gated only when a rule names it")
+			} else if mirror := derivedOf(k, base, head); mirror != "" {
+				d.Derived, d.info = mirror, true
+				d.Notes = append(d.Notes, "derived from sec/op (b.SetBytes): gated only when a rule names it")
+			}
+		}
+		r.Diffs = append(r.Diffs, d)
+	}
+	for _, f := range head.Meta.Failed {
+		if !anyKeyOf(base, f) && head.Get(f) == nil {
+			r.Diffs = append(r.Diffs, failedDiff(f))
+			sets = append(sets, settings{action: Block})
+		}
 	}
 	if opts.Correction == "holm" {
 		adjustHolm(r.Diffs)
 	}
 	for i := range r.Diffs {
-		classify(&r.Diffs[i], sets[i], opts, r)
+		classify(&r.Diffs[i], sets[i], opts, base.Get(r.Diffs[i].Key), head.Get(r.Diffs[i].Key), r)
 		r.StatisticalMode = r.StatisticalMode || r.Diffs[i].Statistical
 	}
 	r.Status = Pass
@@ -125,7 +149,72 @@ func resolve(key string, bm, hm *snapshot.Metric, o Options) settings {
 	if r := bestRule(o.Rules, key, func(r Rule) bool { return r.Budget != nil }); r != nil {
 		s.budget = r.Budget
 	}
+	if r := bestRule(o.Rules, key, func(r Rule) bool { return r.ZeroBaseline != "" }); r != nil {
+		s.zero = r.ZeroBaseline
+	}
+	for _, r := range o.Rules {
+		if glob.Specificity(r.Glob) > 0 && (r.Threshold != nil || r.Budget != nil || r.Action != "" || r.Direction != nil || r.ZeroBaseline != "") && glob.Match(r.Glob, key) {
+			s.named = true
+			break
+		}
+	}
 	return s
+}
+
+// failedIn reports whether key belongs to one of the failed benchmarks:
+// the key is the name, "name:unit", or "name-N:unit" (GOMAXPROCS suffix).
+func failedIn(failed []string, key string) bool {
+	for _, f := range failed {
+		if benchOf(key, f) {
+			return true
+		}
+	}
+	return false
+}
+
+func benchOf(key, name string) bool {
+	if key == name || strings.HasPrefix(key, name+":") {
+		return true
+	}
+	rest, ok := strings.CutPrefix(key, name+"-")
+	if !ok {
+		return false
+	}
+	i := 0
+	for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+		i++
+	}
+	return i > 0 && (i == len(rest) || rest[i] == ':')
+}
+
+func anyKeyOf(s *snapshot.Snapshot, name string) bool {
+	for _, m := range s.Metrics {
+		if benchOf(m.Key, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func failedDiff(name string) Diff {
+	nan := math.NaN()
+	return Diff{Key: name, Status: Failed, Action: Block, Base: nan, Head: nan, ChangePercent: nan, ThresholdPercent: nan,
+		P: nan, PRaw: nan, PTwoSided: nan, EffectSize: nan, BaseLo: nan, BaseHi: nan, HeadLo: nan, HeadHi: nan}
+}
+
+// derivedOf returns the sec/op key that a Go B/s metric mirrors (b.SetBytes
+// makes the throughput a function of the time per op), when both sides
+// have it; "" otherwise.
+func derivedOf(key string, base, head *snapshot.Snapshot) string {
+	name, ok := strings.CutSuffix(key, ":B/s")
+	if !ok {
+		return ""
+	}
+	t := name + ":sec/op"
+	if base.Get(t) != nil && head.Get(t) != nil {
+		return t
+	}
+	return ""
 }
 
 // bestRule returns the most specific rule matching key among those for
@@ -169,7 +258,10 @@ func measure(key string, bm, hm *snapshot.Metric, s settings, o Options) Diff {
 	}
 	if o.FlameIQMode || d.BaseN < o.MinSamples || d.HeadN < o.MinSamples {
 		if !o.FlameIQMode && (d.BaseN > 1 || d.HeadN > 1) {
-			d.Notes = append(d.Notes, fmt.Sprintf("too few samples for statistics (n=%d+%d, need %d each): threshold rules only", d.BaseN, d.HeadN, o.MinSamples))
+			d.Notes = append(d.Notes, fmt.Sprintf("fewer than %d samples on a side: threshold rules only, no significance test", o.MinSamples))
+		}
+		if d.BaseN == 1 && d.HeadN == 1 && bm.CI != nil && hm.CI != nil && !o.FlameIQMode {
+			d.BaseCI, d.HeadCI = bm.CI, hm.CI
 		}
 		return d
 	}
@@ -180,7 +272,19 @@ func measure(key string, bm, hm *snapshot.Metric, s settings, o Options) Diff {
 	for _, w := range append(bs.Warnings, hs.Warnings...) {
 		d.Notes = appendOnce(d.Notes, w.Error())
 	}
-	d.PRaw = uTest(bm.Samples, hm.Samples, s.dir)
+	// The p that decides is one-sided in the direction the centre moved
+	// (worse: the bad direction; better: the good one), two-sided for a
+	// two-sided metric.
+	alt := snapshot.TwoSided
+	if s.dir != snapshot.TwoSided {
+		up := d.Head > d.Base || d.Head == d.Base && s.dir == snapshot.LowerIsBetter
+		if up {
+			alt = snapshot.LowerIsBetter // alternative: base < head
+		} else {
+			alt = snapshot.HigherIsBetter
+		}
+	}
+	d.PRaw = uTest(bm.Samples, hm.Samples, alt)
 	d.P = d.PRaw
 	d.PTwoSided = uTest(bm.Samples, hm.Samples, snapshot.TwoSided)
 	d.EffectSize = CliffsDelta(bm.Samples, hm.Samples)
@@ -251,8 +355,12 @@ func flameIQWarning(chg, threshold, margin float64) bool {
 }
 
 // classify sets the status of one diff.
-func classify(d *Diff, s settings, o Options, r *Result) {
+func classify(d *Diff, s settings, o Options, bm, hm *snapshot.Metric, r *Result) {
 	switch {
+	case d.Status == Failed:
+		d.Notes = append(d.Notes, "the benchmark failed in head (recorded with --allow-failed)")
+		applyAccept(d, o, r)
+		return
 	case d.BaseN == 0:
 		d.Status = New
 		return
@@ -265,17 +373,26 @@ func classify(d *Diff, s settings, o Options, r *Result) {
 	}
 	chg, ok := ChangePercent(d.Base, d.Head)
 	d.ChangePercent = chg
-	if !ok && d.Base == 0 && d.Head == 0 && !o.FlameIQMode {
-		// 0 → 0 (e.g. allocs/op of an allocation-free benchmark) is no
-		// change, not an undefined one; FlameIQ mode keeps the reference's skip.
+	switch {
+	case d.Legacy:
+		legacyStatus(d, s, o, ok, r)
+	case !ok && d.Base == 0 && d.Head == 0:
+		// 0 → 0 (allocs/op of an allocation-free benchmark) is no change.
 		d.ChangePercent, d.Status = 0, Pass
-	} else if !ok {
-		d.Status = Skipped
-		d.Notes = append(d.Notes, "zero baseline: change undefined, metric skipped")
-		r.Warnings = append(r.Warnings, fmt.Sprintf("%s: zero baseline, metric skipped", d.Key))
-	} else {
-		d.Status = thresholdStatus(d, s, o)
-		d.Crossed = d.Status == Regression
+	case !ok:
+		zeroStatus(d, s, o, r)
+	default:
+		d.Status = gateStatus(d, s, o)
+	}
+	if d.Status == Regression {
+		d.Crossed = true
+	}
+	if d.info {
+		// Shown with its change, never gated: say what it would have been.
+		if d.Status != Pass && d.Status != Skipped {
+			d.Notes = append(d.Notes, "would be "+string(d.Status)+" if gated")
+		}
+		d.Status, d.Crossed, d.Noise = Info, false, false
 	}
 	applyAction(d, s)
 	applyBudget(d, s)
@@ -284,26 +401,116 @@ func classify(d *Diff, s settings, o Options, r *Result) {
 	d.IsWarning = d.Status == Warning
 }
 
-func thresholdStatus(d *Diff, s settings, o Options) Status {
-	chg := d.ChangePercent
-	regressed := crossed(s.dir, chg, s.threshold)
-	var warn bool
-	if o.Tiers != nil && !s.hasThreshold {
-		warn = badChange(s.dir, chg) > math.Abs(o.Tiers.Warn)
-	} else {
-		warn = flameIQWarning(chg, s.threshold, o.Margin)
+// legacyStatus is FlameIQ's algorithm exactly: direction-blind warnings,
+// a zero baseline skips the metric (unless zero_baseline says otherwise).
+func legacyStatus(d *Diff, s settings, o Options, ok bool, r *Result) {
+	if !ok {
+		if s.zero == "" || s.zero == ZeroSkip {
+			d.Status = Skipped
+			d.Notes = append(d.Notes, "zero baseline: change undefined, metric skipped")
+			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: zero baseline, metric skipped", d.Key))
+			return
+		}
+		zeroStatus(d, s, o, r)
+		return
 	}
-	if regressed && d.Statistical && !(d.P < o.Alpha) {
-		regressed, warn, d.Noise = false, true, true
-		d.Notes = append(d.Notes, fmt.Sprintf("threshold crossed but not significant (p=%.3f, alpha=%v): noise", d.P, o.Alpha))
+	regressed := crossed(s.dir, d.ChangePercent, s.threshold)
+	warn := flameIQWarning(d.ChangePercent, s.threshold, o.Margin)
+	if o.Tiers != nil && !s.hasThreshold {
+		warn = badChange(s.dir, d.ChangePercent) > math.Abs(o.Tiers.Warn)
 	}
 	switch {
 	case regressed:
-		return Regression
-	case warn && !math.IsNaN(chg):
-		return Warning
+		d.Status = Regression
+	case warn && !math.IsNaN(d.ChangePercent):
+		d.Status = Warning
+	default:
+		d.Status = Pass
 	}
-	return Pass
+}
+
+// zeroStatus judges a metric whose base is zero and head is not: the
+// change is no percentage. A move in the bad direction (any cost where
+// there was none) regresses, warns or is skipped as zero_baseline says;
+// with samples it must be significant.
+func zeroStatus(d *Diff, s settings, o Options, r *Result) {
+	mode := s.zero
+	if mode == "" {
+		mode = ZeroRegress
+	}
+	if mode == ZeroSkip {
+		d.Status = Skipped
+		d.Notes = append(d.Notes, "zero baseline: change undefined, metric skipped (zero_baseline: skip)")
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%s: zero baseline, metric skipped", d.Key))
+		return
+	}
+	d.ZeroBase = true
+	worse := s.dir == snapshot.TwoSided || (s.dir == snapshot.LowerIsBetter) == (d.Head > 0)
+	if d.Statistical && !(d.P < o.Alpha) {
+		d.Status, d.Noise = Pass, true
+		return
+	}
+	switch {
+	case !worse:
+		d.Status = Improved
+	case mode == ZeroWarn:
+		d.Status = Warning
+		d.Reason = "from zero (zero_baseline: warn)"
+	default:
+		d.Status = Regression
+		d.Reason = "from zero: a cost where there was none"
+	}
+}
+
+// warnLevel is the bad change above which a metric warns: the tiers'
+// warn level, or the threshold less the margin.
+func warnLevel(s settings, o Options) float64 {
+	if o.Tiers != nil && !s.hasThreshold {
+		return math.Abs(o.Tiers.Warn)
+	}
+	return math.Max(math.Abs(s.threshold)-o.Margin, 0)
+}
+
+// gateStatus is the verdict of a metric present on both sides with a
+// defined change: REGRESSION beyond the threshold, WARNING for a worsening
+// in the warn band, IMPROVED for an improvement beyond the warn level,
+// PASS otherwise. With samples a move must be significant (the p in its
+// direction below alpha), with intervals of single values the intervals
+// must not overlap; otherwise it is PASS with Noise ("~").
+func gateStatus(d *Diff, s settings, o Options) Status {
+	chg := d.ChangePercent
+	if math.IsNaN(chg) {
+		return Pass
+	}
+	bad := badChange(s.dir, chg)
+	level := warnLevel(s, o)
+	var st Status
+	switch {
+	case bad > math.Abs(s.threshold):
+		st = Regression
+	case bad > 0 && bad >= level:
+		st = Warning
+	case s.dir != snapshot.TwoSided && bad < 0 && -bad >= math.Max(level, math.SmallestNonzeroFloat64):
+		st = Improved
+	default:
+		return Pass
+	}
+	switch {
+	case d.Statistical:
+		if !(d.P < o.Alpha) {
+			d.Noise = true
+			return Pass
+		}
+	case d.BaseCI != nil && d.HeadCI != nil:
+		d.Interval = true
+		apart := d.HeadCI.Lo > d.BaseCI.Hi || d.HeadCI.Hi < d.BaseCI.Lo
+		if !apart {
+			d.Noise = true
+			d.Notes = append(d.Notes, "within the sampling error of single summary values (their 95% intervals overlap)")
+			return Pass
+		}
+	}
+	return st
 }
 
 func applyAction(d *Diff, s settings) {
@@ -338,7 +545,7 @@ func fmtNum(f float64) string { return strings.TrimSuffix(fmt.Sprintf("%.6g", f)
 
 // applyAccept waives a failing metric matched by a written acceptance.
 func applyAccept(d *Diff, o Options, r *Result) {
-	if d.Status != Regression && d.Status != BudgetBreach {
+	if d.Status != Regression && d.Status != BudgetBreach && d.Status != Failed {
 		return
 	}
 	var unexplained *Acceptance

@@ -26,9 +26,15 @@ func (r *Result) Counts() Counts {
 			c.Missing++
 		case Skipped:
 			c.Skipped++
+		case Improved:
+			c.Improved++
+		case Info:
+			c.Info++
+		case Failed:
+			c.Failed++
 		}
 	}
-	c.Total = c.Regressions + c.Warnings + c.Passed + c.Accepted + c.Budget
+	c.Total = c.Regressions + c.Warnings + c.Passed + c.Accepted + c.Budget + c.Improved + c.Info
 	return c
 }
 
@@ -44,7 +50,7 @@ func (r *Result) Failed() bool {
 }
 
 func (r *Result) fails(d Diff) bool {
-	return d.Status == Regression || d.Status == BudgetBreach || r.failOnMissing && d.Status == Missing
+	return d.Status == Regression || d.Status == BudgetBreach || d.Status == Failed || r.failOnMissing && d.Status == Missing
 }
 
 // ExitCode is 1 when the overall status is REGRESSION, else 0.

@@ -5,21 +5,37 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/flameiq/git-flameiq/compare"
 )
 
+// AnnotationLimit is how many annotations of one level GitHub shows per
+// step (10 errors, 10 warnings); GitHub writes at most that many of each,
+// the largest first, then one that says how many more there are.
+const AnnotationLimit = 10
+
 // GitHub writes rich for a GitHub Actions log: one workflow command per
-// metric to look at (`::error` for regressions and budget breaches,
-// `::warning` for warnings, `::notice` for accepted regressions and for the
-// top profile change), then the base resolution and the summary line as
+// finding (`::error` for regressions, budget breaches and failed
+// benchmarks, `::warning` for warnings and metrics missing from head,
+// `::notice` for accepted regressions and for the top profile change),
+// most severe and largest first, at most AnnotationLimit of each level
+// followed by one "and N more" annotation; improvements and noise are not
+// annotated. A note shared by several findings is written once after them
+// rather than in each. Then the base resolution and the summary line as
 // plain text. When summaryPath is not empty (the value of
 // GITHUB_STEP_SUMMARY) the Markdown report is appended to that file, which
 // is created if needed.
 func GitHub(w io.Writer, rich Rich, summaryPath string) error {
 	r := rich.Result
 	var b bytes.Buffer
+	type finding struct {
+		d          compare.Diff
+		cmd, title string
+	}
+	var found []finding
+	noteUses := map[string]int{}
 	for _, d := range changedDiffs(r) {
 		cmd, title := "", ""
 		switch d.Status {
@@ -27,14 +43,48 @@ func GitHub(w io.Writer, rich Rich, summaryPath string) error {
 			cmd, title = "error", "Performance regression"
 		case compare.BudgetBreach:
 			cmd, title = "error", "Budget breach"
+		case compare.Failed:
+			cmd, title = "error", "Benchmark failed"
 		case compare.Warning:
 			cmd, title = "warning", "Performance warning"
+		case compare.Missing:
+			cmd, title = "warning", "Metric missing from head"
+			if r.Failed() && r.Counts().Regressions+r.Counts().Budget+r.Counts().Failed == 0 {
+				cmd = "error"
+			}
 		case compare.Accepted:
 			cmd, title = "notice", "Accepted regression"
 		default:
 			continue
 		}
-		ghCommand(&b, cmd, title+": "+d.Key, ghMessage(d, r.Alpha))
+		found = append(found, finding{d, cmd, title})
+		for _, n := range d.Notes {
+			noteUses[n]++
+		}
+	}
+	shown, more := map[string]int{}, map[string]int{}
+	for _, f := range found {
+		if shown[f.cmd] >= AnnotationLimit {
+			more[f.cmd]++
+			continue
+		}
+		shown[f.cmd]++
+		ghCommand(&b, f.cmd, f.title+": "+f.d.Key, ghMessage(f.d, r.Alpha, noteUses))
+	}
+	for _, cmd := range []string{"error", "warning", "notice"} {
+		if n := more[cmd]; n > 0 {
+			ghCommand(&b, cmd, fmt.Sprintf("and %d more", n), fmt.Sprintf("%d more %s not annotated here (GitHub shows %d per step): see the job summary", n, map[bool]string{true: "finding is", false: "findings are"}[n == 1], AnnotationLimit))
+		}
+	}
+	var shared []string
+	for n, k := range noteUses {
+		if k > 1 {
+			shared = append(shared, n)
+		}
+	}
+	sort.Strings(shared)
+	for _, n := range shared {
+		fmt.Fprintf(&b, "%s\n", oneLine(fmt.Sprintf("note (%d metrics): %s", noteUses[n], n)))
 	}
 	if p := rich.Profile; p != nil && len(p.Functions) > 0 {
 		f := p.Functions[0]
@@ -50,6 +100,9 @@ func GitHub(w io.Writer, rich Rich, summaryPath string) error {
 	}
 	if rich.BaseReason != "" {
 		fmt.Fprintf(&b, "%s\n", oneLine(rich.BaseReason))
+	}
+	if r.StatisticalMode {
+		fmt.Fprintf(&b, "%s\n", PLegend(r.Alpha))
 	}
 	fmt.Fprintf(&b, "%s\n", SummaryLine(r))
 	if _, err := w.Write(b.Bytes()); err != nil {
@@ -71,18 +124,24 @@ func GitHub(w io.Writer, rich Rich, summaryPath string) error {
 
 // ghMessage is the body of a metric's annotation, e.g.
 // "+50.00% (1.000 µs/op → 1.500 µs/op), threshold 10%, p=0.002 n=8;
-// <notes>".
-func ghMessage(d compare.Diff, alpha float64) string {
+// <notes>". Notes that noteUses counts more than once are left out (the
+// caller writes them once).
+func ghMessage(d compare.Diff, alpha float64, noteUses map[string]int) string {
 	base, head := sides(d)
-	msg := fmt.Sprintf("%s %s (%s → %s)", d.Key, delta(d, alpha), base, head)
-	if t := thresholdCell(d); t != "" {
-		msg += ", threshold " + t
-	}
-	if p := pnPlain(d); p != "" {
-		msg += ", " + p
-	}
-	if d.Noise {
-		msg += ", not significant"
+	var msg string
+	switch {
+	case d.Status == compare.Failed:
+		msg = d.Key + " failed in head"
+	case d.Status == compare.Missing:
+		msg = fmt.Sprintf("%s is in the base (%s) but not in head: renamed, deleted or not run?", d.Key, base)
+	default:
+		msg = fmt.Sprintf("%s %s (%s → %s)", d.Key, delta(d, alpha), base, head)
+		if t := thresholdCell(d); t != "" {
+			msg += ", threshold " + t
+		}
+		if p := pnPlain(d); p != "" {
+			msg += ", " + p
+		}
 	}
 	var extra []string
 	if d.Status == compare.Accepted {
@@ -92,7 +151,14 @@ func ghMessage(d compare.Diff, alpha float64) string {
 		}
 		extra = append(extra, a)
 	}
-	extra = append(extra, d.Notes...)
+	if d.Reason != "" {
+		extra = append(extra, d.Reason)
+	}
+	for _, n := range d.Notes {
+		if noteUses[n] <= 1 {
+			extra = append(extra, n)
+		}
+	}
 	if len(extra) > 0 {
 		msg += "\n" + strings.Join(extra, "\n")
 	}

@@ -41,6 +41,9 @@ type jsonCounts struct {
 	New         int `json:"new"`
 	Missing     int `json:"missing"`
 	Skipped     int `json:"skipped"`
+	Improved    int `json:"improved"`
+	Info        int `json:"not_gated"`
+	Failed      int `json:"failed"`
 }
 
 type jsonDiff struct {
@@ -63,6 +66,10 @@ type jsonDiff struct {
 	PTwoSided        any      `json:"p_value_two_sided"`
 	CI               *jsonCI  `json:"ci"`
 	Noise            bool     `json:"noise"`
+	Reason           string   `json:"reason,omitempty"`
+	ZeroBase         bool     `json:"zero_base,omitempty"`
+	DerivedFrom      string   `json:"derived_from,omitempty"`
+	Intervals        *jsonIv  `json:"intervals,omitempty"`
 	Action           string   `json:"action"`
 	Budget           string   `json:"budget,omitempty"`
 	AcceptReason     string   `json:"accept_reason,omitempty"`
@@ -75,6 +82,15 @@ type jsonCI struct {
 	Confidence float64   `json:"confidence"`
 	Base       [2]number `json:"base"`
 	Head       [2]number `json:"head"`
+}
+
+// jsonIv holds the 95% intervals of single summary values on which a
+// verdict rested (a load test's p99 from N requests).
+type jsonIv struct {
+	Base  [2]number `json:"base"`
+	Head  [2]number `json:"head"`
+	NBase int       `json:"n_base,omitempty"`
+	NHead int       `json:"n_head,omitempty"`
 }
 
 // number is a float64 that JSON can always hold: NaN (not available or
@@ -114,7 +130,8 @@ func JSON(w io.Writer, r *compare.Result, opts JSONOptions) error {
 		StatisticalMode: r.StatisticalMode,
 		Summary:         r.Summary(),
 		Counts: jsonCounts{Regressions: c.Regressions, Warnings: c.Warnings, Passed: c.Passed, Total: c.Total,
-			Accepted: c.Accepted, Budget: c.Budget, New: c.New, Missing: c.Missing, Skipped: c.Skipped},
+			Accepted: c.Accepted, Budget: c.Budget, New: c.New, Missing: c.Missing, Skipped: c.Skipped,
+			Improved: c.Improved, Info: c.Info, Failed: c.Failed},
 		Diffs:      make([]jsonDiff, 0, len(r.Diffs)),
 		Alpha:      number(r.Alpha),
 		EffectSize: "cliffs_delta",
@@ -140,7 +157,14 @@ func toJSONDiff(d compare.Diff) jsonDiff {
 		PValue: number(d.P), EffectSize: number(d.EffectSize), Unit: d.Unit, Direction: d.Direction.String(),
 		NBase: d.BaseN, NHead: d.HeadN, Statistical: d.Statistical, PRaw: number(d.PRaw), PTwoSided: number(d.PTwoSided), Noise: d.Noise,
 		Action: string(d.Action), Budget: d.BudgetMsg, AcceptReason: d.AcceptReason, AcceptSource: d.AcceptSource,
-		Notes: append([]string{}, d.Notes...),
+		Notes: append([]string{}, d.Notes...), Reason: d.Reason, ZeroBase: d.ZeroBase, DerivedFrom: d.Derived,
+	}
+	if d.BaseCI != nil && d.HeadCI != nil {
+		j.Intervals = &jsonIv{Base: [2]number{number(d.BaseCI.Lo), number(d.BaseCI.Hi)}, Head: [2]number{number(d.HeadCI.Lo), number(d.HeadCI.Hi)},
+			NBase: d.BaseCI.N, NHead: d.HeadCI.N}
+	}
+	if d.Status == compare.Failed {
+		j.ThresholdPercent = number(math.NaN())
 	}
 	if j.Action == "" {
 		j.Action = string(compare.Block)

@@ -125,16 +125,38 @@ func mdTable(b *bytes.Buffer, ds []compare.Diff, alpha float64) {
 	}
 }
 
-// mdNotes lists the notes of the changed metrics, then the result's
+// mdNotes lists the notes of the changed metrics, each note once with the
+// metrics it concerns (a few named, then a count), then the result's
 // warnings that no such note already said.
 func mdNotes(b *bytes.Buffer, changed []compare.Diff, r *compare.Result) {
 	said := map[string]bool{}
-	var lines []string
+	var order []string
+	keys := map[string][]string{}
 	for _, d := range changed {
-		for _, n := range d.Notes {
-			said[d.Key+": "+n] = true
-			lines = append(lines, fmt.Sprintf("- **%s**: %s", md(d.Key), md(n)))
+		notes := d.Notes
+		if d.Reason != "" {
+			notes = append([]string{d.Reason}, notes...)
 		}
+		for _, n := range notes {
+			said[d.Key+": "+n] = true
+			if _, ok := keys[n]; !ok {
+				order = append(order, n)
+			}
+			keys[n] = append(keys[n], d.Key)
+		}
+	}
+	var lines []string
+	for _, n := range order {
+		ks := keys[n]
+		var names []string
+		for i, k := range ks {
+			if i == 3 {
+				names = append(names, fmt.Sprintf("and %d more", len(ks)-3))
+				break
+			}
+			names = append(names, "**"+md(k)+"**")
+		}
+		lines = append(lines, fmt.Sprintf("- %s: %s", strings.Join(names, ", "), md(n)))
 	}
 	for _, w := range r.Warnings {
 		if !said[w] {
@@ -183,7 +205,7 @@ func mdProfile(b *bytes.Buffer, p *ProfileChanges) {
 func mdFooter(r *compare.Result) string {
 	s := "<sub>git-flameiq"
 	if r.StatisticalMode {
-		s += fmt.Sprintf(" · Mann-Whitney U, α = %g; ~ means no significant difference", r.Alpha)
+		s += " · " + PLegend(r.Alpha)
 	}
 	return s + "</sub>\n"
 }

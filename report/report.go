@@ -43,29 +43,18 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// SummaryLine is the one-line human summary printed under the table, e.g.
-// "2 regressions, 1 warning, 40 passed (43 metrics)"; accepted, budget,
-// new, missing and skipped metrics are added when present.
+// SummaryLine is the one-line human summary printed under the table, in
+// the words of the Headline: "2 regressions, 1 warning, 3 improved, 40
+// unchanged (46 metrics)". Regressions, warnings and unchanged are always
+// said; the other counts when not zero.
 func SummaryLine(r *compare.Result) string {
-	c := r.Counts()
-	parts := []string{
-		plural(c.Regressions, "regression", "regressions"),
-		plural(c.Warnings, "warning", "warnings"),
-		fmt.Sprintf("%d passed", c.Passed),
-	}
-	extra := []struct {
-		n         int
-		one, many string
-	}{
-		{c.Budget, "budget breach", "budget breaches"},
-		{c.Accepted, "accepted", "accepted"},
-		{c.New, "new", "new"},
-		{c.Missing, "missing", "missing"},
-		{c.Skipped, "skipped", "skipped"},
-	}
-	for _, e := range extra {
-		if e.n > 0 {
-			parts = append(parts, plural(e.n, e.one, e.many))
+	var parts []string
+	for _, p := range verdictParts(r) {
+		switch {
+		case p.n > 0:
+			parts = append(parts, p.text)
+		case strings.HasSuffix(p.text, "regressions"), strings.HasSuffix(p.text, "warnings"), strings.HasSuffix(p.text, "unchanged"):
+			parts = append(parts, p.text)
 		}
 	}
 	return fmt.Sprintf("%s (%s)", strings.Join(parts, ", "), plural(len(r.Diffs), "metric", "metrics"))

@@ -152,7 +152,7 @@ func TestJSONShape(t *testing.T) {
 
 func TestSummaryLine(t *testing.T) {
 	got := SummaryLine(results(t)["mixed"])
-	want := "2 regressions, 0 warnings, 0 passed, 1 budget breach, 1 accepted, 1 new, 1 missing (6 metrics)"
+	want := "2 regressions, 1 budget breach, 1 missing, 0 warnings, 1 accepted, 0 unchanged, 1 new (6 metrics)"
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}

@@ -79,13 +79,17 @@ type ProfileFunction struct {
 var statusRank = map[compare.Status]int{
 	compare.Regression:   0,
 	compare.BudgetBreach: 1,
-	compare.Accepted:     2,
-	compare.Warning:      3,
+	compare.Failed:       2,
+	compare.Missing:      3,
+	compare.Accepted:     4,
+	compare.Warning:      5,
+	compare.Improved:     6,
 }
 
 // changedDiffs are the metrics a reviewer must look at: regressions,
-// budget breaches, accepted regressions and warnings, in that order, each
-// group in key order.
+// budget breaches, failed benchmarks, missing metrics, accepted
+// regressions, warnings and improvements, in that order; within a status
+// the largest change first, then key order.
 func changedDiffs(r *compare.Result) []compare.Diff {
 	var out []compare.Diff
 	for _, d := range r.Diffs {
@@ -93,17 +97,38 @@ func changedDiffs(r *compare.Result) []compare.Diff {
 			out = append(out, d)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return statusRank[out[i].Status] < statusRank[out[j].Status] })
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if statusRank[a.Status] != statusRank[b.Status] {
+			return statusRank[a.Status] < statusRank[b.Status]
+		}
+		return size(a) > size(b)
+	})
 	return out
 }
 
-// statusEmoji marks a status in the Markdown and HTML reports.
+// size orders findings of one status: a change from zero first, then the
+// largest change.
+func size(d compare.Diff) float64 {
+	if d.ZeroBase {
+		return math.Inf(1)
+	}
+	if math.IsNaN(d.ChangePercent) {
+		return -1
+	}
+	return math.Abs(d.ChangePercent)
+}
+
+// statusEmoji marks a status in the Markdown report (GitHub renders emoji).
 var statusEmoji = map[compare.Status]string{
 	compare.Regression:   "❌",
 	compare.BudgetBreach: "❌",
+	compare.Failed:       "❌",
 	compare.Warning:      "⚠️",
 	compare.Accepted:     "☑️",
+	compare.Improved:     "🚀",
 	compare.Pass:         "✅",
+	compare.Info:         "ℹ️",
 	compare.New:          "🆕",
 	compare.Missing:      "❔",
 	compare.Skipped:      "➖",
@@ -117,45 +142,55 @@ func statusWord(s compare.Status) string {
 	return string(s)
 }
 
-// Headline is the one-line verdict of a rich report, e.g.
-// "❌ 2 regressions · ⚠️ 1 warning · ✅ 40 unchanged", or
-// "✅ No performance regressions (43 metrics)" when nothing failed, warned
-// or was accepted. Counts of zero are left out; new, missing and skipped
-// metrics are appended when present.
-func Headline(r *compare.Result) string {
+// verdictPart is one count of a verdict line.
+type verdictPart struct {
+	emoji string
+	n     int
+	text  string
+}
+
+// verdictParts are the counts of r in the order every summary uses:
+// failures, then warnings, accepted, improved, unchanged, and the metrics
+// that were not compared.
+func verdictParts(r *compare.Result) []verdictPart {
 	c := r.Counts()
-	var parts []string
-	failed := r.Failed()
-	if !failed && c.Warnings == 0 && c.Accepted == 0 {
-		parts = append(parts, "✅ No performance regressions ("+plural(c.Total, "metric", "metrics")+")")
-	} else {
-		if c.Regressions > 0 {
-			parts = append(parts, "❌ "+plural(c.Regressions, "regression", "regressions"))
-		}
-		if c.Budget > 0 {
-			parts = append(parts, "❌ "+plural(c.Budget, "budget breach", "budget breaches"))
-		}
-		if failed && c.Regressions == 0 && c.Budget == 0 {
-			// Only missing metrics fail the check.
-			parts = append(parts, "❌ "+plural(c.Missing, "missing metric", "missing metrics"))
-			c.Missing = 0
-		}
-		if c.Accepted > 0 {
-			parts = append(parts, "☑️ "+fmt.Sprintf("%d accepted", c.Accepted))
-		}
-		if c.Warnings > 0 {
-			parts = append(parts, "⚠️ "+plural(c.Warnings, "warning", "warnings"))
-		}
-		if c.Passed > 0 {
-			parts = append(parts, fmt.Sprintf("✅ %d unchanged", c.Passed))
-		}
+	missEmoji := "❔"
+	if r.Failed() && c.Missing > 0 && c.Regressions+c.Budget+c.Failed == 0 {
+		missEmoji = "❌" // only missing metrics fail the check
 	}
-	for _, e := range []struct {
-		n    int
-		word string
-	}{{c.New, "new"}, {c.Missing, "missing"}, {c.Skipped, "skipped"}} {
-		if e.n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", e.n, e.word))
+	return []verdictPart{
+		{"❌", c.Regressions, plural(c.Regressions, "regression", "regressions")},
+		{"❌", c.Budget, plural(c.Budget, "budget breach", "budget breaches")},
+		{"❌", c.Failed, fmt.Sprintf("%d failed", c.Failed)},
+		{missEmoji, c.Missing, fmt.Sprintf("%d missing", c.Missing)},
+		{"⚠️", c.Warnings, plural(c.Warnings, "warning", "warnings")},
+		{"☑️", c.Accepted, fmt.Sprintf("%d accepted", c.Accepted)},
+		{"🚀", c.Improved, fmt.Sprintf("%d improved", c.Improved)},
+		{"", c.Passed, fmt.Sprintf("%d unchanged", c.Passed)},
+		{"ℹ️", c.Info, fmt.Sprintf("%d not gated", c.Info)},
+		{"🆕", c.New, fmt.Sprintf("%d new", c.New)},
+		{"➖", c.Skipped, fmt.Sprintf("%d skipped", c.Skipped)},
+	}
+}
+
+// Headline is the one-line verdict of a rich report, e.g.
+// "❌ 2 regressions · ⚠️ 1 warning · 🚀 3 improved · 40 unchanged", or
+// "✅ No performance regressions · 40 unchanged" when nothing failed or
+// warned. Counts of zero are left out.
+func Headline(r *compare.Result) string {
+	var parts []string
+	c := r.Counts()
+	if !r.Failed() && c.Warnings == 0 && c.Missing == 0 {
+		parts = append(parts, "✅ No performance regressions")
+	}
+	for _, p := range verdictParts(r) {
+		if p.n == 0 {
+			continue
+		}
+		if p.emoji != "" {
+			parts = append(parts, p.emoji+" "+p.text)
+		} else {
+			parts = append(parts, p.text)
 		}
 	}
 	return strings.Join(parts, " · ")

@@ -147,7 +147,7 @@ func TestGitHubNoSummary(t *testing.T) {
 	if err := GitHub(&buf, Rich{Result: passResult(t)}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := buf.String(), "0 regressions, 0 warnings, 2 passed (2 metrics)\n"; got != want {
+	if got, want := buf.String(), "0 regressions, 0 warnings, 2 unchanged (2 metrics)\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
@@ -234,9 +234,9 @@ func TestMarkdownEscape(t *testing.T) {
 func TestHeadline(t *testing.T) {
 	f := richFixtures(t)
 	for name, want := range map[string]string{
-		"pass":    "✅ No performance regressions (2 metrics)",
-		"flameiq": "❌ 2 regressions · ⚠️ 1 warning · ✅ 2 unchanged · 1 skipped",
-		"mixed":   "❌ 2 regressions · ❌ 1 budget breach · ☑️ 1 accepted · 1 new · 1 missing",
+		"pass":    "✅ No performance regressions · 2 unchanged",
+		"flameiq": "❌ 2 regressions · ⚠️ 1 warning · 2 unchanged · ➖ 1 skipped",
+		"mixed":   "❌ 2 regressions · ❌ 1 budget breach · ❔ 1 missing · ☑️ 1 accepted · 🆕 1 new",
 	} {
 		if got := Headline(f[name].Result); got != want {
 			t.Errorf("%s: got  %q\nwant %q", name, got, want)

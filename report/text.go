@@ -15,6 +15,7 @@ import (
 	"golang.org/x/perf/benchunit"
 
 	"github.com/flameiq/git-flameiq/compare"
+	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 // TextOptions control Text.
@@ -47,6 +48,9 @@ func Text(w io.Writer, r *compare.Result, opts TextOptions) error {
 	}
 	if len(r.Diffs) > 0 {
 		buf.WriteByte('\n')
+	}
+	if r.StatisticalMode {
+		fmt.Fprintf(&buf, "%s\n", PLegend(r.Alpha))
 	}
 	fmt.Fprintf(&buf, "%s\n", SummaryLine(r))
 	_, err := w.Write(buf.Bytes())
@@ -235,16 +239,26 @@ func diffRow(d compare.Diff, unit string, alpha float64, notes *footnotes) []str
 	return row
 }
 
-// delta is the change of the centres: "~" when the statistical test is not
-// significant, "?" when undefined.
+// PLegend says, once per report, which p the tables show.
+func PLegend(alpha float64) string {
+	return fmt.Sprintf("p: one-sided Mann-Whitney U test in the direction of the change (two-sided for two-sided metrics); ~: not significant at α=%g", alpha)
+}
+
+// delta is the change of the centres: "~" exactly when the p shown (the
+// one that decided) is not below alpha, or when single values' intervals
+// overlap; "new cost" for a cost where the base had none; "?" when
+// undefined.
 func delta(d compare.Diff, alpha float64) string {
 	switch {
-	case d.Status == compare.New || d.Status == compare.Missing:
+	case d.Status == compare.New || d.Status == compare.Missing || d.Status == compare.Failed:
 		return ""
-	case d.Statistical && !(d.PTwoSided < alpha) && !d.Crossed && d.Status != compare.Regression:
-		// benchstat's rule (two-sided p); a significant crossing in the bad
-		// direction (one-sided p < alpha) always shows its delta.
+	case d.Noise || d.Statistical && !(d.P < alpha):
 		return "~"
+	case d.ZeroBase:
+		if d.Direction == snapshot.HigherIsBetter || d.Direction == snapshot.LowerIsBetter && d.Head < 0 {
+			return "from 0"
+		}
+		return "new cost"
 	case math.IsNaN(d.ChangePercent):
 		return "?"
 	case math.IsInf(d.ChangePercent, 0):
@@ -259,12 +273,12 @@ func delta(d compare.Diff, alpha float64) string {
 	return fmt.Sprintf("%+.2f%%", raw)
 }
 
-// pn is "(p=0.002 n=8)" as benchstat prints it (benchstat's two-sided p;
-// the verdict's one-sided p is in the JSON), or "(n=3+2)" for repeated
-// samples below the statistical minimum.
+// pn is "(p=0.002 n=8)" as benchstat prints it, with the p that decided
+// the verdict (see PLegend; benchstat's two-sided p is in the JSON), or
+// "(n=3+2)" for repeated samples below the statistical minimum.
 func pn(d compare.Diff) string {
 	if d.Statistical {
-		return "(" + benchmath.Comparison{P: d.PTwoSided, N1: d.BaseN, N2: d.HeadN}.String() + ")"
+		return "(" + benchmath.Comparison{P: d.P, N1: d.BaseN, N2: d.HeadN}.String() + ")"
 	}
 	if d.BaseN > 1 || d.HeadN > 1 {
 		return fmt.Sprintf("(n=%d+%d)", d.BaseN, d.HeadN)
@@ -368,7 +382,9 @@ var statusColors = map[compare.Status]string{
 	compare.BudgetBreach: "\x1b[31m",
 	compare.Missing:      "\x1b[33m",
 	compare.Warning:      "\x1b[33m",
+	compare.Failed:       "\x1b[31m",
 	compare.Pass:         "\x1b[32m",
+	compare.Improved:     "\x1b[32m",
 	compare.Accepted:     "\x1b[36m",
 	compare.New:          "\x1b[36m",
 }
