@@ -2,8 +2,6 @@ package commands
 
 import (
 	"github.com/urfave/cli/v2"
-
-	"github.com/flameiq/git-flameiq/ingest"
 )
 
 func init() { commandList = append(commandList, cmdCompare) }
@@ -21,6 +19,7 @@ Example:
    git flameiq compare old.txt new.txt -t '*:sec/op=5%'`,
 		Flags: append(compareFlags(),
 			&cli.StringFlag{Name: "input-format", Usage: "force the input `FORMAT` of both files (see validate --help)"},
+			allowFailedFlag,
 		),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
@@ -33,11 +32,11 @@ Example:
 			if err != nil {
 				return err
 			}
-			base, err := ingest.ParseFile(e.path(c.Args().Get(0)), c.String("input-format"))
+			base, err := e.parseInput(e.path(c.Args().Get(0)), c.String("input-format"), c.Bool("allow-failed"))
 			if err != nil {
 				return err
 			}
-			head, err := ingest.ParseFile(e.path(c.Args().Get(1)), c.String("input-format"))
+			head, err := e.parseInput(e.path(c.Args().Get(1)), c.String("input-format"), c.Bool("allow-failed"))
 			if err != nil {
 				return err
 			}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/gitstore"
-	"github.com/flameiq/git-flameiq/ingest"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
@@ -39,6 +38,7 @@ Example:
 			&cli.StringFlag{Name: "base", Usage: "base `BRANCH` whose merge-base with HEAD is the baseline"},
 			&cli.StringFlag{Name: "current", Usage: "compare this results `FILE` (not yet recorded) with the baseline"},
 			&cli.StringFlag{Name: "input-format", Usage: "input `FORMAT` of --current (default: auto-detect)"},
+			allowFailedFlag,
 			&cli.IntFlag{Name: "max-walk", Value: 50, Usage: "look at most `N` first-parent ancestors for a recorded baseline"},
 			&cli.StringSliceFlag{Name: "accept-from", Usage: "read Perf-Accepted: lines from `FILE` (e.g. the PR description; - for stdin)"},
 		),
@@ -52,7 +52,7 @@ Example:
 			}
 			var current *snapshot.Snapshot
 			if f := c.String("current"); f != "" {
-				current, err = ingest.ParseFile(e.path(f), c.String("input-format"))
+				current, err = e.parseInput(e.path(f), c.String("input-format"), c.Bool("allow-failed"))
 				if err != nil {
 					return err
 				}

@@ -43,6 +43,7 @@ func exitCode(err error) int {
 	var ue *usageError
 	var ce *config.Error
 	var ec exitCoder
+	var fe *ingest.FailedError
 	switch {
 	case err == nil:
 		return ExitOK
@@ -52,7 +53,7 @@ func exitCode(err error) int {
 		return ec.ExitCode()
 	case errors.As(err, &ce), errors.As(err, &ue), errors.Is(err, ingest.ErrUnknownFormat):
 		return ExitUsage
-	case errors.As(err, &ie), errors.As(err, &ies), errors.As(err, &de):
+	case errors.As(err, &ie), errors.As(err, &ies), errors.As(err, &de), errors.As(err, &fe):
 		return ExitData
 	}
 	return ExitUsage

@@ -23,6 +23,9 @@ type benchRun struct {
 	warmup  int
 	format  string
 	profile string // when set, each run's {profile} placeholder is replaced by a fresh file path
+	// allowFailed: output that reports failed benchmarks (and the command's
+	// non-zero exit that goes with them) records what passed.
+	allowFailed bool
 }
 
 // cmdFailed reports a benchmark command that exited non-zero.
@@ -103,7 +106,12 @@ func (e *env) measure(ctx context.Context, b benchRun, progress io.Writer) (*sna
 			if errors.As(err, &ee) {
 				code = ee.ExitCode()
 			}
-			return nil, nil, &cmdFailed{run: i, code: code, err: err}
+			// A benchmark that failed makes the tool exit non-zero: say
+			// which one (or, with --allow-failed, keep what passed).
+			var fe *ingest.FailedError
+			if _, perr := ingest.Parse(bytes.NewReader(out.Bytes()), fmt.Sprintf("run %d output", i), b.format); !errors.As(perr, &fe) {
+				return nil, nil, &cmdFailed{run: i, code: code, err: err}
+			}
 		}
 		if i <= b.warmup {
 			if prof != "" {
@@ -111,7 +119,8 @@ func (e *env) measure(ctx context.Context, b benchRun, progress io.Writer) (*sna
 			}
 			continue
 		}
-		s, err := ingest.Parse(&out, fmt.Sprintf("run %d output", i), b.format)
+		s, perr := ingest.Parse(&out, fmt.Sprintf("run %d output", i), b.format)
+		s, err := e.passedOnly(s, perr, b.allowFailed)
 		if err != nil {
 			if progress != nil {
 				fmt.Fprintln(progress)

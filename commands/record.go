@@ -11,7 +11,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/gitstore"
-	"github.com/flameiq/git-flameiq/ingest"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
@@ -24,6 +23,7 @@ func recordFlags() []cli.Flag {
 		&cli.StringFlag{Name: "suite", Usage: "suite `NAME` stored in the record's metadata"},
 		&cli.StringSliceFlag{Name: "tag", Usage: "free `KEY=VALUE` metadata (repeatable)"},
 		&cli.StringFlag{Name: "environment", Usage: "environment `NAME` (e.g. ci, laptop)"},
+		allowFailedFlag,
 	}
 }
 
@@ -54,7 +54,7 @@ Example:
 			}
 			var snaps []*snapshot.Snapshot
 			for _, p := range c.Args().Slice() {
-				s, err := ingest.ParseFile(e.path(p), c.String("format"))
+				s, err := e.parseInput(e.path(p), c.String("format"), c.Bool("allow-failed"))
 				if err != nil {
 					return err
 				}

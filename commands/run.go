@@ -39,7 +39,7 @@ Example:
 			if c.Int("n") < 1 || c.Int("warmup") < 0 {
 				return usagef("-n must be ≥ 1 and --warmup ≥ 0")
 			}
-			b := benchRun{argv: argv, dir: e.workDir(), n: c.Int("n"), warmup: c.Int("warmup"), format: c.String("format")}
+			b := benchRun{argv: argv, dir: e.workDir(), n: c.Int("n"), warmup: c.Int("warmup"), format: c.String("format"), allowFailed: c.Bool("allow-failed")}
 			if c.String("profile") != "" {
 				b.profile = "{profile}"
 			}

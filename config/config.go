@@ -329,8 +329,18 @@ func (p *parser) metrics(v *yaml.Node) error {
 					return err
 				}
 				r.Budget = b
+			case "zero_baseline":
+				s, err := p.str(f[1], what+".zero_baseline")
+				if err != nil {
+					return err
+				}
+				z, err := compare.ParseZeroBaseline(s)
+				if err != nil {
+					return p.errf(f[1], "%s.zero_baseline: %v", what, err)
+				}
+				r.ZeroBaseline = z
 			default:
-				return p.errf(f[0], "unknown key %q in %s (want direction, action, threshold, budget)", f[0].Value, what)
+				return p.errf(f[0], "unknown key %q in %s (want direction, action, threshold, budget, zero_baseline)", f[0].Value, what)
 			}
 		}
 	}
