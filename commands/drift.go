@@ -21,9 +21,10 @@ type driftChange struct {
 	Subject       string  `json:"subject"`
 	MeanBefore    float64 `json:"mean_before"`
 	MeanAfter     float64 `json:"mean_after"`
-	ChangePercent float64 `json:"change_percent"`
-	P             float64 `json:"p_value"`
-	Regression    bool    `json:"is_regression"`
+	ChangePercent jsonFloat `json:"change_percent"`
+	P             float64   `json:"p_value"`
+	Regression    bool      `json:"is_regression"`
+	ZeroBase      bool      `json:"zero_base,omitempty"`
 }
 
 type driftCreep struct {
@@ -31,9 +32,28 @@ type driftCreep struct {
 	To            string  `json:"to_commit"`
 	Before        float64 `json:"before"`
 	After         float64 `json:"after"`
-	ChangePercent float64 `json:"change_percent"`
-	Threshold     float64 `json:"threshold_percent"`
-	Regression    bool    `json:"is_regression"`
+	ChangePercent jsonFloat `json:"change_percent"`
+	Threshold     float64   `json:"threshold_percent"`
+	Regression    bool      `json:"is_regression"`
+	ZeroBase      bool      `json:"zero_base,omitempty"`
+}
+
+// jsonFloat is a float64 whose NaN (a change from zero) is null in JSON.
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(f))
+}
+
+// changeText is a drift change as text: "+12.34%", or "new cost" from zero.
+func changeText(pct float64, zero bool) string {
+	if zero {
+		return "new cost"
+	}
+	return fmt.Sprintf("%+.2f%%", pct)
 }
 
 type driftMetric struct {
@@ -146,18 +166,14 @@ Example:
 				for _, cp := range cps {
 					cm := hist[cp.Index].commit
 					dc := driftChange{Commit: cm.Hash.String(), Subject: cm.Subject(), MeanBefore: cp.MeanBefore, MeanAfter: cp.MeanAfter,
-						ChangePercent: cp.ChangePercent, P: cp.P, Regression: cp.IsRegression(dir, threshold)}
+						ChangePercent: jsonFloat(cp.ChangePercent), P: cp.P, Regression: cp.IsRegression(dir, threshold), ZeroBase: cp.ZeroBase}
 					failed = failed || dc.Regression
 					dm.ChangePoints = append(dm.ChangePoints, dc)
-				}
-				if values[against] == 0 {
-					out = append(out, dm) // 0 (e.g. allocs/op): creep is undefined, not worth a warning
-					continue
 				}
 				cr, err := drift.Creep(values, against, threshold, dir)
 				if err == nil {
 					dm.Creep = &driftCreep{From: hist[cr.RefIndex].commit.Hash.String(), To: hist[cr.LastIndex].commit.Hash.String(),
-						Before: cr.Ref, After: cr.Last, ChangePercent: cr.ChangePercent, Threshold: threshold, Regression: cr.Regressed}
+						Before: cr.Ref, After: cr.Last, ChangePercent: jsonFloat(cr.ChangePercent), Threshold: threshold, Regression: cr.Regressed, ZeroBase: cr.ZeroBase}
 					failed = failed || cr.Regressed
 				} else if !errors.Is(err, drift.ErrNoReference) {
 					e.warn([]string{fmt.Sprintf("%s: %v", k, err)})
@@ -189,7 +205,7 @@ func writeDrift(e *env, ms []driftMetric, commits int, threshold float64) {
 	for _, m := range ms {
 		creep := "-"
 		if m.Creep != nil {
-			creep = fmt.Sprintf("%+.2f%% since %s", m.Creep.ChangePercent, m.Creep.From[:7])
+			creep = fmt.Sprintf("%s since %s", changeText(float64(m.Creep.ChangePercent), m.Creep.ZeroBase), m.Creep.From[:7])
 			if m.Creep.Regression {
 				creep += " DRIFT"
 			}
@@ -203,8 +219,8 @@ func writeDrift(e *env, ms []driftMetric, commits int, threshold float64) {
 			if cp.Regression {
 				mark = "  REGRESSION"
 			}
-			fmt.Fprintf(w, "\nchange point in %s at %s %s\n  mean %s → %s (%+.2f%%, %s)%s\n", m.Metric, cp.Commit[:7], clipText(cp.Subject, 60),
-				unitValue(cp.MeanBefore, m.Unit), unitValue(cp.MeanAfter, m.Unit), cp.ChangePercent, pText(cp.P), mark)
+			fmt.Fprintf(w, "\nchange point in %s at %s %s\n  mean %s → %s (%s, %s)%s\n", m.Metric, cp.Commit[:7], clipText(cp.Subject, 60),
+				unitValue(cp.MeanBefore, m.Unit), unitValue(cp.MeanAfter, m.Unit), changeText(float64(cp.ChangePercent), cp.ZeroBase), pText(cp.P), mark)
 		}
 	}
 }

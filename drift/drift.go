@@ -94,13 +94,34 @@ type ChangePoint struct {
 	ChangePercent float64
 	// P is the two-sided Student t-test p value between the two segments.
 	P float64
+	// ZeroBase is set when MeanBefore is 0 and MeanAfter is not: no
+	// percentage, a cost where there was none (see FromZeroIsWorse).
+	ZeroBase bool
 }
 
 // IsRegression reports whether the change moves in dir's bad direction by
 // more than thresholdPct percent (strictly; the sign of thresholdPct is
 // ignored). A NaN change is never a regression.
 func (c ChangePoint) IsRegression(dir snapshot.Direction, thresholdPct float64) bool {
+	if c.ZeroBase {
+		return FromZeroIsWorse(c.MeanAfter, dir)
+	}
 	return worse(c.ChangePercent, dir, thresholdPct)
+}
+
+// FromZeroIsWorse is the zero-baseline rule git-flameiq's comparison uses
+// (compare's zero_baseline: regress): a move away from 0 is worse for a
+// lower-is-better metric when it rises (allocs/op 0 → 1), for a
+// higher-is-better one when it falls below 0, and always for a two-sided
+// one.
+func FromZeroIsWorse(after float64, dir snapshot.Direction) bool {
+	switch dir {
+	case snapshot.LowerIsBetter:
+		return after > 0
+	case snapshot.HigherIsBetter:
+		return after < 0
+	}
+	return after != 0
 }
 
 func worse(pct float64, dir snapshot.Direction, thresholdPct float64) bool {
@@ -182,6 +203,9 @@ func Detect(values []float64, opts Options) ([]ChangePoint, error) {
 			before, after := xs[l:cps[j]], xs[cps[j]:r]
 			p := tTest(before, after)
 			pct := percent(mean(before), mean(after))
+			if mean(before) == 0 && mean(after) != 0 {
+				pct = math.Inf(1) // from zero: as large as a change gets
+			}
 			fails := !(p <= opts.MaxP) || (opts.MinMagnitude > 0 && !(math.Abs(pct) >= opts.MinMagnitude))
 			if fails && (worst < 0 || p > worstP) {
 				worst, worstP = j, p
@@ -204,6 +228,7 @@ func Detect(values []float64, opts Options) ([]ChangePoint, error) {
 			NBefore: len(before), NAfter: len(after),
 			ChangePercent: percent(mb, ma),
 			P:             tTest(before, after),
+			ZeroBase:      mb == 0 && ma != 0,
 		})
 	}
 	return out, nil
@@ -303,7 +328,8 @@ type CreepResult struct {
 	Ref, Last           float64 // the two values
 	ChangePercent       float64 // (Last-Ref)/|Ref|·100
 	ThresholdPercent    float64 // the threshold, as given
-	Regressed           bool    // ChangePercent is beyond the threshold in the bad direction
+	Regressed           bool    // ChangePercent is beyond the threshold in the bad direction (or, from zero, FromZeroIsWorse)
+	ZeroBase            bool    // Ref is 0 and Last is not: ChangePercent is NaN
 }
 
 // ErrNoReference means the reference index holds no value, or no value was
@@ -324,9 +350,6 @@ func Creep(values []float64, against int, thresholdPct float64, dir snapshot.Dir
 	if math.IsNaN(ref) || math.IsInf(ref, 0) {
 		return CreepResult{}, fmt.Errorf("drift: reference index %d: %w", against, ErrNoReference)
 	}
-	if ref == 0 {
-		return CreepResult{}, fmt.Errorf("drift: reference value is zero, the change is undefined")
-	}
 	last := -1
 	for i := len(values) - 1; i > against; i-- {
 		if !math.IsNaN(values[i]) && !math.IsInf(values[i], 0) {
@@ -336,6 +359,15 @@ func Creep(values []float64, against int, thresholdPct float64, dir snapshot.Dir
 	}
 	if last < 0 {
 		return CreepResult{}, fmt.Errorf("drift: nothing recorded after reference index %d: %w", against, ErrNoReference)
+	}
+	if ref == 0 {
+		r := CreepResult{RefIndex: against, LastIndex: last, Ref: ref, Last: values[last], ThresholdPercent: thresholdPct, ChangePercent: math.NaN()}
+		if values[last] == 0 {
+			r.ChangePercent = 0
+		} else {
+			r.ZeroBase, r.Regressed = true, FromZeroIsWorse(values[last], dir)
+		}
+		return r, nil
 	}
 	pct := percent(ref, values[last])
 	return CreepResult{

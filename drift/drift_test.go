@@ -219,6 +219,9 @@ func TestExactValues(t *testing.T) {
 			}
 			for i, c := range cps {
 				pc := tt.wantPc[i]
+				if c.ZeroBase != math.IsNaN(pc) || c.ZeroBase && !c.IsRegression(snapshot.LowerIsBetter, 10) {
+					t.Errorf("zero base %v, regression %v, want %v", c.ZeroBase, c.IsRegression(snapshot.LowerIsBetter, 10), math.IsNaN(pc))
+				}
 				if c.Index != tt.want[i] || !(math.Abs(c.ChangePercent-pc) < 1e-9 || math.IsNaN(pc) && math.IsNaN(c.ChangePercent)) || c.P != 0 {
 					t.Errorf("got %+v, want index %d, %g%%, p=0", c, tt.want[i], pc)
 				}
@@ -274,7 +277,6 @@ func TestCreep(t *testing.T) {
 		{"reference not recorded", []float64{nan, 120}, 0, 10, snapshot.LowerIsBetter, 0, false, 0, true},
 		{"reference is last", []float64{100, 120}, 1, 10, snapshot.LowerIsBetter, 0, false, 0, true},
 		{"nothing after", []float64{100, nan}, 0, 10, snapshot.LowerIsBetter, 0, false, 0, true},
-		{"zero reference", []float64{0, 1}, 0, 10, snapshot.LowerIsBetter, 0, false, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -290,6 +292,23 @@ func TestCreep(t *testing.T) {
 				t.Errorf("got %+v", r)
 			}
 		})
+	}
+	// From zero: no percentage; a cost where there was none is worse.
+	for _, z := range []struct {
+		values    []float64
+		dir       snapshot.Direction
+		regressed bool
+		zero      bool
+	}{
+		{[]float64{0, 1}, snapshot.LowerIsBetter, true, true},
+		{[]float64{0, 0, 0}, snapshot.LowerIsBetter, false, false},
+		{[]float64{0, 5}, snapshot.HigherIsBetter, false, true},
+		{[]float64{0, 5}, snapshot.TwoSided, true, true},
+	} {
+		r, err := Creep(z.values, 0, 10, z.dir)
+		if err != nil || r.Regressed != z.regressed || r.ZeroBase != z.zero || z.zero != math.IsNaN(r.ChangePercent) {
+			t.Errorf("Creep(%v, %v) = %+v, %v", z.values, z.dir, r, err)
+		}
 	}
 	if _, err := Creep([]float64{nan, 1}, 0, 10, snapshot.LowerIsBetter); !errors.Is(err, ErrNoReference) {
 		t.Errorf("err = %v, want ErrNoReference", err)

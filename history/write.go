@@ -63,8 +63,11 @@ func (s *Series) WriteText(w io.Writer) error {
 		summary := "no values"
 		if first >= 0 {
 			summary = fmt.Sprintf("%s → %s", num[k](vs[first]), num[k](vs[last]))
-			if vs[first] != 0 {
+			switch {
+			case vs[first] != 0:
 				summary += fmt.Sprintf(" (%+.1f%%)", (vs[last]-vs[first])/math.Abs(vs[first])*100)
+			case vs[last] != 0:
+				summary += " (from 0)" // no percentage: a change from zero (see compare's zero_baseline)
 			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", k, Sparkline(downsample(vs, sparklineWidth)), summary)
