@@ -60,7 +60,17 @@ func setupScriptEnv(e *testscript.Env) error {
 	if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte(gitconfig), 0o644); err != nil {
 		return err
 	}
+	gate, err := filepath.Abs(filepath.Join("..", "testdata", "gate"))
+	if err != nil {
+		return err
+	}
+	corpus, err := filepath.Abs(filepath.Join("..", "testdata", "corpus"))
+	if err != nil {
+		return err
+	}
 	for k, v := range map[string]string{
+		"GATEDATA":            gate,   // real benchmark runs for the gate's verdicts (testdata/gate/README)
+		"CORPUS":              corpus, // real tool outputs (testdata/corpus/MANIFEST.md)
 		"HOME":                home,
 		"XDG_CONFIG_HOME":     filepath.Join(home, ".config"),
 		"GIT_CONFIG_NOSYSTEM": "1",
