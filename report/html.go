@@ -33,13 +33,10 @@ func HTML(w io.Writer, rich Rich) error {
 	changed := changedDiffs(r)
 	for _, d := range changed {
 		page.Changed = append(page.Changed, toHTMLRow(d, r.Alpha))
-		for _, n := range d.Notes {
-			page.Notes = append(page.Notes, d.Key+": "+n)
-		}
 	}
 	said := map[string]bool{}
-	for _, n := range page.Notes {
-		said[n] = true
+	for _, g := range groupNotes(changed, said) {
+		page.Notes = append(page.Notes, namedKeys(g.Keys, func(k string) string { return k })+": "+g.Text)
 	}
 	for _, wn := range r.Warnings {
 		if !said[wn] {
@@ -126,13 +123,13 @@ func toHTMLRow(d compare.Diff, alpha float64) htmlRow {
 // statusClass is the CSS class of a status.
 func statusClass(s compare.Status) string {
 	switch s {
-	case compare.Regression, compare.BudgetBreach:
+	case compare.Regression, compare.BudgetBreach, compare.Failed:
 		return "bad"
 	case compare.Warning, compare.Missing:
 		return "warn"
 	case compare.Accepted, compare.New:
 		return "info"
-	case compare.Pass:
+	case compare.Pass, compare.Improved:
 		return "ok"
 	}
 	return "muted"

@@ -130,33 +130,9 @@ func mdTable(b *bytes.Buffer, ds []compare.Diff, alpha float64) {
 // warnings that no such note already said.
 func mdNotes(b *bytes.Buffer, changed []compare.Diff, r *compare.Result) {
 	said := map[string]bool{}
-	var order []string
-	keys := map[string][]string{}
-	for _, d := range changed {
-		notes := d.Notes
-		if d.Reason != "" {
-			notes = append([]string{d.Reason}, notes...)
-		}
-		for _, n := range notes {
-			said[d.Key+": "+n] = true
-			if _, ok := keys[n]; !ok {
-				order = append(order, n)
-			}
-			keys[n] = append(keys[n], d.Key)
-		}
-	}
 	var lines []string
-	for _, n := range order {
-		ks := keys[n]
-		var names []string
-		for i, k := range ks {
-			if i == 3 {
-				names = append(names, fmt.Sprintf("and %d more", len(ks)-3))
-				break
-			}
-			names = append(names, "**"+md(k)+"**")
-		}
-		lines = append(lines, fmt.Sprintf("- %s: %s", strings.Join(names, ", "), md(n)))
+	for _, g := range groupNotes(changed, said) {
+		lines = append(lines, fmt.Sprintf("- %s: %s", namedKeys(g.Keys, func(k string) string { return "**" + md(k) + "**" }), md(g.Text)))
 	}
 	for _, w := range r.Warnings {
 		if !said[w] {

@@ -119,6 +119,51 @@ func size(d compare.Diff) float64 {
 	return math.Abs(d.ChangePercent)
 }
 
+// noteGroup is one footnote and the metrics it concerns.
+type noteGroup struct {
+	Text string
+	Keys []string
+}
+
+// groupNotes lists the reasons and notes of ds, each text once with the
+// metrics it concerns, in order of first appearance; said collects
+// "key: note" for each, so the result's warnings are not repeated.
+func groupNotes(ds []compare.Diff, said map[string]bool) []noteGroup {
+	var out []noteGroup
+	idx := map[string]int{}
+	for _, d := range ds {
+		notes := d.Notes
+		if d.Reason != "" {
+			notes = append([]string{d.Reason}, notes...)
+		}
+		for _, n := range notes {
+			said[d.Key+": "+n] = true
+			i, ok := idx[n]
+			if !ok {
+				i = len(out)
+				idx[n] = i
+				out = append(out, noteGroup{Text: n})
+			}
+			out[i].Keys = append(out[i].Keys, d.Key)
+		}
+	}
+	return out
+}
+
+// namedKeys names the first three keys, then counts the rest: "a, b, c
+// and 4 more"; each key goes through esc.
+func namedKeys(keys []string, esc func(string) string) string {
+	var names []string
+	for i, k := range keys {
+		if i == 3 {
+			names = append(names, fmt.Sprintf("and %d more", len(keys)-3))
+			break
+		}
+		names = append(names, esc(k))
+	}
+	return strings.Join(names, ", ")
+}
+
 // statusEmoji marks a status in the Markdown report (GitHub renders emoji).
 var statusEmoji = map[compare.Status]string{
 	compare.Regression:   "❌",
