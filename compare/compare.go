@@ -1,44 +1,45 @@
 // Package compare is the comparison engine: the FlameIQ threshold algorithm
-// (exact, see ../shared/seeds/flameiq-threshold-spec.txt) plus, when both
-// sides have repeated samples, a Mann-Whitney U significance test and a
-// confidence interval (x/perf benchmath, go-moremath). It takes two
+// (exact: its conformance vectors are in testdata/conformance) plus, when
+// both sides have repeated samples, a Mann-Whitney U significance test and
+// a confidence interval (x/perf benchmath, go-moremath). It takes two
 // snapshots and Options and returns a Result; it does no I/O and knows
 // nothing about git or input formats.
 //
 // Per metric present on both sides:
 //
 //   - change% = ((head-base)/base)*100 rounded to 4 dp half-even on the
-//     binary value (Round4); a zero baseline makes the metric SKIPPED.
-//   - the threshold comes from the most specific Rule (default
-//     Options.DefaultThreshold, or Tiers.Block); its sign is ignored.
-//   - the metric crosses its threshold when the change in the bad
-//     direction is strictly greater than |threshold| (lower-is-better:
-//     chg > |T|; higher-is-better: chg < -|T|; two-sided: |chg| > |T|).
-//   - WARNING is FlameIQ's: not crossed, |chg| >= |T| - margin and chg != 0,
-//     whatever the direction (improvements warn too), or with Tiers a bad
-//     change above Tiers.Warn. A NaN change passes silently.
-//
-// Statistical mode (both sides have >= MinSamples samples, FlameIQMode
-// off): the centres are medians with benchstat's 95% confidence interval
-// (benchmath.AssumeNothing), and a crossing regresses only when moremath's
-// Mann-Whitney U test in the bad direction (one-sided; two-sided for
-// two-sided metrics) gives p < Alpha, after Holm–Bonferroni when
-// Correction is "holm". A crossing that is not significant is a WARNING
-// with Noise set. The effect size is Cliff's delta (CliffsDelta). With
-// fewer samples the pure FlameIQ rules apply.
+//     binary value (Round4).
+//   - the threshold T comes from the most specific Rule (default
+//     Options.DefaultThreshold, or Tiers.Block); its sign is ignored. The
+//     warn level is T - margin (or Tiers.Warn).
+//   - REGRESSION: the change in the bad direction is strictly beyond |T|;
+//     WARNING: a worsening at or beyond the warn level; IMPROVED: an
+//     improvement at or beyond the warn level; PASS otherwise.
+//   - with samples (>= MinSamples on both sides) a move is a finding only
+//     when the one-sided Mann-Whitney p in the direction of the move (two-
+//     sided for two-sided metrics) is below Alpha, after Holm when
+//     Correction is "holm"; single summary values with intervals
+//     (snapshot.Metric.CI) only when the intervals are apart. Otherwise it
+//     is PASS with Noise set ("~").
+//   - a zero base: 0 → 0 is PASS; a move away from 0 is judged by the
+//     metric's ZeroBaseline (regress by default: allocs/op 0 → 1 is a
+//     REGRESSION with ZeroBase set and no percentage).
+//   - informational metrics (snapshot.Metric.Info) and derived ones (Go's
+//     B/s beside sec/op) are INFO unless a rule names them.
+//   - FlameIQ inputs without samples (FlameIQMode, or two snapshots of
+//     format "flameiq" with one sample each) keep FlameIQ's rules exactly:
+//     a direction-blind WARNING (|chg| >= |T| - margin), no IMPROVED, and a
+//     zero baseline SKIPPED.
 //
 // Then Rule.Action warn turns a regression into a warning, a breached
-// Budget makes the metric BUDGET (fails), and a matching Acceptance with a
+// Budget makes the metric BUDGET (fails), metrics of a benchmark that
+// failed in head are FAILED (fail), and a matching Acceptance with a
 // written reason turns a failing metric into ACCEPTED. The overall Status
 // is REGRESSION when any metric fails.
-//
-// MannWhitney and Significance reproduce scipy's test as FlameIQ's
-// (unwired) statistical engine runs it, for conformance.
 package compare
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/flameiq/git-flameiq/snapshot"
 )
@@ -219,6 +220,3 @@ type Counts struct {
 	New, Missing, Accepted, Budget, Skipped int
 	Improved, Info, Failed                  int
 }
-
-// IsNaN is a small helper for report code.
-func IsNaN(f float64) bool { return math.IsNaN(f) }

@@ -1,10 +1,8 @@
 package compare
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -46,43 +44,6 @@ type ThresholdError struct {
 
 func (e *ThresholdError) Error() string {
 	return fmt.Sprintf("invalid threshold %s: want a percent like \"10%%\" or \"-5.5%%\", or a number", e.Value)
-}
-
-// ParseThreshold parses a threshold value as FlameIQ's parse_threshold
-// does: a string must be a percent string (see ParseThresholdString); a
-// number passes through unchanged; a boolean counts as 1 or 0 (Python
-// semantics); anything else (nil, lists, maps) is an error.
-func ParseThreshold(v any) (float64, error) {
-	switch x := v.(type) {
-	case string:
-		return ParseThresholdString(x)
-	case float64:
-		return x, nil
-	case float32:
-		return float64(x), nil
-	case int:
-		return float64(x), nil
-	case int64:
-		return float64(x), nil
-	case int32:
-		return float64(x), nil
-	case uint:
-		return float64(x), nil
-	case uint64:
-		return float64(x), nil
-	case json.Number:
-		f, err := x.Float64()
-		if err != nil {
-			return 0, &ThresholdError{Value: strconv.Quote(x.String())}
-		}
-		return f, nil
-	case bool:
-		if x {
-			return 1, nil
-		}
-		return 0, nil
-	}
-	return 0, &ThresholdError{Value: fmt.Sprintf("%v", v)}
 }
 
 // ParseThresholdString parses a FlameIQ percent string: surrounding
@@ -170,25 +131,4 @@ func digitValue(r rune) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// RulesFromThresholds turns a FlameIQ threshold map {key or glob: value}
-// into Rules, parsing every value (as the reference does, an invalid value
-// fails the whole map even when no metric uses it). Rules come out in key
-// order so the result is deterministic.
-func RulesFromThresholds(m map[string]any) ([]Rule, error) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	rules := make([]Rule, 0, len(keys))
-	for _, k := range keys {
-		t, err := ParseThreshold(m[k])
-		if err != nil {
-			return nil, fmt.Errorf("threshold for %q: %w", k, err)
-		}
-		rules = append(rules, Rule{Glob: k, Threshold: &t})
-	}
-	return rules, nil
 }
