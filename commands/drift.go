@@ -10,7 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/drift"
-	"github.com/flameiq/git-flameiq/glob"
+	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
@@ -147,7 +147,7 @@ Example:
 				return err
 			}
 			dirs := directions(hist)
-			e.applyDirections(cfg.Rules, dirs)
+			applyDirections(cfg.Rules, dirs)
 			var out []driftMetric
 			failed := false
 			for _, k := range s.Keys() {
@@ -235,19 +235,12 @@ func pText(p float64) string {
 	return fmt.Sprintf("p=%.3g", p)
 }
 
-// applyDirections applies flameiq.yaml direction overrides (most specific glob wins).
-func (e *env) applyDirections(rules []compareRule, dirs map[string]snapshot.Metric) {
+// applyDirections applies flameiq.yaml direction overrides (compare.Resolve).
+func applyDirections(rules []compare.Rule, dirs map[string]snapshot.Metric) {
 	for k, m := range dirs {
-		best := -1
-		for _, r := range rules {
-			if r.Direction == nil || !glob.Match(r.Glob, k) {
-				continue
-			}
-			if sp := glob.Specificity(r.Glob); sp >= best {
-				best = sp
-				m.Direction = *r.Direction
-			}
+		if d := compare.Resolve(rules, k).Direction; d != nil {
+			m.Direction = *d
+			dirs[k] = m
 		}
-		dirs[k] = m
 	}
 }

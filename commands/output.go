@@ -60,20 +60,21 @@ func (e *env) compareOptions(c *cli.Context) (compare.Options, error) {
 	cfg.Apply(&o)
 	if c.IsSet("margin") {
 		o.Margin = c.Float64("margin")
+		if err := compare.CheckMargin(o.Margin); err != nil {
+			return o, usagef("--margin: %v", err)
+		}
 	}
 	if c.IsSet("alpha") {
-		a := c.Float64("alpha")
-		if a <= 0 || a >= 1 {
-			return o, usagef("--alpha must be in (0, 1), got %g", a)
+		o.Alpha = c.Float64("alpha")
+		if err := compare.CheckAlpha(o.Alpha); err != nil {
+			return o, usagef("--alpha: %v", err)
 		}
-		o.Alpha = a
 	}
 	if c.IsSet("min-samples") {
-		n := c.Int("min-samples")
-		if n < 2 {
-			return o, usagef("--min-samples must be at least 2, got %d", n)
+		o.MinSamples = c.Int("min-samples")
+		if err := compare.CheckMinSamples(o.MinSamples); err != nil {
+			return o, usagef("--min-samples: %v", err)
 		}
-		o.MinSamples = n
 	}
 	if c.Bool("holm") {
 		o.Correction = "holm"
@@ -83,9 +84,9 @@ func (e *env) compareOptions(c *cli.Context) (compare.Options, error) {
 		if i := strings.LastIndexByte(t, '='); i >= 0 {
 			key, val = t[:i], t[i+1:]
 		}
-		f, err := compare.ParseThresholdString(val)
+		f, err := compare.ParseThresholdValue(val)
 		if err != nil {
-			return o, usagef("-t %s: bad threshold %q (want KEY=VALUE with VALUE like 10%% or -5%%)", t, val)
+			return o, usagef("-t %s: bad threshold %q (want KEY=VALUE with VALUE like 10%%, -5%% or a number of percent)", t, val)
 		}
 		if key == "" {
 			o.DefaultThreshold = f
@@ -236,11 +237,9 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-type compareRule = compare.Rule
-
 // parseThresholdFlag parses a FlameIQ threshold value given to a flag.
 func parseThresholdFlag(flag, v string) (float64, error) {
-	f, err := compare.ParseThresholdString(v)
+	f, err := compare.ParseThresholdValue(v)
 	if err != nil {
 		return 0, usagef("%s %s: bad threshold (want a percent like 5%% or a number)", flag, v)
 	}

@@ -260,25 +260,15 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 // budgetsFor lists the budget headroom of m under the most specific rule
 // with a budget.
 func budgetsFor(rules []compare.Rule, m *snapshot.Metric) []report.ReviewBudget {
-	var best *compare.Rule
-	bestSp := -1
-	for i := range rules {
-		r := &rules[i]
-		if r.Budget == nil || !glob.Match(r.Glob, m.Key) {
-			continue
-		}
-		if sp := glob.Specificity(r.Glob); sp >= bestSp {
-			best, bestSp = r, sp
-		}
-	}
-	if best == nil {
+	b := compare.Resolve(rules, m.Key).Budget
+	if b == nil {
 		return nil
 	}
 	v := m.Value()
 	var out []report.ReviewBudget
-	max, min := best.Budget.Max, best.Budget.Min
-	if best.Budget.Bare && m.Direction == snapshot.HigherIsBetter {
-		max, min = nil, best.Budget.Max
+	max, min := b.Max, b.Min
+	if b.Bare && m.Direction == snapshot.HigherIsBetter {
+		max, min = nil, b.Max
 	}
 	if max != nil {
 		out = append(out, report.ReviewBudget{Metric: m.Key, Unit: m.Unit, Value: v, Limit: *max, Kind: "max", HeadroomPct: (*max - v) / math.Abs(*max) * 100, Breached: v > *max})

@@ -93,8 +93,11 @@ func normalize(o Options) (Options, error) {
 	if o.MinSamples <= 0 {
 		o.MinSamples = 4
 	}
-	if !(o.Alpha > 0 && o.Alpha <= 1) {
-		return o, fmt.Errorf("alpha must be in range (0, 1], got %v", o.Alpha)
+	if err := CheckAlpha(o.Alpha); err != nil {
+		return o, err
+	}
+	if err := CheckMargin(o.Margin); err != nil {
+		return o, err
 	}
 	switch o.Correction {
 	case "", "none", "holm":
@@ -123,7 +126,8 @@ func unionKeys(a, b *snapshot.Snapshot) []string {
 	return keys
 }
 
-// resolve picks the threshold, direction, action and budget of key.
+// resolve picks the settings of key: the rules (Resolve), then the
+// defaults and the metric's own direction.
 func resolve(key string, bm, hm *snapshot.Metric, o Options) settings {
 	s := settings{threshold: o.DefaultThreshold, action: Block}
 	if o.Tiers != nil {
@@ -137,27 +141,17 @@ func resolve(key string, bm, hm *snapshot.Metric, o Options) settings {
 	case hm != nil:
 		s.dir = hm.Direction
 	}
-	if r := bestRule(o.Rules, key, func(r Rule) bool { return r.Threshold != nil }); r != nil {
+	r := Resolve(o.Rules, key)
+	if r.Threshold != nil {
 		s.threshold, s.hasThreshold = *r.Threshold, true
 	}
-	if r := bestRule(o.Rules, key, func(r Rule) bool { return r.Direction != nil }); r != nil {
+	if r.Direction != nil {
 		s.dir = *r.Direction
 	}
-	if r := bestRule(o.Rules, key, func(r Rule) bool { return r.Action != "" }); r != nil {
+	if r.Action != "" {
 		s.action = r.Action
 	}
-	if r := bestRule(o.Rules, key, func(r Rule) bool { return r.Budget != nil }); r != nil {
-		s.budget = r.Budget
-	}
-	if r := bestRule(o.Rules, key, func(r Rule) bool { return r.ZeroBaseline != "" }); r != nil {
-		s.zero = r.ZeroBaseline
-	}
-	for _, r := range o.Rules {
-		if glob.Specificity(r.Glob) > 0 && (r.Threshold != nil || r.Budget != nil || r.Action != "" || r.Direction != nil || r.ZeroBaseline != "") && glob.Match(r.Glob, key) {
-			s.named = true
-			break
-		}
-	}
+	s.budget, s.zero, s.named = r.Budget, r.ZeroBaseline, r.Named
 	return s
 }
 
@@ -215,28 +209,6 @@ func derivedOf(key string, base, head *snapshot.Snapshot) string {
 		return t
 	}
 	return ""
-}
-
-// bestRule returns the most specific rule matching key among those for
-// which has is true (see Rule), or nil.
-func bestRule(rules []Rule, key string, has func(Rule) bool) *Rule {
-	var best *Rule
-	bestExact, bestLit := false, -1
-	for i := range rules {
-		r := &rules[i]
-		if !has(*r) {
-			continue
-		}
-		exact := r.Glob == key
-		if !exact && !glob.Match(r.Glob, key) {
-			continue
-		}
-		lit := glob.Specificity(r.Glob)
-		if best == nil || exact && !bestExact || exact == bestExact && lit >= bestLit {
-			best, bestExact, bestLit = r, exact, lit
-		}
-	}
-	return best
 }
 
 // measure fills the values, centres and statistics of one metric.

@@ -388,8 +388,8 @@ func (p *parser) statistics(v *yaml.Node) error {
 			if err != nil {
 				return err
 			}
-			if f <= 0 || f >= 1 {
-				return p.errf(kv[1], "statistics.alpha must be in (0, 1), got %g", f)
+			if err := compare.CheckAlpha(f); err != nil {
+				return p.errf(kv[1], "statistics.%v", err)
 			}
 			p.c.Alpha = f
 		case "min_samples":
