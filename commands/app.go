@@ -193,22 +193,10 @@ func (e *env) workDir() string {
 	return e.dir
 }
 
-// topLevel finds the work-tree root above workDir, or "".
+// topLevel finds the work-tree root above workDir, or "" (gitstore finds
+// it as git does: $GIT_DIR, $GIT_WORK_TREE, .git files of linked worktrees).
 func (e *env) topLevel() string {
-	d, err := filepath.Abs(e.workDir())
-	if err != nil {
-		return ""
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
-			return d
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return ""
-		}
-		d = parent
-	}
+	return gitstore.WorkTreeOf(e.workDir())
 }
 
 // config loads flameiq.yaml once: --config (must exist), else the work-tree

@@ -2,8 +2,6 @@ package commands
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -107,7 +105,7 @@ func (e *env) recordSnapshot(c *cli.Context, snap *snapshot.Snapshot) (*store, g
 	}
 	snap.Meta.Tags = tags
 	if snap.Meta.Branch == "" && c.String("commit") == "HEAD" {
-		snap.Meta.Branch = currentBranch(st.repo)
+		snap.Meta.Branch = st.repo.CurrentBranch()
 	}
 	return e.recordOn(st, h, snap, c)
 }
@@ -138,15 +136,4 @@ func (e *env) recordOn(st *store, h gitstore.Hash, snap *snapshot.Snapshot, c *c
 	return st, h, nil
 }
 
-// currentBranch reads the symbolic HEAD (cheaply, without a git process).
-func currentBranch(r *gitstore.Repo) string {
-	b, err := os.ReadFile(filepath.Join(r.GitDir(), "HEAD"))
-	if err != nil {
-		return ""
-	}
-	s := strings.TrimSpace(string(b))
-	if ref, ok := strings.CutPrefix(s, "ref: refs/heads/"); ok {
-		return ref
-	}
-	return ""
-}
+

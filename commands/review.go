@@ -245,9 +245,7 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 		if !keep(m.Key) {
 			continue
 		}
-		for _, b := range budgetsFor(opts.Rules, m) {
-			rep.Budgets = append(rep.Budgets, b)
-		}
+		rep.Budgets = append(rep.Budgets, budgetsFor(opts.Rules, m)...)
 	}
 	for _, h := range hist {
 		if when := h.commit.Committer.When; !when.Before(since) && !when.After(until) {

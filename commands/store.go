@@ -122,7 +122,7 @@ func (s *store) snapshot(h gitstore.Hash) (snap *snapshot.Snapshot, ok bool, war
 
 func short(h gitstore.Hash) string { return h.String()[:7] }
 
-// recordCmd is the hint printed when a baseline is missing.
+// recordHint is the hint printed when a baseline is missing.
 func recordHint(h gitstore.Hash) string {
 	return fmt.Sprintf("record one with: git flameiq record --commit %s bench.txt", short(h))
 }

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -491,14 +490,4 @@ func (c *Config) Apply(o *compare.Options) {
 	if c.FailOnMissing {
 		o.FailOnMissing = true
 	}
-}
-
-// Globs returns every metric glob named in the config, sorted (for checks).
-func (c *Config) Globs() []string {
-	var gs []string
-	for _, r := range c.Rules {
-		gs = append(gs, r.Glob)
-	}
-	sort.Strings(gs)
-	return gs
 }

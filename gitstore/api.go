@@ -1,4 +1,6 @@
-// Package gitstore keeps snapshots as git notes. It reads and writes the
+// Package gitstore is git-flameiq's only door to git: it keeps notes (the
+// JSON Lines records, which it treats as lines of text and knows nothing
+// more about) under refs/notes, and reads history. It reads and writes the
 // local repository in-process with a small object store of its own
 // (memory-mapped pack indexes searched in place, objects inflated on
 // demand, loose objects written as git writes them) rather than go-git,
@@ -6,8 +8,9 @@
 // `git notes add` (see the README). It updates refs with git's own
 // lock-file protocol (compare-and-swap on <ref>.lock), writes notes trees
 // with git's fanout, and walks history (merge-base, first-parent, ranges).
-// The git CLI runs only for network operations (push, pull), worktrees and
-// date parsing (gitcli.go, worktree.go, date.go). Values returned (commits,
+// The git CLI runs only for network operations (push, pull: gitcli.go),
+// worktrees (worktree.go) and date parsing (date.go); no other package runs
+// git or reads .git itself (WorkTreeOf, CurrentBranch). Values returned (commits,
 // note bytes) are shared with internal caches: callers must not modify them.
 //
 // API contract (implemented in the other files of this package):
@@ -21,21 +24,22 @@
 //	(*Repo).Notes(ref string) (*Notes, error)       // ref must be under refs/notes/ (ErrBadRef)
 //	(*Notes).Read(commit Hash) ([]byte, error)      // nil, nil when the commit has no note; any fanout depth
 //	(*Notes).Has(commit Hash) (bool, error)
-//	(*Notes).List() ([]Hash, error)                 // every annotated commit
 //	(*Repo).AppendNote(ref string, commit Hash, lines []byte, msg string) error
 //	                                                 // CAS: read ref, union lines into the note, write tree+commit, update ref
 //	                                                 // via <ref>.lock (O_EXCL) + rename; retry on conflict; never loses a line
 //	(*Repo).AppendNotes(ref string, adds map[Hash][]byte, msg string) error // several commits in one notes commit
 //	(*Repo).DefaultBranch(remote string) string     // refs/remotes/<remote>/HEAD target, else ""
 //	Push(ctx, dir, remote, ref string) error        // git CLI: fetch, local union merge, push --force-with-lease, retry (40 attempts, backoff)
-//	Pull(ctx, dir, remote, ref string) error        // git CLI fetch into a temp ref, local union merge
+//	Pull(ctx, dir, remote, ref string) (found bool, err error) // git CLI fetch into a temp ref, local union merge; found: the remote has the ref
+//	WorkTreeOf(dir string) string                   // the work tree containing dir, as Open finds it ("" if none)
+//	(*Repo).CurrentBranch() string                  // the branch HEAD names, "" when detached
 //
 // Also provided: Hash (ParseHash, String, IsZero), Commit{Hash, Tree,
 // Parents, Author, Committer, Message} and Subject, NotesRef (git's
-// expansion of short notes ref names), (*Repo).ReadRef, GitDir, CommonDir,
-// WorkTree, (*Notes).Ref and Tip, (*Repo).MergeNotesFrom (the in-process
-// cat_sort_uniq merge used by Push and Pull), (*Repo).RepairNotes, and the
-// error types GitError and LockError (errors.Is(err, ErrLocked)).
+// expansion of short notes ref names), (*Repo).ReadRef, (*Notes).Tip,
+// (*Repo).MergeNotesFrom (the in-process cat_sort_uniq merge used by Push
+// and Pull: union.go), and the error types GitError and LockError
+// (errors.Is(err, ErrLocked)).
 //
 // # Storage and speed
 //
@@ -64,11 +68,12 @@
 // holds the value the update was built on, write the new value and rename
 // the lock over the ref; a conflicting update retries (after a first
 // conflict, holding the lock while it rebuilds). A lock held by another
-// process is waited for up to DefaultLockTimeout; git never removes stale
-// lock files and neither does this package: the LockError names the file to
-// remove. A process killed at any point leaves the ref at its old or new
-// value. The ref is not fsynced unless core.fsync asks for references, as
+// process is waited for up to DefaultLockTimeout. git never removes stale
+// lock files; this package breaks a ref lock older than StaleLockAge (5 s:
+// no live writer holds one that long), so a killed writer does not block
+// the next run, and otherwise the LockError names the file. A process
+// killed at any point leaves the ref at its old or new value. The ref is not fsynced unless core.fsync asks for references, as
 // in git. The git CLI's own `git notes add` overwrites the ref without a
-// compare-and-swap; lines it drops are restored by the next AppendNote (or
-// RepairNotes) from the reflog.
+// compare-and-swap; lines it drops are restored by the next AppendNote from
+// the reflog.
 package gitstore

@@ -11,8 +11,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 // DefaultNotesMessage is the notes commit message when none is given.
@@ -58,7 +56,7 @@ func (r *Repo) AppendNotes(ref string, adds map[Hash][]byte, msg string) error {
 	sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i][:], keys[j][:]) < 0 })
 	cfg := r.config()
 	author, committer := r.identity(cfg)
-	return r.updateNotes(full, cfg, committer, msg, func(old Hash, t *notesTree) (bool, error) {
+	return r.updateNotes(full, cfg, committer, msg, func(old Hash, t *notesEditor) (bool, error) {
 		changed := false
 		for _, k := range keys {
 			blob, ok, err := t.get(k)
@@ -71,7 +69,7 @@ func (r *Repo) AppendNotes(ref string, adds map[Hash][]byte, msg string) error {
 					return false, err
 				}
 			}
-			merged := snapshot.MergeNote(cur, adds[k])
+			merged := catSortUniq(cur, adds[k])
 			if len(merged) == 0 || bytes.Equal(merged, cur) {
 				continue
 			}
@@ -99,13 +97,13 @@ func (r *Repo) AppendNotes(ref string, adds map[Hash][]byte, msg string) error {
 // let edit change the notes tree, write tree and commit, then swap the ref
 // if it still holds the value read; otherwise start again.
 func (r *Repo) updateNotes(ref string, cfg gitConfig, who Signature, msg string,
-	edit func(old Hash, t *notesTree) (bool, error),
+	edit func(old Hash, t *notesEditor) (bool, error),
 	mkCommit func(tree, old Hash, extraParents []Hash) []byte) error {
 	return r.updateNotesParents(ref, cfg, who, msg, nil, edit, mkCommit)
 }
 
 func (r *Repo) updateNotesParents(ref string, cfg gitConfig, who Signature, msg string, extra []Hash,
-	edit func(old Hash, t *notesTree) (bool, error),
+	edit func(old Hash, t *notesEditor) (bool, error),
 	mkCommit func(tree, old Hash, extraParents []Hash) []byte) error {
 	// The first attempt is optimistic: build the new notes commit, then
 	// lock and check the ref did not move. After a conflict, writers are

@@ -367,10 +367,3 @@ func (r *Repo) FlushCache() error {
 func (r *Repo) FlushCacheBackground() {
 	r.flushing.Go(func() { _ = r.odb.disk.flush(64) })
 }
-
-// cacheHits reports how many objects came from the object cache.
-func (r *Repo) cacheHits() int {
-	r.odb.disk.mu.Lock()
-	defer r.odb.disk.mu.Unlock()
-	return r.odb.disk.hits
-}

@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// This file is the only place that runs the git CLI: network transport goes
-// through git so that credential helpers, SSH config and CI auth headers
+// Network transport runs the git CLI (as worktree.go and date.go do for
+// their jobs) so that credential helpers, SSH config and CI auth headers
 // keep working. The merge of remote and local notes is done in-process.
 
 // GitError is a failed git command.

@@ -6,8 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 // The git CLI's `git notes add/append` does not compare-and-swap: it reads
@@ -96,7 +94,7 @@ func parseReflog(buf []byte, partial bool) []reflogEntry {
 
 // heal adds to t the lines that updates of ref by other tools dropped since
 // this package last wrote it. It reports whether t changed.
-func (r *Repo) heal(ref string, t *notesTree) (bool, error) {
+func (r *Repo) heal(ref string, t *notesEditor) (bool, error) {
 	// Fast path: the last update was ours, nothing to check.
 	last := r.readReflogTail(ref, 1)
 	if len(last) == 0 || strings.HasPrefix(last[0].msg, reflogPrefix) {
@@ -137,7 +135,7 @@ func (r *Repo) heal(ref string, t *notesTree) (bool, error) {
 					return changed, err
 				}
 			}
-			merged := snapshot.MergeNote(cur, od)
+			merged := catSortUniq(cur, od)
 			if bytes.Equal(merged, cur) || linesSubset(od, cur) {
 				continue
 			}
@@ -166,11 +164,4 @@ func linesSubset(a, b []byte) bool {
 		}
 	}
 	return true
-}
-
-// RepairNotes re-adds to the notes ref any lines that a concurrent
-// `git notes add/append` from the git CLI dropped since git-flameiq last
-// wrote the ref (see AppendNote). It writes nothing when nothing was lost.
-func (r *Repo) RepairNotes(ref string) error {
-	return r.AppendNotes(ref, nil, "Notes repaired by 'git flameiq'")
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-
-	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 // MergeNotesFrom merges the notes commit other (for example a fetched
@@ -84,7 +82,7 @@ func (r *Repo) mergeCommit(ref string, local Hash, other *Commit, cfg gitConfig,
 				return err
 			}
 		}
-		merged := snapshot.MergeNote(ld, od)
+		merged := catSortUniq(ld, od)
 		if bytes.Equal(merged, ld) {
 			continue
 		}

@@ -61,9 +61,6 @@ func (r *Repo) Notes(ref string) (*Notes, error) {
 	return n, nil
 }
 
-// Ref returns the full notes ref name.
-func (n *Notes) Ref() string { return n.ref }
-
 // Tip returns the notes commit this view reads (zero if the ref is missing).
 func (n *Notes) Tip() Hash { return n.tip }
 
@@ -82,16 +79,6 @@ func (n *Notes) Read(commit Hash) ([]byte, error) {
 func (n *Notes) Has(commit Hash) (bool, error) {
 	_, ok, err := n.r.lookupNote(n.tree, commit)
 	return ok, err
-}
-
-// List returns every annotated commit, in tree order.
-func (n *Notes) List() ([]Hash, error) {
-	var out []Hash
-	if n.tree.IsZero() {
-		return nil, nil
-	}
-	err := n.r.walkNotes(n.tree, "", func(key, _ Hash) { out = append(out, key) })
-	return out, err
 }
 
 // lookupNote finds the blob holding the note of key in a notes tree.
@@ -119,17 +106,17 @@ func (r *Repo) lookupNote(tree, key Hash) (Hash, bool, error) {
 	return ZeroHash, false, nil
 }
 
-// noteTree is a raw notes tree with the offset of each entry, so a lookup
+// indexedTree is a raw notes tree with the offset of each entry, so a lookup
 // binary-searches instead of scanning: a 100k-note tree has ~400 entries
 // per fanout subtree.
-type noteTree struct {
+type indexedTree struct {
 	data   []byte
 	offs   []int32 // start of each entry in data
 	sorted bool    // every name is lower-case hex and names strictly increase
 }
 
-func indexTree(data []byte) *noteTree {
-	t := &noteTree{data: data, sorted: true}
+func indexTree(data []byte) *indexedTree {
+	t := &indexedTree{data: data, sorted: true}
 	var prev []byte
 	for off := 0; off < len(data); {
 		sp := bytes.IndexByte(data[off:], ' ')
@@ -165,7 +152,7 @@ var lowerHex = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, 
 
 // entry decodes the i-th entry's mode and object name (its name, which
 // the caller has, is left empty: a lookup per commit need not copy it).
-func (t *noteTree) entry(i int) treeEntry {
+func (t *indexedTree) entry(i int) treeEntry {
 	d := t.data[t.offs[i]:]
 	sp := bytes.IndexByte(d, ' ')
 	nul := sp + bytes.IndexByte(d[sp:], 0)
@@ -180,7 +167,7 @@ func (t *noteTree) entry(i int) treeEntry {
 // byte order, and the entries starting with prefix are contiguous, so a
 // sorted tree is searched from the first name >= prefix; any other tree
 // is scanned whole.
-func (t *noteTree) find(full, prefix []byte) (leaf, sub treeEntry, found bool) {
+func (t *indexedTree) find(full, prefix []byte) (leaf, sub treeEntry, found bool) {
 	lo := 0
 	if t.sorted {
 		lo = sort.Search(len(t.offs), func(i int) bool {
@@ -204,7 +191,7 @@ func (t *noteTree) find(full, prefix []byte) (leaf, sub treeEntry, found bool) {
 }
 
 // entryName returns the i-th entry's name without decoding the rest.
-func (t *noteTree) entryName(i int) []byte {
+func (t *indexedTree) entryName(i int) []byte {
 	d := t.data[t.offs[i]:]
 	sp := bytes.IndexByte(d, ' ')
 	nul := sp + bytes.IndexByte(d[sp:], 0)
@@ -218,7 +205,7 @@ const treeCacheMax = 4096
 
 // treeIndex returns a tree's entries, inflating and indexing each tree
 // once per Repo (trees are immutable, so the cache never goes stale).
-func (r *Repo) treeIndex(tree Hash) (*noteTree, error) {
+func (r *Repo) treeIndex(tree Hash) (*indexedTree, error) {
 	r.treeMu.Lock()
 	t, ok := r.trees[tree]
 	r.treeMu.Unlock()
@@ -232,7 +219,7 @@ func (r *Repo) treeIndex(tree Hash) (*noteTree, error) {
 	t = indexTree(data)
 	r.treeMu.Lock()
 	if r.trees == nil || len(r.trees) >= treeCacheMax {
-		r.trees = map[Hash]*noteTree{}
+		r.trees = map[Hash]*indexedTree{}
 	}
 	r.trees[tree] = t
 	r.treeMu.Unlock()

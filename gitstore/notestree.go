@@ -6,17 +6,15 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/flameiq/git-flameiq/snapshot"
 )
 
-// notesTree is an editable notes tree that reproduces git's notes.c: a
+// notesEditor is an editable notes tree that reproduces git's notes.c: a
 // 16-way radix tree keyed by nibbles of the annotated object name, loaded
 // lazily (subtrees of the on-disk fanout stay unread until a lookup or
 // insert needs them) and written back with git's fanout heuristic, so that
 // adding a note produces the very tree `git notes add` would produce, and
 // only the path of the changed note is read and rewritten.
-type notesTree struct {
+type notesEditor struct {
 	r        *Repo
 	root     *ntNode
 	nonNotes []nonNote // sorted by path
@@ -40,8 +38,8 @@ type nonNote struct {
 	hash Hash
 }
 
-func newNotesTree(r *Repo, tree Hash) (*notesTree, error) {
-	t := &notesTree{r: r, root: &ntNode{}}
+func newNotesTree(r *Repo, tree Hash) (*notesEditor, error) {
+	t := &notesEditor{r: r, root: &ntNode{}}
 	if !tree.IsZero() {
 		if err := t.load(&ntLeaf{val: tree, subtree: true}, t.root, 0); err != nil {
 			return nil, err
@@ -64,7 +62,7 @@ func prefixMatch(key *Hash, sub *ntLeaf) bool {
 }
 
 // load reads subtree sub into node at level n (git's load_subtree).
-func (t *notesTree) load(sub *ntLeaf, node *ntNode, n int) error {
+func (t *notesEditor) load(sub *ntLeaf, node *ntNode, n int) error {
 	data, err := t.r.odb.readType(sub.val, objTree)
 	if err != nil {
 		return fmt.Errorf("notes tree: %w", err)
@@ -114,7 +112,7 @@ func (t *notesTree) load(sub *ntLeaf, node *ntNode, n int) error {
 	return nil
 }
 
-func (t *notesTree) addNonNote(nn nonNote) {
+func (t *notesEditor) addNonNote(nn nonNote) {
 	i := sort.Search(len(t.nonNotes), func(i int) bool { return t.nonNotes[i].path >= nn.path })
 	if i < len(t.nonNotes) && t.nonNotes[i].path == nn.path {
 		t.nonNotes[i] = nn
@@ -127,7 +125,7 @@ func (t *notesTree) addNonNote(nn nonNote) {
 
 // search descends to the slot where key belongs, unpacking subtrees on the
 // way (git's note_tree_search).
-func (t *notesTree) search(tree *ntNode, n int, key *Hash) (*ntNode, int, int, error) {
+func (t *notesEditor) search(tree *ntNode, n int, key *Hash) (*ntNode, int, int, error) {
 	for {
 		if l, ok := tree.a[0].(*ntLeaf); ok && l.subtree && prefixMatch(key, l) {
 			tree.a[0] = nil
@@ -157,7 +155,7 @@ func (t *notesTree) search(tree *ntNode, n int, key *Hash) (*ntNode, int, int, e
 // insert adds a note or subtree (git's note_tree_insert). Two notes for the
 // same object met while loading are combined as the union of their lines;
 // replace=true makes the new value win instead.
-func (t *notesTree) insert(tree *ntNode, n int, entry *ntLeaf, replace bool) error {
+func (t *notesEditor) insert(tree *ntNode, n int, entry *ntLeaf, replace bool) error {
 	tree, n, i, err := t.search(tree, n, &entry.key)
 	if err != nil {
 		return err
@@ -204,7 +202,7 @@ func (t *notesTree) insert(tree *ntNode, n int, entry *ntLeaf, replace bool) err
 
 // union writes the union of two note blobs (used when one tree holds two
 // notes for the same object, at different fanout depths).
-func (t *notesTree) union(a, b Hash) (Hash, error) {
+func (t *notesEditor) union(a, b Hash) (Hash, error) {
 	da, err := t.r.odb.readType(a, objBlob)
 	if err != nil {
 		return a, err
@@ -213,11 +211,11 @@ func (t *notesTree) union(a, b Hash) (Hash, error) {
 	if err != nil {
 		return a, err
 	}
-	return t.r.odb.write(objBlob, snapshot.MergeNote(da, db))
+	return t.r.odb.write(objBlob, catSortUniq(da, db))
 }
 
 // get returns the note blob of key.
-func (t *notesTree) get(key Hash) (Hash, bool, error) {
+func (t *notesEditor) get(key Hash) (Hash, bool, error) {
 	tree, _, i, err := t.search(t.root, 0, &key)
 	if err != nil {
 		return ZeroHash, false, err
@@ -229,7 +227,7 @@ func (t *notesTree) get(key Hash) (Hash, bool, error) {
 }
 
 // set attaches blob to key, replacing any previous note.
-func (t *notesTree) set(key, blob Hash) error {
+func (t *notesEditor) set(key, blob Hash) error {
 	return t.insert(t.root, 0, &ntLeaf{key: key, val: blob}, true)
 }
 
@@ -275,7 +273,7 @@ type emitted struct {
 
 // walk lists the entries to write in git's order (for_each_note with
 // DONT_UNPACK_SUBTREES|YIELD_SUBTREES).
-func (t *notesTree) walk(tree *ntNode, n, fanout int, out *[]emitted) error {
+func (t *notesEditor) walk(tree *ntNode, n, fanout int, out *[]emitted) error {
 	fanout = determineFanout(tree, n, fanout)
 	for i := 0; i < 16; i++ {
 	redo:
@@ -307,7 +305,7 @@ func (t *notesTree) walk(tree *ntNode, n, fanout int, out *[]emitted) error {
 }
 
 // write stores the tree objects that changed and returns the root tree.
-func (t *notesTree) write() (Hash, error) {
+func (t *notesEditor) write() (Hash, error) {
 	var ents []emitted
 	if err := t.walk(t.root, 0, 0, &ents); err != nil {
 		return ZeroHash, err
@@ -320,16 +318,14 @@ func (t *notesTree) write() (Hash, error) {
 		for _, e := range ents {
 			for k < len(t.nonNotes) && t.nonNotes[k].path <= e.path {
 				if t.nonNotes[k].path != e.path {
-					nn := t.nonNotes[k]
-					all = append(all, emitted{nn.path, nn.mode, nn.hash})
+					all = append(all, emitted(t.nonNotes[k]))
 				}
 				k++
 			}
 			all = append(all, e)
 		}
 		for ; k < len(t.nonNotes); k++ {
-			nn := t.nonNotes[k]
-			all = append(all, emitted{nn.path, nn.mode, nn.hash})
+			all = append(all, emitted(t.nonNotes[k]))
 		}
 		ents = all
 	}

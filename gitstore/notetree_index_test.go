@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// noteTree.find must give the same answer whether it binary-searches (a
+// indexedTree.find must give the same answer whether it binary-searches (a
 // sorted all-hex tree) or scans (anything else), for hits, misses, fanout
 // subtrees and leaves that share the subtree's prefix.
 func TestNoteTreeFind(t *testing.T) {

@@ -23,22 +23,38 @@ type Repo struct {
 	odb       *odb
 
 	treeMu  sync.Mutex
-	trees   map[Hash]*noteTree // indexed notes trees (see treeIndex)
-	commits map[Hash]*Commit   // parsed commits (see Commit)
-	parsed  int                // commits parsed so far
+	trees   map[Hash]*indexedTree // indexed notes trees (see treeIndex)
+	commits map[Hash]*Commit      // parsed commits (see Commit)
+	parsed  int                   // commits parsed so far
 
 	flushing sync.WaitGroup // background object-cache writes (FlushCacheBackground)
 }
 
-// GitDir returns the repository's git directory (for a linked worktree,
-// its private directory; refs and objects live in CommonDir).
-func (r *Repo) GitDir() string { return r.gitDir }
+// WorkTreeOf returns the top of the work tree containing dir, found as
+// Open finds a repository ($GIT_DIR, $GIT_WORK_TREE, .git directories and
+// files), or "" when dir is in no work tree (outside any repository, or in
+// a bare one). It reads no objects.
+func WorkTreeOf(dir string) string {
+	r, err := locate(dir)
+	if err != nil {
+		return ""
+	}
+	return r.workTree
+}
 
-// CommonDir returns the directory holding objects, refs and config.
-func (r *Repo) CommonDir() string { return r.commonDir }
-
-// WorkTree returns the top of the work tree, or "" for a bare repository.
-func (r *Repo) WorkTree() string { return r.workTree }
+// CurrentBranch is the branch HEAD names ("main"), or "" for a detached
+// HEAD or when HEAD cannot be read. It runs no git process.
+func (r *Repo) CurrentBranch() string {
+	b, err := os.ReadFile(filepath.Join(r.gitDir, "HEAD"))
+	if err != nil {
+		return ""
+	}
+	ref, _ := strings.CutPrefix(strings.TrimSpace(string(b)), "ref: refs/heads/")
+	if ref == strings.TrimSpace(string(b)) {
+		return ""
+	}
+	return ref
+}
 
 // Open opens the repository containing dir: dir may be a work tree or any
 // directory below it, a bare repository, or a linked worktree. $GIT_DIR,

@@ -163,16 +163,6 @@ func isLegacyPprofText(b []byte) bool {
 	return false
 }
 
-// FromPprof converts a google/pprof profile (for example one made by
-// GenerateSynthetic) into a Profile. p is kept and must not be modified
-// afterwards.
-func FromPprof(p *profile.Profile) (*Profile, error) {
-	if err := p.CheckValid(); err != nil {
-		return nil, &Error{File: "-", Msg: "malformed profile: " + err.Error()}
-	}
-	return fromPprof(p, "-")
-}
-
 // interner returns a function giving each distinct function name its dense
 // id in p.names (sizeHint: the expected number of names).
 func (p *Profile) interner(sizeHint int) func(string) int32 {

@@ -100,17 +100,6 @@ func TestDecodeInfersDirection(t *testing.T) {
 	}
 }
 
-// MergeNote is git's cat_sort_uniq: the sorted union of lines.
-func TestMergeNote(t *testing.T) {
-	got := MergeNote([]byte("b\na\n"), []byte("c\na\n\n"))
-	if string(got) != "a\nb\nc\n" {
-		t.Errorf("MergeNote = %q", got)
-	}
-	if MergeNote(nil, nil) != nil {
-		t.Error("empty union is not empty")
-	}
-}
-
 // Records on one commit combine: samples of the same key concatenate, in
 // order; the inputs are not modified.
 func TestMerge(t *testing.T) {
