@@ -21,14 +21,40 @@ package ingest
 // no new/), change/ is ignored, and report/ is skipped. A change/estimates.json
 // (relative changes, not times), sample.json with iters and times of
 // different lengths, or a zero iteration count is an error.
+//
+// Console output (what `cargo bench` prints with criterion) is read too:
+//
+//	key:     `<id>:sec/op` from `<id>  time:   [lo est hi]` (an id longer
+//	         than criterion's column is on the line before); `<id>:B/s` or
+//	         `<id>:elem/s` from the `thrpt:` line after it (KiB/MiB/GiB/s
+//	         and KB/MB/GB/s, Kelem/Melem/Gelem/s converted).
+//	samples: one, the middle estimate, with the 95% interval [lo, hi] and
+//	         the sample count of its "Collecting N samples" line. That
+//	         estimate is criterion's (the slope, or the mean), not the
+//	         median of the files, so compare console with console.
+//	         `change:` lines (percentages) are not results.
+//
+// The files hold no failure signal (a benchmark that panicked has no new/
+// results, or stale ones). In console output, `thread '…' panicked at` and
+// cargo's `error: bench failed` / `error: process didn't exit
+// successfully` are a *FailedError with what passed: named after the
+// benchmark being run (a "Benchmarking <id>" line without its result yet),
+// else the bench target of the last "Running … (target/…/deps/<name>-<hash>)"
+// line, else "panic"; one failure per bench binary, the first signal's line
+// and text (with the panic message of Rust ≥ 1.73's two-line form).
 
 import (
+	"bufio"
+	"bytes"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/flameiq/git-flameiq/snapshot"
 )
@@ -44,9 +70,13 @@ func init() {
 	})
 }
 
+var criterionConsoleLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^Benchmarking \S.*: (Warming up|Collecting|Analyzing)|\btime:\s+\[[0-9.]+ (ps|ns|µs|μs|us|ms|s) `)
+})
+
 func detectCriterion(head []byte, _ string) bool {
 	if !jsonHead(head, "{") {
-		return false
+		return !jsonHead(head, "[") && criterionConsoleLine().Match(head)
 	}
 	return hasAll(head, "iters", "times") && !hasAll(head, "results") || hasAll(head, "confidence_interval", "point_estimate")
 }
@@ -87,6 +117,12 @@ func readCriterionBench(file string) (criterionBench, bool) {
 }
 
 func parseCriterion(r io.Reader, name string) (*snapshot.Snapshot, error) {
+	br := bufio.NewReader(r)
+	head, _ := br.Peek(4096)
+	if t := bytes.TrimLeft(head, " \t\r\n"); len(t) > 0 && t[0] != '{' && t[0] != '[' {
+		return parseCriterionConsole(br, name)
+	}
+	r = br
 	id := "benchmark"
 	var cb criterionBench
 	if name != "-" && name != "" {
@@ -258,4 +294,170 @@ func parseCriterionDir(dir string) (*snapshot.Snapshot, error) {
 func exists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
+}
+
+// criterionUnits converts criterion's console units: times to seconds,
+// throughputs to B/s or elem/s.
+// A time is divided by div (exact for the powers of ten, as exactTidy
+// explains), a rate multiplied by scale.
+var criterionUnits = map[string]struct {
+	unit       string
+	scale, div float64
+}{
+	"ps": {"sec/op", 1, 1e12}, "ns": {"sec/op", 1, 1e9}, "µs": {"sec/op", 1, 1e6}, "μs": {"sec/op", 1, 1e6},
+	"us": {"sec/op", 1, 1e6}, "ms": {"sec/op", 1, 1e3}, "s": {"sec/op", 1, 1},
+	"B/s": {"B/s", 1, 1}, "KiB/s": {"B/s", 1 << 10, 1}, "MiB/s": {"B/s", 1 << 20, 1}, "GiB/s": {"B/s", 1 << 30, 1}, "TiB/s": {"B/s", 1 << 40, 1},
+	"KB/s": {"B/s", 1e3, 1}, "MB/s": {"B/s", 1e6, 1}, "GB/s": {"B/s", 1e9, 1}, "TB/s": {"B/s", 1e12, 1},
+	"elem/s": {"elem/s", 1, 1}, "Kelem/s": {"elem/s", 1e3, 1}, "Melem/s": {"elem/s", 1e6, 1}, "Gelem/s": {"elem/s", 1e9, 1},
+}
+
+var (
+	criterionBenching = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^Benchmarking (.+?)(?:: (Warming up|Collecting|Analyzing|Starting|Profiling|Complete)(.*))?$`)
+	})
+	criterionCollect   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ (\d+) samples`) })
+	criterionEstimate  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.*?)\b(time|thrpt):\s+\[([^\]]*)\]`) })
+	criterionRunning   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*Running (?:.*\(([^()]*)\)|(\S+))\s*$`) })
+	criterionTargetSfx = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`-[0-9a-f]{8,}$`) })
+)
+
+// parseCriterionConsole reads criterion's console output.
+func parseCriterionConsole(r io.Reader, name string) (*snapshot.Snapshot, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	s := &snapshot.Snapshot{}
+	var (
+		errs     Errors
+		failures []Failure
+		line     int
+		prev     string // the previous non-empty line
+		benching string // "Benchmarking <id>" without its result yet
+		last     string // id of the last time: line, for its thrpt:
+		samples  = map[string]int{}
+		target   string   // bench binary of the last Running line
+		failedIn = -1     // failures index of this binary's failure
+		await    *Failure // a panic whose message is on the next line
+	)
+	add := func(key, unit string, dir snapshot.Direction, mid, lo, hi float64, n int) {
+		if m := s.Get(key); m != nil {
+			m.Samples = append(m.Samples, mid)
+			m.CI = nil // several samples: their statistics apply
+			return
+		}
+		m := s.Add(key, unit, dir, mid)
+		m.CI = &snapshot.Interval{Lo: lo, Hi: hi, N: n}
+	}
+	fail := func(msg string) *Failure {
+		if failedIn >= 0 {
+			return nil // the same binary's failure: cargo's error after the panic
+		}
+		n := benching
+		if n == "" {
+			n = target
+		}
+		if n == "" {
+			n = "panic"
+		}
+		failures = append(failures, Failure{Name: n, File: name, Line: line, Msg: msg})
+		failedIn = len(failures) - 1
+		return &failures[failedIn]
+	}
+	for sc.Scan() {
+		line++
+		text := strings.TrimRight(strings.TrimSuffix(sc.Text(), "\r"), " \t")
+		if await != nil {
+			if t := strings.TrimSpace(text); t != "" && !strings.HasPrefix(t, "note: ") {
+				failures[failedIn].Msg += " " + t
+			}
+			await = nil
+		}
+		trim := strings.TrimSpace(text)
+		if trim == "" {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(trim, "thread '") && strings.Contains(trim, "' panicked at"):
+			if f := fail(trim); f != nil && strings.HasSuffix(trim, ":") {
+				await = f // Rust ≥ 1.73: the message is on the next line
+			}
+		case strings.HasPrefix(trim, "error: bench failed") || strings.HasPrefix(trim, "error: process didn't exit successfully"):
+			fail(trim)
+		case criterionRunning().MatchString(text):
+			m := criterionRunning().FindStringSubmatch(text)
+			bin := m[1] + m[2] // cargo ≥ 1.52: "Running benches/x.rs (target/…/x-hash)"; before: "Running target/…/x-hash"
+			target = criterionTargetSfx().ReplaceAllString(filepath.Base(filepath.FromSlash(strings.TrimSpace(bin))), "")
+			if target == "." || target == string(filepath.Separator) {
+				target = ""
+			}
+			benching, last, failedIn = "", "", -1
+		case criterionBenching().MatchString(text):
+			m := criterionBenching().FindStringSubmatch(text)
+			benching = m[1]
+			if m[2] == "Collecting" {
+				if c := criterionCollect().FindStringSubmatch(m[3]); c != nil {
+					samples[benching], _ = strconv.Atoi(c[1])
+				}
+			}
+		case criterionEstimate().MatchString(text):
+			m := criterionEstimate().FindStringSubmatch(text)
+			if strings.Contains(m[3], "%") {
+				break // a change: line's relative changes
+			}
+			f := strings.Fields(m[3])
+			var v [3]float64
+			unit := ""
+			ok := len(f) == 6
+			for i := 0; ok && i < 3; i++ {
+				u, known := criterionUnits[f[2*i+1]]
+				x, err := strconv.ParseFloat(f[2*i], 64)
+				if !known || err != nil || x < 0 || (unit != "" && u.unit != unit) {
+					ok = false
+					break
+				}
+				v[i], unit = x*u.scale/u.div, u.unit
+			}
+			if !ok || (m[2] == "time") != (unit == "sec/op") {
+				errs = append(errs, &Error{File: name, Line: line, Msg: "not a criterion estimate: " + strconv.Quote(trim)})
+				break
+			}
+			if m[2] == "thrpt" {
+				if last == "" {
+					errs = append(errs, &Error{File: name, Line: line, Msg: "thrpt: line without a time: line before it"})
+					break
+				}
+				add(last+":"+unit, unit, snapshot.HigherIsBetter, v[1], min(v[0], v[2]), max(v[0], v[2]), samples[last])
+				break
+			}
+			id := strings.TrimSpace(m[1])
+			if id == "" {
+				id = prev // an id too long for the column is on its own line
+				if id == "" || strings.HasPrefix(id, "Benchmarking ") || strings.Contains(id, ":") && criterionEstimate().MatchString(id) {
+					id = benching
+				}
+			}
+			if id == "" {
+				errs = append(errs, &Error{File: name, Line: line, Msg: "time: line without a benchmark id"})
+				break
+			}
+			add(id+":sec/op", "sec/op", snapshot.LowerIsBetter, v[1], v[0], v[2], samples[id])
+			last, benching = id, ""
+		}
+		prev = trim
+	}
+	if err := sc.Err(); err != nil {
+		errs = append(errs, &Error{File: name, Line: line + 1, Msg: err.Error()})
+	}
+	switch {
+	case len(errs) == 1:
+		return nil, errs[0]
+	case len(errs) > 1:
+		return nil, errs
+	case len(failures) > 0:
+		fe := &FailedError{File: name, Failures: failures}
+		if len(s.Metrics) > 0 {
+			fe.Snapshot = s
+		}
+		return nil, fe
+	}
+	return s, nil
 }

@@ -8,6 +8,13 @@ package ingest
 // numbers in errors are lines of the JSON input. Every line must be a
 // test2json event; a line that is not valid JSON or has fields of the
 // wrong type (Output not a string, Time not a string …) is an error.
+//
+// Failures come from the events, named as gobench names them (see
+// goFailures), at the line of the event: a "fail" event of a Benchmark
+// test (its indented Output lines are the message); a `panic:` or `fatal
+// error:` Output line (the benchmark whose output it is, else the package);
+// the package's "fail" event when no benchmark of it failed (the message
+// says "[build failed]", the failed tests, or the exit status).
 
 import (
 	"bufio"
@@ -16,6 +23,7 @@ import (
 	"errors"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/flameiq/git-flameiq/snapshot"
 )
@@ -42,12 +50,13 @@ func detectGoJSON(head []byte, _ string) bool {
 }
 
 type testEvent struct {
-	Time    string
-	Action  string
-	Package string
-	Test    string
-	Output  *string
-	Elapsed float64
+	Time        string
+	Action      string
+	Package     string
+	Test        string
+	Output      *string
+	Elapsed     float64
+	FailedBuild string
 }
 
 // eventText is an io.Reader over the text inside a test2json stream.
@@ -61,6 +70,9 @@ type eventText struct {
 	lineMap []int // text line (0-based) -> JSON line
 	errs    Errors
 	done    bool
+
+	fails goFailures
+	logs  map[goBench]*goFail // log lines of running benchmarks
 }
 
 func parseGoJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
@@ -71,7 +83,7 @@ func parseGoJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			return et.lineMap[l-1]
 		}
 		return et.line
-	})
+	}, &et.fails)
 	if len(et.errs) > 0 {
 		errs := et.errs
 		switch e := err.(type) {
@@ -149,6 +161,7 @@ func (et *eventText) next() {
 		et.errs = append(et.errs, &Error{File: et.name, Line: et.line, Field: "Action", Msg: "missing: not a go test -json event"})
 		return
 	}
+	et.failure(&ev)
 	if ev.Action != "output" || ev.Output == nil {
 		return
 	}
@@ -158,4 +171,58 @@ func (et *eventText) next() {
 		buf = append([]byte(nil), buf[i+1:]...)
 	}
 	et.partial[ev.Package] = buf
+}
+
+// failure records the failure signals of one event.
+func (et *eventText) failure(ev *testEvent) {
+	bench, isBench := strings.CutPrefix(ev.Test, "Benchmark")
+	key := goBench{ev.Package, bench}
+	switch ev.Action {
+	case "output":
+		if ev.Output == nil {
+			return
+		}
+		o := *ev.Output
+		switch {
+		case isBench && strings.HasPrefix(o, "    "):
+			if et.logs == nil {
+				et.logs = map[goBench]*goFail{}
+			}
+			g := et.logs[key]
+			if g == nil {
+				g = &goFail{}
+				et.logs[key] = g
+			}
+			g.addMsg(o)
+		case strings.HasPrefix(o, "panic: ") || strings.HasPrefix(o, "fatal error: "):
+			g := &goFail{kind: goPanic, pkg: ev.Package, line: et.line}
+			if isBench {
+				g.running = bench
+			}
+			g.addMsg(strings.TrimPrefix(strings.TrimSpace(o), "panic: "))
+			et.fails.add(g)
+		case strings.HasPrefix(o, "exit status "):
+			et.fails.add(&goFail{kind: goExit, pkg: ev.Package, line: et.line, note: strings.TrimSpace(o)})
+		}
+	case "fail":
+		switch {
+		case isBench:
+			g := &goFail{kind: goBenchFail, pkg: ev.Package, name: bench, line: et.line}
+			if l := et.logs[key]; l != nil {
+				g.msg, g.msgLen = l.msg, l.msgLen
+				delete(et.logs, key)
+			}
+			et.fails.add(g)
+		case ev.Test != "":
+			et.fails.add(&goFail{kind: goTestFail, pkg: ev.Package, name: ev.Test, line: et.line})
+		default:
+			g := &goFail{kind: goPkgFail, pkg: ev.Package, line: et.line}
+			if ev.FailedBuild != "" {
+				g.note = "[build failed]"
+			}
+			et.fails.add(g)
+		}
+	case "pass", "skip":
+		delete(et.logs, key)
+	}
 }

@@ -21,9 +21,30 @@ package ingest
 // Tagged sub-metrics keep their tag set in the name:
 // `http_req_duration{expected_response:true}.p(95)`. Thresholds and checks
 // groups are ignored.
+//
+// A trend's med and p(N) (0 < N < 100) carry the 95% interval of that
+// quantile (Metric.CI, see quantile.go), computed from n = the trend's own
+// count when summaryTrendStats includes it, else, for the untagged built-in
+// http_req_* trends, http_reqs.count (one sample per request), and for
+// iteration_duration, iterations.count; the ladder it is read from is the
+// trend's min, med, p(…) and max. Without a known n there is no interval.
+// Informational (Metric.Info: reported, gated only when a rule names
+// them): every trend's min and max (a single run's extremes), and every
+// statistic of the connection-phase trends http_req_blocked,
+// http_req_connecting, http_req_tls_handshaking, http_req_sending and
+// http_req_receiving, tagged variants included.
+//
+// A failed run leaves no trace in the summary: k6 writes the same summary
+// after test.abort() (exit code 108), and exceptions thrown in iterations
+// are only logged (exit code 0); crossed thresholds (exit code 99) are
+// verdicts, not failures, and HTTP failures are data
+// (http_req_failed.rate). So k6 input never reports failed benchmarks.
 
 import (
+	"encoding/json"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/flameiq/git-flameiq/snapshot"
@@ -100,12 +121,21 @@ func parseK6(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			} else if contains == "data" {
 				unit, dir = "B", snapshot.LowerIsBetter
 			}
+			n := k6TrendCount(metrics, metric, values)
+			ladder := k6Ladder(values)
 			for _, stat := range sortedKeys(values) {
 				if stat == "count" || stat == "thresholds" {
 					continue
 				}
-				if f, ok := num(stat); ok {
-					s.Add(metric+"."+stat, unit, dir, f)
+				f, ok := num(stat)
+				if !ok {
+					continue
+				}
+				m := s.Add(metric+"."+stat, unit, dir, f)
+				q, isQ := k6Quantile(stat)
+				m.Info = k6ConnectionPhase(mb) || stat == "min" || stat == "max" || isQ && (q <= 0 || q >= 1)
+				if isQ && n > 0 {
+					setCI(m, quantileCI(q, f, n, ladder))
 				}
 			}
 		case "rate":
@@ -148,3 +178,103 @@ func parseK6(r io.Reader, name string) (*snapshot.Snapshot, error) {
 }
 
 func has(m map[string]any, k string) bool { _, ok := m[k]; return ok }
+
+// k6ConnectionPhase reports whether base is a trend of one phase of a
+// request's connection: how long a run waited for a socket, connected,
+// shook hands, sent and received depends on the machine and the moment
+// more than on the code under test.
+func k6ConnectionPhase(base string) bool {
+	switch base {
+	case "http_req_blocked", "http_req_connecting", "http_req_tls_handshaking", "http_req_sending", "http_req_receiving":
+		return true
+	}
+	return false
+}
+
+// k6Quantile returns the level of a trend statistic that is a quantile:
+// 0.5 for med, N/100 for p(N).
+func k6Quantile(stat string) (float64, bool) {
+	if stat == "med" {
+		return 0.5, true
+	}
+	if !strings.HasPrefix(stat, "p(") || !strings.HasSuffix(stat, ")") {
+		return 0, false
+	}
+	p, err := strconv.ParseFloat(stat[2:len(stat)-1], 64)
+	if err != nil || !(p >= 0 && p <= 100) {
+		return 0, false
+	}
+	return p / 100, true
+}
+
+// k6Ladder is what a trend reported about its distribution: min, med,
+// p(…) and max, as quantile points.
+func k6Ladder(values map[string]any) []quantilePoint {
+	var pts []quantilePoint
+	for stat, v := range values {
+		f, ok := k6Float(v)
+		if !ok {
+			continue
+		}
+		switch q, isQ := k6Quantile(stat); {
+		case isQ:
+			pts = append(pts, quantilePoint{q, f})
+		case stat == "min":
+			pts = append(pts, quantilePoint{0, f})
+		case stat == "max":
+			pts = append(pts, quantilePoint{1, f})
+		}
+	}
+	return pts
+}
+
+// k6TrendCount is the number of samples a trend was computed from: its
+// own count statistic, else for the untagged built-in trends the counter
+// that counts the same events (http_reqs for http_req_*, iterations for
+// iteration_duration); 0 when unknown.
+func k6TrendCount(metrics map[string]any, metric string, values map[string]any) int {
+	if n, ok := k6Int(values["count"]); ok {
+		return n
+	}
+	counter := ""
+	switch {
+	case metric == "iteration_duration":
+		counter = "iterations"
+	case strings.HasPrefix(metric, "http_req_") && !strings.ContainsRune(metric, '{'):
+		counter = "http_reqs"
+	default:
+		return 0
+	}
+	c, ok := metrics[counter].(map[string]any)
+	if !ok {
+		return 0
+	}
+	if v, ok := c["values"].(map[string]any); ok {
+		c = v
+	}
+	n, _ := k6Int(c["count"])
+	return n
+}
+
+// k6Int is a JSON number that is a whole, positive count.
+func k6Int(v any) (int, bool) {
+	f, ok := k6Float(v)
+	if !ok || f < 1 || f > 1<<53 || f != math.Trunc(f) {
+		return 0, false
+	}
+	return int(f), true
+}
+
+// k6Float is a finite, non-negative JSON number, read quietly: the values
+// that are recorded are checked (and reported) by the collector.
+func k6Float(v any) (float64, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
+		return 0, false
+	}
+	return f, true
+}

@@ -16,12 +16,29 @@ package ingest
 // (_stats_history, _failures, _exceptions) are not stats files and are
 // not detected.
 //
+// Each p50, p95 and p99 carries the 95% interval of that percentile
+// (Metric.CI, see quantile.go) computed from n = the row's Request Count,
+// read from the row's ladder: Min Response Time (level 0), the percentile
+// columns 50% … 99.99% and Max Response Time (level 1; the 100% column
+// when there is no Max). Locust computes percentiles from response times
+// rounded to 2 significant digits (whole ms below 100 ms, 10 ms below
+// 1 s …), so the interval is widened by half that resolution on each side,
+// within [Min, Max]. The mean has no interval.
+//
 // "locust-json": the CI summary written by the locustfile of the "Locust in
 // CI" article: endpoints{name:{count, failures, p50, p95, p99, mean, min,
 // max}} and error_rate. Keys `<name>:p50`, `:p95`, `:p99`, `:mean`, `:min`,
 // `:max` (ms, lower is better), `<name>:error_rate` = failures / count as the
 // article computes it, and the top-level error_rate as
-// `Aggregated:error_rate`.
+// `Aggregated:error_rate`. `:min` and `:max` are informational
+// (Metric.Info: a single run's extremes, gated only when a rule names
+// them); with a count, p50/p95/p99 carry intervals as in the CSV, from the
+// ladder min, p50, p95, p99, max.
+//
+// Neither file says that a run failed: an exception raised in a task is
+// written to _exceptions.csv and the log (exit code 1, as with any failed
+// request), never to _stats.csv; failed requests are data (error_rate).
+// So Locust input never reports failed benchmarks.
 
 import (
 	"encoding/csv"
@@ -120,32 +137,48 @@ func parseLocustCSV(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			k, unit string
 			dir     snapshot.Direction
 			col     string
+			q       float64 // the percentile's level; 0 for the others
 		}{
-			{"p50", "ms", snapshot.LowerIsBetter, "50%"},
-			{"p95", "ms", snapshot.LowerIsBetter, "95%"},
-			{"p99", "ms", snapshot.LowerIsBetter, "99%"},
-			{"mean", "ms", snapshot.LowerIsBetter, "Average Response Time"},
-			{"req/s", "req/s", snapshot.HigherIsBetter, "Requests/s"},
+			{"p50", "ms", snapshot.LowerIsBetter, "50%", 0.50},
+			{"p95", "ms", snapshot.LowerIsBetter, "95%", 0.95},
+			{"p99", "ms", snapshot.LowerIsBetter, "99%", 0.99},
+			{"mean", "ms", snapshot.LowerIsBetter, "Average Response Time", 0},
+			{"req/s", "req/s", snapshot.HigherIsBetter, "Requests/s", 0},
 		}
 		type kv struct {
 			key, unit string
 			dir       snapshot.Direction
 			v         float64
+			ci        *snapshot.Interval
 		}
+		ladder := locustLadder(header, func(c string) (float64, bool) {
+			// Quietly: only the recorded columns are checked.
+			i, ok := col[c]
+			if !ok {
+				return 0, false
+			}
+			f, err := strconv.ParseFloat(strings.TrimSpace(rec[i]), 64)
+			return f, err == nil && f >= 0 && !math.IsInf(f, 0)
+		})
 		var out []kv
 		for _, v := range vals {
 			if f, ok := get(v.col, true); ok {
-				out = append(out, kv{endpoint + ":" + v.k, v.unit, v.dir, f})
+				o := kv{endpoint + ":" + v.k, v.unit, v.dir, f, nil}
+				if v.q > 0 && reqs >= 1 && reqs == math.Trunc(reqs) && reqs <= 1<<53 {
+					o.ci = locustCI(v.q, f, int(reqs), ladder)
+				}
+				out = append(out, o)
 			}
 		}
 		if reqs > 0 {
-			out = append(out, kv{endpoint + ":error_rate", "ratio", snapshot.LowerIsBetter, fails / reqs})
+			out = append(out, kv{endpoint + ":error_rate", "ratio", snapshot.LowerIsBetter, fails / reqs, nil})
 		}
 		if len(errs) > bad {
 			continue
 		}
 		for _, o := range out {
-			s.Add(o.key, o.unit, o.dir, o.v)
+			m := s.Add(o.key, o.unit, o.dir, o.v)
+			setCI(m, o.ci)
 		}
 	}
 	if len(errs) > 0 {
@@ -181,12 +214,30 @@ func parseLocustJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	s := &snapshot.Snapshot{}
 	for ep, m := range c.members(eps, "endpoints") {
 		base := path("endpoints", ep)
+		count, okC := c.optNonNeg(m, "count", base)
+		got := map[string]float64{}
 		for _, k := range []string{"p50", "p95", "p99", "mean", "min", "max"} {
 			if f, ok := c.optNonNeg(m, k, base); ok {
-				s.Add(ep+":"+k, "ms", snapshot.LowerIsBetter, f)
+				got[k] = f
 			}
 		}
-		count, okC := c.optNonNeg(m, "count", base)
+		var ladder []quantilePoint
+		for k, level := range map[string]float64{"min": 0, "p50": 0.5, "p95": 0.95, "p99": 0.99, "max": 1} {
+			if f, ok := got[k]; ok {
+				ladder = append(ladder, quantilePoint{level, f})
+			}
+		}
+		for _, k := range []string{"p50", "p95", "p99", "mean", "min", "max"} {
+			f, ok := got[k]
+			if !ok {
+				continue
+			}
+			mt := s.Add(ep+":"+k, "ms", snapshot.LowerIsBetter, f)
+			mt.Info = k == "min" || k == "max"
+			if q := map[string]float64{"p50": 0.5, "p95": 0.95, "p99": 0.99}[k]; q > 0 && okC && count >= 1 && count == math.Trunc(count) && count <= 1<<53 {
+				setCI(mt, locustCI(q, f, int(count), ladder))
+			}
+		}
 		fails, okF := c.optNonNeg(m, "failures", base)
 		if okC && okF {
 			s.Add(ep+":error_rate", "ratio", snapshot.LowerIsBetter, fails/math.Max(count, 1))
@@ -196,4 +247,67 @@ func parseLocustJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		s.Add("Aggregated:error_rate", "ratio", snapshot.LowerIsBetter, f)
 	}
 	return c.result(s)
+}
+
+// locustLadder reads a _stats.csv row's quantile ladder: Min Response Time
+// at level 0, every "N%" column at N/100, and Max Response Time at level 1
+// (the 100% column stands in when there is no Max). get reads a column
+// of the row (false when absent or N/A).
+func locustLadder(header []string, get func(col string) (float64, bool)) []quantilePoint {
+	var pts []quantilePoint
+	f, haveMax := get("Max Response Time")
+	if haveMax {
+		pts = append(pts, quantilePoint{1, f})
+	}
+	if f, ok := get("Min Response Time"); ok {
+		pts = append(pts, quantilePoint{0, f})
+	}
+	for _, h := range header {
+		h = strings.TrimSpace(h)
+		p, err := strconv.ParseFloat(strings.TrimSuffix(h, "%"), 64)
+		if !strings.HasSuffix(h, "%") || err != nil || !(p > 0 && p <= 100) || p == 100 && haveMax {
+			continue
+		}
+		if f, ok := get(h); ok {
+			pts = append(pts, quantilePoint{p / 100, f})
+		}
+	}
+	return pts
+}
+
+// locustCI is quantileCI widened by half of Locust's rounding resolution
+// at each bound (Locust keeps response times rounded to 2 significant
+// digits: whole ms below 100 ms, tens of ms below 1 s, …), within the
+// exact min and max when the ladder has them.
+func locustCI(q, value float64, n int, ladder []quantilePoint) *snapshot.Interval {
+	ci := quantileCI(q, value, n, ladder)
+	if ci == nil {
+		return nil
+	}
+	lo, hi := ci.Lo-locustResolution(ci.Lo)/2, ci.Hi+locustResolution(ci.Hi)/2
+	for _, p := range ladder {
+		if p.Level == 0 {
+			lo = math.Max(lo, p.Value)
+		}
+		if p.Level == 1 {
+			hi = math.Min(hi, p.Value)
+		}
+	}
+	ci.Lo, ci.Hi = math.Min(math.Max(lo, 0), value), math.Max(hi, value)
+	return ci
+}
+
+// locustResolution is the bucket width of Locust's rounded response
+// times around ms (stats.py: round(t) below 100, round(t, -1) below 1000,
+// round(t, -2) below 10000, else round(t, -3)).
+func locustResolution(ms float64) float64 {
+	switch {
+	case ms < 100:
+		return 1
+	case ms < 1000:
+		return 10
+	case ms < 10000:
+		return 100
+	}
+	return 1000
 }
