@@ -9,18 +9,18 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/flameiq/git-flameiq/drift"
 	"github.com/flameiq/git-flameiq/compare"
+	"github.com/flameiq/git-flameiq/drift"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 func init() { commandList = append(commandList, cmdDrift) }
 
 type driftChange struct {
-	Commit        string  `json:"commit"`
-	Subject       string  `json:"subject"`
-	MeanBefore    float64 `json:"mean_before"`
-	MeanAfter     float64 `json:"mean_after"`
+	Commit        string    `json:"commit"`
+	Subject       string    `json:"subject"`
+	MeanBefore    float64   `json:"mean_before"`
+	MeanAfter     float64   `json:"mean_after"`
 	ChangePercent jsonFloat `json:"change_percent"`
 	P             float64   `json:"p_value"`
 	Regression    bool      `json:"is_regression"`
@@ -28,10 +28,10 @@ type driftChange struct {
 }
 
 type driftCreep struct {
-	From          string  `json:"from_commit"`
-	To            string  `json:"to_commit"`
-	Before        float64 `json:"before"`
-	After         float64 `json:"after"`
+	From          string    `json:"from_commit"`
+	To            string    `json:"to_commit"`
+	Before        float64   `json:"before"`
+	After         float64   `json:"after"`
 	ChangePercent jsonFloat `json:"change_percent"`
 	Threshold     float64   `json:"threshold_percent"`
 	Regression    bool      `json:"is_regression"`

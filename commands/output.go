@@ -22,7 +22,8 @@ func ruleFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "margin", Usage: "warning margin in percentage points", DefaultText: "5, or flameiq.yaml margin"},
 		&cli.Float64Flag{Name: "alpha", Usage: "significance level for the Mann-Whitney test", DefaultText: "0.05"},
 		&cli.IntFlag{Name: "min-samples", Usage: "samples needed on both sides for the statistical mode", DefaultText: "4"},
-		&cli.BoolFlag{Name: "holm", Usage: "apply the Holm–Bonferroni correction across the tested metrics"},
+		&cli.BoolFlag{Name: "holm", Usage: "always apply the Holm–Bonferroni correction, even where the samples are too few to pass it (--correction holm)"},
+		&cli.StringFlag{Name: "correction", Usage: "multiple-comparison `MODE`: auto (Holm–Bonferroni where the sample sizes allow it; the default), holm or none"},
 	}
 }
 
@@ -78,6 +79,14 @@ func (e *env) compareOptions(c *cli.Context) (compare.Options, error) {
 	}
 	if c.Bool("holm") {
 		o.Correction = "holm"
+	}
+	if c.IsSet("correction") {
+		switch m := c.String("correction"); m {
+		case "auto", "holm", "none":
+			o.Correction = m
+		default:
+			return o, usagef("--correction %s: want auto, holm or none", m)
+		}
 	}
 	for _, t := range c.StringSlice("threshold") {
 		key, val := "", t

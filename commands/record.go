@@ -135,5 +135,3 @@ func (e *env) recordOn(st *store, h gitstore.Hash, snap *snapshot.Snapshot, c *c
 		plural(countSamples(snap.Metrics), "sample"), short(h), st.ref)
 	return st, h, nil
 }
-
-

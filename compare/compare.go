@@ -129,7 +129,7 @@ type Options struct {
 	Rules            []Rule
 	Alpha            float64 // significance level; default 0.05
 	MinSamples       int     // samples needed on both sides for the statistical mode; default 4
-	Correction       string  // "" (none) or "holm": Holm–Bonferroni over the tested metrics
+	Correction       string  // "" or "auto" (Holm–Bonferroni over the tested metrics where the sample sizes allow it), "holm" (always), "none"
 	Tiers            *Tiers
 	FailOnMissing    bool // a metric only in base fails the comparison
 	Accept           []Acceptance
@@ -170,7 +170,7 @@ type Diff struct {
 
 	// Statistics (statistical mode only; P is NaN otherwise).
 	Statistical bool
-	P           float64 // the p-value that decided: one-sided in the direction of the change (two-sided for two-sided metrics), Holm-adjusted when Correction is "holm"
+	P           float64 // the p-value that decided: one-sided in the direction of the change (two-sided for two-sided metrics), Holm-adjusted when Corrected
 	PRaw        float64 // P before adjustment
 	PTwoSided   float64 // benchstat's two-sided p-value (JSON only)
 	EffectSize  float64 // Cliff's delta (see CliffsDelta); NaN outside statistical mode
@@ -191,7 +191,11 @@ type Diff struct {
 	Legacy         bool   // judged by FlameIQ's rules exactly (FlameIQ inputs without samples)
 	Reason         string // why the status, when it is not the obvious one (JSON "reason")
 
-	info bool // informational or derived, not named by a rule: status INFO
+	info     bool // informational or derived, not named by a rule: status INFO
+	constant bool // every sample of both sides is one value: no test to correct for
+
+	// Corrected is set when P is Holm-adjusted (see Result.Family).
+	Corrected bool
 
 	Action       Action
 	BudgetMsg    string // set when a budget is breached
@@ -206,7 +210,10 @@ type Result struct {
 	Diffs           []Diff  // byte order of key
 	StatisticalMode bool    // at least one metric used the statistical mode
 	Alpha           float64 // significance level the statistical verdicts used
-	Warnings        []string
+	// Family is the number of tested metrics the Holm–Bonferroni
+	// correction ran over (0: no correction).
+	Family   int
+	Warnings []string
 
 	failOnMissing bool // Options.FailOnMissing of the comparison
 }

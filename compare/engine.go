@@ -72,8 +72,8 @@ func Compare(base, head *snapshot.Snapshot, opts Options) (*Result, error) {
 			sets = append(sets, settings{action: Block})
 		}
 	}
-	if opts.Correction == "holm" {
-		adjustHolm(r.Diffs)
+	if opts.Correction != "none" {
+		r.Family = adjustHolm(r.Diffs, opts.Correction == "holm", opts.Alpha)
 	}
 	for i := range r.Diffs {
 		classify(&r.Diffs[i], sets[i], opts, base.Get(r.Diffs[i].Key), head.Get(r.Diffs[i].Key), r)
@@ -100,9 +100,9 @@ func normalize(o Options) (Options, error) {
 		return o, err
 	}
 	switch o.Correction {
-	case "", "none", "holm":
+	case "", "auto", "none", "holm":
 	default:
-		return o, fmt.Errorf("unknown correction %q (want none or holm)", o.Correction)
+		return o, fmt.Errorf("unknown correction %q (want auto, holm or none)", o.Correction)
 	}
 	if o.Tiers != nil && o.Tiers.Warn > o.Tiers.Block {
 		return o, fmt.Errorf("tiers: warn (%v%%) is above block (%v%%)", o.Tiers.Warn, o.Tiers.Block)
@@ -256,11 +256,22 @@ func measure(key string, bm, hm *snapshot.Metric, s settings, o Options) Diff {
 			alt = snapshot.HigherIsBetter
 		}
 	}
+	d.constant = constant(bm.Samples, hm.Samples)
 	d.PRaw = uTest(bm.Samples, hm.Samples, alt)
 	d.P = d.PRaw
 	d.PTwoSided = uTest(bm.Samples, hm.Samples, snapshot.TwoSided)
 	d.EffectSize = CliffsDelta(bm.Samples, hm.Samples)
 	return d
+}
+
+// constant reports whether every sample of both sides is the same value.
+func constant(a, b []float64) bool {
+	for _, x := range append(a[1:len(a):len(a)], b...) {
+		if x != a[0] {
+			return false
+		}
+	}
+	return true
 }
 
 func summarize(xs []float64) benchmath.Summary {
@@ -287,18 +298,48 @@ func uTest(base, head []float64, dir snapshot.Direction) float64 {
 	return res.P
 }
 
-func adjustHolm(ds []Diff) {
+// adjustHolm applies the Holm–Bonferroni correction to the p-values of
+// the gated metrics that were tested (not INFO, not constant on both
+// sides: a test with no variation carries no information) and returns how
+// many there were. A PR check tests every metric at once: uncorrected, an
+// A/A run of 80 metrics raises four false alarms at alpha = 0.05. In auto
+// mode (always false) a metric whose sample sizes cannot reach the
+// corrected level at all (n=5+5 can never give p < 0.05/13) keeps its raw
+// p, with a note, rather than becoming impossible to fail.
+func adjustHolm(ds []Diff, always bool, alpha float64) int {
 	var idx []int
 	var ps []float64
 	for i, d := range ds {
-		if d.Statistical {
+		if d.Statistical && !d.info && !d.constant {
 			idx = append(idx, i)
 			ps = append(ps, d.PRaw)
 		}
 	}
-	for j, p := range Holm(ps) {
-		ds[idx[j]].P = p
+	m := len(ps)
+	if m < 2 {
+		return 0
 	}
+	for j, p := range Holm(ps) {
+		d := &ds[idx[j]]
+		if !always && minUTestP(d.BaseN, d.HeadN, d.Direction == snapshot.TwoSided)*float64(m) >= alpha {
+			d.Notes = append(d.Notes, fmt.Sprintf("n=%d+%d is too few for the correction over %d tested metrics to ever pass: judged uncorrected (run more samples)", d.BaseN, d.HeadN, m))
+			continue
+		}
+		d.P, d.Corrected = p, true
+	}
+	return m
+}
+
+// minUTestP is the smallest p a Mann-Whitney U test can give with n1 and
+// n2 samples (no ties): 1/C(n1+n2, n1), twice that two-sided.
+func minUTestP(n1, n2 int, twoSided bool) float64 {
+	// log C(n1+n2, n1) through lgamma, for large n without overflow.
+	lg := func(x int) float64 { v, _ := math.Lgamma(float64(x) + 1); return v }
+	p := math.Exp(-(lg(n1+n2) - lg(n1) - lg(n2)))
+	if twoSided {
+		p *= 2
+	}
+	return p
 }
 
 // badChange is how far chg goes in the bad direction (negative when it

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -277,5 +278,48 @@ func TestOptionErrors(t *testing.T) {
 		if _, err := Compare(&snapshot.Snapshot{}, &snapshot.Snapshot{}, o); err == nil {
 			t.Errorf("%+v: no error", o)
 		}
+	}
+}
+
+// TestHolmAuto: by default the p-values of the tested metrics are
+// Holm-adjusted, so one p=0.03 among many metrics is noise; a metric whose
+// samples are too few for the corrected level keeps its raw p (with a
+// note) instead of becoming impossible to fail; "none" turns it off.
+func TestHolmAuto(t *testing.T) {
+	base, head := map[string][]float64{}, map[string][]float64{}
+	for i := range 8 {
+		k := fmt.Sprintf("M%d:sec/op", i)
+		base[k] = []float64{100, 101, 99, 100, 102, 98, 100, 101, 99, 100}
+		head[k] = []float64{100, 101, 99, 100, 102, 98, 100, 101, 99, 100 + float64(i)}
+	}
+	// Moves 12% with p ≈ 0.03 one-sided over 10+10 samples.
+	base["Noisy:sec/op"] = []float64{100, 130, 90, 120, 95, 105, 110, 85, 125, 100}
+	head["Noisy:sec/op"] = []float64{118, 140, 104, 131, 108, 115, 126, 99, 135, 112}
+	r, err := Compare(snap(base), snap(head), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := find(r, "Noisy:sec/op")
+	if d.PRaw >= 0.05 || d.Status != Pass || !d.Noise || !d.Corrected || r.Family < 2 {
+		t.Errorf("Noisy: raw p=%v p=%v %s corrected=%v family=%d", d.PRaw, d.P, d.Status, d.Corrected, r.Family)
+	}
+	o := DefaultOptions()
+	o.Correction = "none"
+	r, _ = Compare(snap(base), snap(head), o)
+	if d := find(r, "Noisy:sec/op"); d.Status != Regression || r.Family != 0 {
+		t.Errorf("uncorrected: %s family=%d", d.Status, r.Family)
+	}
+	// n=5+5 (smallest one-sided p 1/252) over 13 metrics cannot reach
+	// 0.05/13: judged uncorrected, and said so.
+	b5, h5 := map[string][]float64{}, map[string][]float64{}
+	for i := range 13 {
+		k := fmt.Sprintf("S%02d:sec/op", i)
+		b5[k] = []float64{100, 101, 99, 100, 102}
+		h5[k] = []float64{100, 101, 99, 100, 102 + float64(i)}
+	}
+	h5["S00:sec/op"] = []float64{150, 151, 149, 150, 152}
+	r, _ = Compare(snap(b5), snap(h5), DefaultOptions())
+	if d := find(r, "S00:sec/op"); d.Status != Regression || d.Corrected || !strings.Contains(strings.Join(d.Notes, ";"), "too few for the correction") {
+		t.Errorf("S00: %s corrected=%v notes=%q", d.Status, d.Corrected, d.Notes)
 	}
 }

@@ -405,12 +405,10 @@ func (p *parser) statistics(v *yaml.Node) error {
 			if err != nil {
 				return err
 			}
-			if s != "holm" && s != "none" {
-				return p.errf(kv[1], "statistics.correction must be holm or none, got %q", s)
+			if s != "auto" && s != "holm" && s != "none" {
+				return p.errf(kv[1], "statistics.correction must be auto, holm or none, got %q", s)
 			}
-			if s == "holm" {
-				p.c.Correction = s
-			}
+			p.c.Correction = s
 		default:
 			return p.errf(kv[0], "unknown key %q in statistics (want alpha, min_samples, correction)", kv[0].Value)
 		}

@@ -86,7 +86,7 @@ func TestParseErrors(t *testing.T) {
 		{"tiers: {warn: 20%, block: 10%}\n", `f.yaml:1: tiers: warn (20%) must not exceed block (10%)`},
 		{"statistics: {alpha: 2}\n", `f.yaml:1: statistics.alpha must be in (0, 1)`},
 		{"statistics: {min_samples: 1}\n", `f.yaml:1: statistics.min_samples must be an integer ≥ 2`},
-		{"statistics: {correction: bonferroni}\n", `f.yaml:1: statistics.correction must be holm or none`},
+		{"statistics: {correction: bonferroni}\n", `f.yaml:1: statistics.correction must be auto, holm or none`},
 		{"drift: {window: 1}\n", `f.yaml:1: drift.window must be an integer ≥ 2`},
 		{"notes_ref: refs/heads/main\n", `f.yaml:1: notes_ref "refs/heads/main" must be under refs/notes/`},
 		{"fail_on_missing: maybe\n", `f.yaml:1: fail_on_missing must be true or false`},

@@ -102,7 +102,7 @@ func GitHub(w io.Writer, rich Rich, summaryPath string) error {
 		fmt.Fprintf(&b, "%s\n", oneLine(rich.BaseReason))
 	}
 	if r.StatisticalMode {
-		fmt.Fprintf(&b, "%s\n", PLegend(r.Alpha))
+		fmt.Fprintf(&b, "%s\n", PLegend(r))
 	}
 	fmt.Fprintf(&b, "%s\n", SummaryLine(r))
 	if _, err := w.Write(b.Bytes()); err != nil {

@@ -181,7 +181,7 @@ func mdProfile(b *bytes.Buffer, p *ProfileChanges) {
 func mdFooter(r *compare.Result) string {
 	s := "<sub>git-flameiq"
 	if r.StatisticalMode {
-		s += " · " + PLegend(r.Alpha)
+		s += " · " + PLegend(r)
 	}
 	return s + "</sub>\n"
 }

@@ -50,7 +50,7 @@ func Text(w io.Writer, r *compare.Result, opts TextOptions) error {
 		buf.WriteByte('\n')
 	}
 	if r.StatisticalMode {
-		fmt.Fprintf(&buf, "%s\n", PLegend(r.Alpha))
+		fmt.Fprintf(&buf, "%s\n", PLegend(r))
 	}
 	fmt.Fprintf(&buf, "%s\n", SummaryLine(r))
 	_, err := w.Write(buf.Bytes())
@@ -240,8 +240,12 @@ func diffRow(d compare.Diff, unit string, alpha float64, notes *footnotes) []str
 }
 
 // PLegend says, once per report, which p the tables show.
-func PLegend(alpha float64) string {
-	return fmt.Sprintf("p: one-sided Mann-Whitney U test in the direction of the change (two-sided for two-sided metrics); ~: not significant at α=%g", alpha)
+func PLegend(r *compare.Result) string {
+	s := "p: one-sided Mann-Whitney U test in the direction of the change (two-sided for two-sided metrics)"
+	if r.Family > 0 {
+		s += fmt.Sprintf(", Holm-adjusted over the %d tested metrics", r.Family)
+	}
+	return s + fmt.Sprintf("; ~: not significant at α=%g", r.Alpha)
 }
 
 // delta is the change of the centres: "~" exactly when the p shown (the
