@@ -151,7 +151,12 @@ func parseK6(r io.Reader, name string) (*snapshot.Snapshot, error) {
 				case "checks":
 					dir = snapshot.HigherIsBetter
 				}
-				s.Add(metric+".rate", "ratio", dir, f)
+				m := s.Add(metric+".rate", "ratio", dir, f)
+				passes, okp := num("passes")
+				fails, okf := num("fails")
+				if okp && okf && passes == math.Trunc(passes) && fails == math.Trunc(fails) {
+					setCI(m, proportionCI(f*(passes+fails), passes+fails))
+				}
 			}
 		case "counter":
 			unit := ""

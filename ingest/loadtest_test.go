@@ -108,8 +108,15 @@ func TestK6IntervalsAndInfo(t *testing.T) {
 			metric, stat := splitK6Key(m.Key)
 			base := k6Base(metric)
 			if stat == "rate" || stat == "count" { // counters and rates
-				if m.Info || m.CI != nil {
-					t.Errorf("%s: %s: info=%v ci=%v, want neither", f.path, m.Key, m.Info, m.CI)
+				if m.Info {
+					t.Errorf("%s: %s: informational, want gated", f.path, m.Key)
+				}
+				// A rate of passes among passes+fails (http_req_failed,
+				// checks) carries the Wilson interval of that proportion;
+				// counters and per-second rates carry none.
+				proportion := m.Unit == "ratio"
+				if (m.CI != nil) != proportion || proportion && !(m.CI.Lo <= m.Samples[0] && m.Samples[0] <= m.CI.Hi && m.CI.N > 0) {
+					t.Errorf("%s: %s: ci=%+v (unit %s)", f.path, m.Key, m.CI, m.Unit)
 				}
 				continue
 			}
@@ -200,7 +207,7 @@ func TestLocustIntervals(t *testing.T) {
 			}
 			ep, stat, _ := strings.Cut(m.Key, ":")
 			switch stat {
-			case "p50", "p95", "p99":
+			case "p50", "p95", "p99", "error_rate": // error_rate: the Wilson interval of failures/requests
 				if m.CI == nil || m.CI.N != rows[ep] {
 					t.Errorf("%s: %s: interval %+v, want N=%d", f, m.Key, m.CI, rows[ep])
 				}
@@ -220,7 +227,10 @@ func TestLocustIntervals(t *testing.T) {
 		if want := stat == "min" || stat == "max"; m.Info != want {
 			t.Errorf("locust-ci-summary.json: %s: info=%v, want %v", m.Key, m.Info, want)
 		}
-		if want := strings.HasPrefix(stat, "p"); (m.CI != nil) != want {
+		// Percentiles, and error rates of an endpoint with a count (the
+		// top-level error_rate has none).
+		want := strings.HasPrefix(stat, "p") || stat == "error_rate" && !strings.HasPrefix(m.Key, "Aggregated:")
+		if (m.CI != nil) != want {
 			t.Errorf("locust-ci-summary.json: %s: interval %+v", m.Key, m.CI)
 		}
 	}

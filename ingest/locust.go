@@ -171,7 +171,7 @@ func parseLocustCSV(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			}
 		}
 		if reqs > 0 {
-			out = append(out, kv{endpoint + ":error_rate", "ratio", snapshot.LowerIsBetter, fails / reqs, nil})
+			out = append(out, kv{endpoint + ":error_rate", "ratio", snapshot.LowerIsBetter, fails / reqs, proportionCI(fails, reqs)})
 		}
 		if len(errs) > bad {
 			continue
@@ -240,7 +240,10 @@ func parseLocustJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		}
 		fails, okF := c.optNonNeg(m, "failures", base)
 		if okC && okF {
-			s.Add(ep+":error_rate", "ratio", snapshot.LowerIsBetter, fails/math.Max(count, 1))
+			m := s.Add(ep+":error_rate", "ratio", snapshot.LowerIsBetter, fails/math.Max(count, 1))
+			if fails <= count {
+				setCI(m, proportionCI(fails, count))
+			}
 		}
 	}
 	if f, ok := c.optNonNeg(doc, "error_rate", ""); ok {

@@ -185,3 +185,21 @@ func setCI(m *snapshot.Metric, ci *snapshot.Interval) {
 	}
 	m.CI = ci
 }
+
+// proportionCI is the 95% Wilson score interval of a proportion k/n (a
+// load test's error rate: failures among its n requests), so that an
+// error rate from one run is judged with its sampling error as its
+// percentiles are. It is nil for n < 1.
+func proportionCI(k, n float64) *snapshot.Interval {
+	if !(n >= 1) || k < 0 || k > n || math.IsInf(n, 0) || n > 1<<53 {
+		return nil
+	}
+	const z = 1.959963984540054 // two-sided 95%
+	p := k / n
+	den := 1 + z*z/n
+	centre := (p + z*z/(2*n)) / den
+	half := z * math.Sqrt(p*(1-p)/n+z*z/(4*n*n)) / den
+	lo, hi := math.Max(0, centre-half), math.Min(1, centre+half)
+	lo, hi = math.Min(lo, p), math.Max(hi, p)
+	return &snapshot.Interval{Lo: lo, Hi: hi, N: int(n)}
+}

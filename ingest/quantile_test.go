@@ -302,3 +302,26 @@ func TestK6QuantileKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestProportionCI pins the Wilson score interval against hand-computed
+// values and its bounds.
+func TestProportionCI(t *testing.T) {
+	for _, c := range []struct {
+		k, n, lo, hi float64
+	}{
+		{217, 1667, 0.1149, 0.1472}, // Locust's /fail share of one run: 13.0 %
+		{0, 100, 0, 0.0370},
+		{100, 100, 0.9630, 1},
+		{1, 2, 0.0945, 0.9055},
+	} {
+		ci := proportionCI(c.k, c.n)
+		if ci == nil || math.Abs(ci.Lo-c.lo) > 5e-4 || math.Abs(ci.Hi-c.hi) > 5e-4 || ci.N != int(c.n) {
+			t.Errorf("proportionCI(%v, %v) = %+v, want [%v, %v]", c.k, c.n, ci, c.lo, c.hi)
+		}
+	}
+	for _, bad := range [][2]float64{{1, 0}, {3, 2}, {-1, 5}} {
+		if ci := proportionCI(bad[0], bad[1]); ci != nil {
+			t.Errorf("proportionCI(%v) = %+v, want nil", bad, ci)
+		}
+	}
+}
