@@ -522,6 +522,7 @@ func gateStatus(d *Diff, s settings, o Options) Status {
 			d.Notes = append(d.Notes, "within the sampling error of single summary values (their 95% intervals overlap)")
 			return Pass
 		}
+		d.Notes = append(d.Notes, "decided on the 95% intervals of single summary values, which do not overlap")
 	}
 	return st
 }

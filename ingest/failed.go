@@ -17,6 +17,10 @@ type Failure struct {
 	File string
 	Line int
 	Msg  string
+	// Run is set when the failure is the package's or the run's (FAIL pkg,
+	// a panic or an exit status no benchmark can be named for), not one
+	// benchmark's.
+	Run bool
 }
 
 func (f Failure) String() string {
@@ -25,7 +29,14 @@ func (f Failure) String() string {
 	if f.Line > 0 {
 		fmt.Fprintf(&b, ":%d", f.Line)
 	}
-	fmt.Fprintf(&b, ": benchmark %s failed", f.Name)
+	what := "benchmark " + f.Name
+	switch {
+	case f.Run && (f.Name == "panic" || f.Name == "run" || strings.HasPrefix(f.Name, "exit status")):
+		what = "the run (" + f.Name + ")"
+	case f.Run:
+		what = "package " + f.Name
+	}
+	fmt.Fprintf(&b, ": %s failed", what)
 	if f.Msg != "" {
 		fmt.Fprintf(&b, ": %s", f.Msg)
 	}

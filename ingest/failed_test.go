@@ -166,7 +166,7 @@ var goFailCases = []failCase{
 		input: goHead + goRes("Before-2", 1600) +
 			"panic: runtime error: index out of range [7] with length 3\n\ngoroutine 34 [running]:\n" + // 6
 			"exit status 2\nFAIL\texample.com/x\t0.05s\nFAIL\n",
-		want: []Failure{{Name: "example.com/x", Line: 6, Msg: "runtime error: index out of range [7] with length 3"}},
+		want: []Failure{{Run: true, Name: "example.com/x", Line: 6, Msg: "runtime error: index out of range [7] with length 3"}},
 		keys: []string{"Before-2:sec/op"},
 	},
 	{
@@ -191,36 +191,36 @@ var goFailCases = []failCase{
 	{
 		name:  "a panic and no FAIL line (a cut output)",
 		input: goHead + goRes("A-2", 10) + "panic: boom\n\ngoroutine 1 [running]:\n",
-		want:  []Failure{{Name: "panic", Line: 6, Msg: "boom"}},
+		want:  []Failure{{Run: true, Name: "panic", Line: 6, Msg: "boom"}},
 		keys:  []string{"A-2:sec/op"},
 	},
 	{
 		name:  "FAIL pkg alone (log.Fatal in a benchmark): the package, with the exit status",
 		input: goHead + goRes("A-2", 10) + "2026/12/06 07:00:00 cannot open fixture\nexit status 1\nFAIL\texample.com/x\t0.05s\n", // 8
-		want:  []Failure{{Name: "example.com/x", Line: 8, Msg: "exit status 1"}},
+		want:  []Failure{{Run: true, Name: "example.com/x", Line: 8, Msg: "exit status 1"}},
 		keys:  []string{"A-2:sec/op"},
 	},
 	{
 		name:  "a failed test makes the package fail",
 		input: goHead + "--- FAIL: TestParse (0.00s)\n    x_test.go:12: bad\n" + goRes("A-2", 10) + "FAIL\nexit status 1\nFAIL\texample.com/x\t0.05s\n",
-		want:  []Failure{{Name: "example.com/x", Line: 10, Msg: "failed: TestParse"}},
+		want:  []Failure{{Run: true, Name: "example.com/x", Line: 10, Msg: "failed: TestParse"}},
 		keys:  []string{"A-2:sec/op"},
 	},
 	{
 		name:  "a build failure: nothing passed",
 		input: "# example.com/x\n./x_test.go:3:2: undefined: y\nFAIL\texample.com/x [build failed]\nFAIL\n",
-		want:  []Failure{{Name: "example.com/x", Line: 3, Msg: "[build failed]"}},
+		want:  []Failure{{Run: true, Name: "example.com/x", Line: 3, Msg: "[build failed]"}},
 	},
 	{
 		name:  "exit status alone",
 		input: goHead + goRes("A-2", 10) + "exit status 2\n",
-		want:  []Failure{{Name: "exit status 2", Line: 6}},
+		want:  []Failure{{Run: true, Name: "exit status 2", Line: 6}},
 		keys:  []string{"A-2:sec/op"},
 	},
 	{
 		name:  "a lone FAIL: the package of the pkg: line",
 		input: goHead + goRes("A-2", 10) + "FAIL\n",
-		want:  []Failure{{Name: "example.com/x", Line: 6, Msg: "the test binary reported FAIL"}},
+		want:  []Failure{{Run: true, Name: "example.com/x", Line: 6, Msg: "the test binary reported FAIL"}},
 		keys:  []string{"A-2:sec/op"},
 	},
 	{
@@ -323,14 +323,14 @@ var goFailCases = []failCase{
 {"Action":"output","Package":"p","Output":"exit status 3\n"}
 {"Action":"fail","Package":"p","Elapsed":0.1}
 `,
-		want: []Failure{{Name: "p", Line: 3, Msg: "exit status 3"}},
+		want: []Failure{{Run: true, Name: "p", Line: 3, Msg: "exit status 3"}},
 		keys: []string{"A-2:sec/op"},
 	},
 	{
 		name:   "go test -json: a fail event without a package",
 		format: "gojson",
 		input:  "{\"Action\":\"fail\"}\n",
-		want:   []Failure{{Name: "run", Line: 1}},
+		want:   []Failure{{Run: true, Name: "run", Line: 1}},
 	},
 	{
 		name:   "go test -json: a failed test; a build failure",
@@ -340,7 +340,7 @@ var goFailCases = []failCase{
 {"Action":"fail","Package":"p","Elapsed":0.1}
 {"Action":"fail","Package":"q","FailedBuild":"q"}
 `,
-		want: []Failure{{Name: "p", Line: 3, Msg: "failed: TestParse"}, {Name: "q", Line: 4, Msg: "[build failed]"}},
+		want: []Failure{{Run: true, Name: "p", Line: 3, Msg: "failed: TestParse"}, {Run: true, Name: "q", Line: 4, Msg: "[build failed]"}},
 		keys: []string{"A-2:sec/op"},
 	},
 	{

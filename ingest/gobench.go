@@ -443,7 +443,7 @@ func (f *goFailures) resolve(file string, order []goKey) ([]Failure, map[goBench
 	pkgNamed := map[string]bool{} // packages with a failure named after a benchmark
 	add := func(pkg, n string, line int, msg string, bench bool) {
 		b := goBench{pkg, n}
-		fl := Failure{Name: n, File: file, Line: line, Msg: msg}
+		fl := Failure{Name: n, File: file, Line: line, Msg: msg, Run: !bench}
 		if bench {
 			fl.Name = key(b)
 			failed[b] = true

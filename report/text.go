@@ -287,6 +287,11 @@ func pn(d compare.Diff) string {
 	if d.BaseN > 1 || d.HeadN > 1 {
 		return fmt.Sprintf("(n=%d+%d)", d.BaseN, d.HeadN)
 	}
+	if d.BaseCI != nil && d.HeadCI != nil && d.BaseCI.N > 0 && d.HeadCI.N > 0 {
+		// One summary value a side, computed from this many observations
+		// (a load test's requests): its interval decided (see Diff.Interval).
+		return fmt.Sprintf("(of %d+%d obs)", d.BaseCI.N, d.HeadCI.N)
+	}
 	return ""
 }
 
