@@ -326,12 +326,8 @@ func (b *bisector) report(good gitstore.Hash, out bisect.Outcome, ferr error) er
 		fmt.Fprintln(tw, "probe\tcommit\tverdict\tvalue (change vs GOOD)\tsubject")
 		for i, p := range probes {
 			change := p.Reason
-			if p.Deltas != nil {
-				var parts []string
-				for _, k := range sortedKeys(p.Deltas) {
-					parts = append(parts, fmt.Sprintf("%s %s (%+.2f%%)", k, b.value(k, p.Values[k]), p.Deltas[k]))
-				}
-				change = strings.Join(parts, ", ")
+			if r := b.cache[out.Probes[i].Index].result; r != nil {
+				change = b.probeChanges(r)
 			}
 			if p.Measured {
 				change += " (measured)"
@@ -412,6 +408,45 @@ func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', 5, 64) }
 
 // value formats a metric value in its unit, scaled as benchstat does
 // (60.83µs/op).
+// probeChanges says what decided a probe's verdict: the failing metrics
+// (a change from zero as "new cost"), else the largest moves, at most
+// three, then how many more.
+func (b *bisector) probeChanges(r *compare.Result) string {
+	var ds []compare.Diff
+	for _, d := range r.Diffs {
+		if d.Status == compare.Regression || d.Status == compare.BudgetBreach || d.Status == compare.Failed {
+			ds = append(ds, d)
+		}
+	}
+	if len(ds) == 0 {
+		for _, d := range r.Diffs {
+			if !math.IsNaN(d.Head) && !math.IsNaN(d.ChangePercent) {
+				ds = append(ds, d)
+			}
+		}
+	}
+	size := func(d compare.Diff) float64 {
+		if d.ZeroBase {
+			return math.Inf(1)
+		}
+		return math.Abs(d.ChangePercent)
+	}
+	sort.SliceStable(ds, func(i, j int) bool { return size(ds[i]) > size(ds[j]) })
+	var parts []string
+	for i, d := range ds {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(ds)-3))
+			break
+		}
+		chg := fmt.Sprintf("%+.2f%%", d.ChangePercent)
+		if d.ZeroBase {
+			chg = "new cost"
+		}
+		parts = append(parts, fmt.Sprintf("%s %s (%s)", d.Key, b.value(d.Key, d.Head), chg))
+	}
+	return strings.Join(parts, ", ")
+}
+
 func (b *bisector) value(key string, v float64) string {
 	unit := ""
 	if m := b.good.Get(key); m != nil {
@@ -430,7 +465,11 @@ func unitValue(v float64, unit string) string {
 	if rest, ok := strings.CutPrefix(unit, "sec"); ok {
 		shown = "s" + rest
 	}
-	return benchunit.Scale(v, benchunit.ClassOf(unit)) + shown
+	s := benchunit.Scale(v, benchunit.ClassOf(unit))
+	if s != "" && s[len(s)-1] >= '0' && s[len(s)-1] <= '9' {
+		s += " " // no SI prefix: "1.000 allocs/op", not "1.000allocs/op"
+	}
+	return s + shown
 }
 
 func clipText(s string, n int) string {
