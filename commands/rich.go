@@ -39,11 +39,14 @@ func (e *env) renderRich(c *cli.Context, w io.Writer, r *compare.Result, info re
 }
 
 // changedHistory reads the recent first-parent history (50 commits) of the
-// metrics that did not pass, from the base commit.
+// metrics that are findings (regressions, budget breaches, warnings,
+// improvements, accepted: not unchanged, INFO, new, missing or skipped),
+// from the base commit.
 func (e *env) changedHistory(st *store, sd *sides, r *compare.Result) []report.HistorySeries {
 	changed := map[string]string{}
 	for _, d := range r.Diffs {
-		if d.Status != compare.Pass && d.Status != compare.Skipped {
+		switch d.Status {
+		case compare.Regression, compare.BudgetBreach, compare.Warning, compare.Improved, compare.Accepted:
 			changed[d.Key] = d.Unit
 		}
 	}
