@@ -1,36 +1,7 @@
 package commands
 
-import (
-	"strings"
+import fstore "github.com/flameiq/git-flameiq/internal/store"
 
-	"github.com/flameiq/git-flameiq/compare"
-)
-
-// parseAcceptances finds `Perf-Accepted: <glob>: <reason>` lines anywhere
-// in text (a commit message or a PR description). The glob ends at the first
-// ": " (colon and space), so globs such as `Encode*:sec/op` keep their colon.
-// A line with an empty reason is returned with an empty Reason: the engine
-// reports it as "a written reason is required" and does not waive anything.
-func parseAcceptances(text, source string) []compare.Acceptance {
-	var out []compare.Acceptance
-	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(strings.TrimRight(line, "\r"))
-		const key = "perf-accepted:"
-		if len(line) < len(key) || !strings.EqualFold(line[:len(key)], key) {
-			continue
-		}
-		rest := strings.TrimSpace(line[len(key):])
-		g, reason := rest, ""
-		if i := strings.Index(rest, ": "); i >= 0 {
-			g, reason = rest[:i], strings.TrimSpace(rest[i+2:])
-		} else if strings.HasSuffix(rest, ":") {
-			g = strings.TrimSuffix(rest, ":")
-		}
-		g = strings.TrimSpace(g)
-		if g == "" {
-			continue
-		}
-		out = append(out, compare.Acceptance{Glob: g, Reason: reason, Source: source})
-	}
-	return out
-}
+// parseAcceptances finds `Perf-Accepted: <glob>: <reason>` lines in text
+// (see fstore.ParseAcceptances).
+var parseAcceptances = fstore.ParseAcceptances

@@ -133,7 +133,7 @@ Example:
 				}
 				against = -1
 				for i, r := range hist {
-					if r.commit.Hash == ah {
+					if r.Commit.Hash == ah {
 						against = i
 					}
 				}
@@ -164,7 +164,7 @@ Example:
 					return usagef("drift %s: %v", k, err)
 				}
 				for _, cp := range cps {
-					cm := hist[cp.Index].commit
+					cm := hist[cp.Index].Commit
 					dc := driftChange{Commit: cm.Hash.String(), Subject: cm.Subject(), MeanBefore: cp.MeanBefore, MeanAfter: cp.MeanAfter,
 						ChangePercent: jsonFloat(cp.ChangePercent), P: cp.P, Regression: cp.IsRegression(dir, threshold), ZeroBase: cp.ZeroBase}
 					failed = failed || dc.Regression
@@ -172,7 +172,7 @@ Example:
 				}
 				cr, err := drift.Creep(values, against, threshold, dir)
 				if err == nil {
-					dm.Creep = &driftCreep{From: hist[cr.RefIndex].commit.Hash.String(), To: hist[cr.LastIndex].commit.Hash.String(),
+					dm.Creep = &driftCreep{From: hist[cr.RefIndex].Commit.Hash.String(), To: hist[cr.LastIndex].Commit.Hash.String(),
 						Before: cr.Ref, After: cr.Last, ChangePercent: jsonFloat(cr.ChangePercent), Threshold: threshold, Regression: cr.Regressed, ZeroBase: cr.ZeroBase}
 					failed = failed || cr.Regressed
 				} else if !errors.Is(err, drift.ErrNoReference) {

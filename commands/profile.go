@@ -11,15 +11,15 @@ import (
 
 	"github.com/flameiq/git-flameiq/gitstore"
 	"github.com/flameiq/git-flameiq/glob"
+	fstore "github.com/flameiq/git-flameiq/internal/store"
 	"github.com/flameiq/git-flameiq/profile"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 func init() { commandList = append(commandList, cmdProfile) }
 
-// profileRef derives the profile notes ref from the metric notes ref:
-// refs/notes/flameiq → refs/notes/flameiq-profiles.
-func profileRef(ref string) string { return ref + "-profiles" }
+// profileRef derives the profile notes ref from the metric notes ref.
+var profileRef = fstore.ProfileRef
 
 type profileSummary struct {
 	Name        string `json:"name"`
@@ -32,14 +32,11 @@ type profileSummary struct {
 
 // profileRecords reads the profile records of commit h.
 func (e *env) profileRecords(st *store, h gitstore.Hash) ([]profile.Record, error) {
-	if st.profiles == nil {
-		n, err := st.repo.Notes(profileRef(st.ref))
-		if err != nil {
-			return nil, usagef("%s: %v", profileRef(st.ref), err)
-		}
-		st.profiles = n
+	profiles, err := st.Profiles()
+	if err != nil {
+		return nil, usagef("%v", err)
 	}
-	data, err := st.profiles.Read(h)
+	data, err := profiles.Read(h)
 	if err != nil {
 		return nil, usagef("reading %s: %v", profileRef(st.ref), err)
 	}

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/gitstore"
+	fstore "github.com/flameiq/git-flameiq/internal/store"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
@@ -121,16 +123,13 @@ func (e *env) recordOn(st *store, h gitstore.Hash, snap *snapshot.Snapshot, c *c
 		snap.Meta.Environment = s
 	}
 	snap.Meta.Timestamp = time.Now().UTC().Format(time.RFC3339)
-	line, err := snapshot.EncodeRecord(snap, snapshot.NewID())
-	if err != nil {
-		return nil, h, &dataError{err}
+	if err := st.Append(h, snap, "Notes added by 'git flameiq record'"); err != nil {
+		var de *fstore.DataError
+		if errors.As(err, &de) {
+			return nil, h, &dataError{de.Err}
+		}
+		return nil, h, usagef("%v", err)
 	}
-	if err := st.repo.AppendNote(st.ref, h, append(line, '\n'), "Notes added by 'git flameiq record'"); err != nil {
-		return nil, h, usagef("writing %s: %v", st.ref, err)
-	}
-	st.mu.Lock()
-	st.current = nil // later reads (profile links) see the new record
-	st.mu.Unlock()
 	fmt.Fprintf(e.stderr, "recorded %s (%s) on %s in %s\n", plural(len(snap.Metrics), "metric"),
 		plural(countSamples(snap.Metrics), "sample"), short(h), st.ref)
 	return st, h, nil

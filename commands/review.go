@@ -136,7 +136,7 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 		if !ok {
 			continue
 		}
-		r := recorded{commit: cm, snap: snap}
+		r := recorded{Commit: cm, Snap: snap}
 		if when.After(until) {
 			continue // after the window: not part of this review
 		}
@@ -168,19 +168,19 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 		return nil, usagef("no recorded commit on %s between %s and %s; record benchmarks on the base branch (git flameiq record) or widen --since",
 			branch, since.Format("2006-01-02 15:04"), until.Format("2006-01-02 15:04"))
 	}
-	rep.ToCommit = end.commit.Hash.String()
+	rep.ToCommit = end.Commit.Hash.String()
 	globs := c.StringSlice("metric")
 	if len(globs) > 0 {
-		if err := checkGlobs(globs, end.snap); err != nil {
+		if err := checkGlobs(globs, end.Snap); err != nil {
 			return nil, err
 		}
 	}
 	keep := func(k string) bool { return matchAny(globs, k) }
-	endSnap := end.snap.Filter(keep)
+	endSnap := end.Snap.Filter(keep)
 	s, _ := series(hist, globs)
 	if start != nil {
-		rep.FromCommit = start.commit.Hash.String()
-		startSnap := start.snap.Filter(keep)
+		rep.FromCommit = start.Commit.Hash.String()
+		startSnap := start.Snap.Filter(keep)
 		fwd, err := compare.Compare(startSnap, endSnap, opts)
 		if err != nil {
 			return nil, usagef("%v", err)
@@ -213,7 +213,7 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 				rep.Unchanged++
 			}
 		}
-		rc, err := st.repo.Range(start.commit.Hash, end.commit.Hash, 5000)
+		rc, err := st.repo.Range(start.Commit.Hash, end.Commit.Hash, 5000)
 		if err != nil {
 			return nil, usagef("reading commits: %v", err)
 		}
@@ -233,22 +233,22 @@ func (e *env) review(c *cli.Context, st *store, opts compare.Options, branch str
 				continue
 			}
 			for _, cp := range cps {
-				when := hist[cp.Index].commit.Committer.When
+				when := hist[cp.Index].Commit.Committer.When
 				if when.Before(since) || when.After(until) {
 					continue
 				}
-				rep.Drift = append(rep.Drift, report.ReviewDrift{Metric: k, Commit: hist[cp.Index].commit.Hash.String(), ChangePercent: cp.ChangePercent})
+				rep.Drift = append(rep.Drift, report.ReviewDrift{Metric: k, Commit: hist[cp.Index].Commit.Hash.String(), ChangePercent: cp.ChangePercent})
 			}
 		}
 	}
-	for _, m := range end.snap.Metrics {
+	for _, m := range end.Snap.Metrics {
 		if !keep(m.Key) {
 			continue
 		}
 		rep.Budgets = append(rep.Budgets, budgetsFor(opts.Rules, m)...)
 	}
 	for _, h := range hist {
-		if when := h.commit.Committer.When; !when.Before(since) && !when.After(until) {
+		if when := h.Commit.Committer.When; !when.Before(since) && !when.After(until) {
 			rep.Recorded++ // the window's own commits (sparklines reach further back)
 		}
 	}

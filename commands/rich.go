@@ -108,8 +108,8 @@ func historySeries(hist []recorded, keys []string) []report.HistorySeries {
 	for _, k := range keys {
 		hs := report.HistorySeries{Key: k, Unit: units[k].Unit}
 		for _, h := range hist {
-			if m := h.snap.Get(k); m != nil {
-				hs.Points = append(hs.Points, report.HistoryPoint{Sha: h.commit.Hash.String(), Subject: h.commit.Subject(), Date: h.commit.Committer.When, Value: m.Value()})
+			if m := h.Snap.Get(k); m != nil {
+				hs.Points = append(hs.Points, report.HistoryPoint{Sha: h.Commit.Hash.String(), Subject: h.Commit.Subject(), Date: h.Commit.Committer.When, Value: m.Value()})
 			}
 		}
 		out = append(out, hs)

@@ -1,0 +1,246 @@
+// Package store is git-flameiq's snapshot-level store over gitstore: the
+// snapshot of a commit (its records merged), appending a record, the
+// first-parent history of recorded commits, the opt-outs written in commit
+// messages, and the profile notes beside the metric notes. It knows
+// snapshots and git, not flags, output or verdicts; the commands call it.
+package store
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/flameiq/git-flameiq/gitstore"
+	"github.com/flameiq/git-flameiq/snapshot"
+)
+
+// ProfileRef is the notes ref of the profiles that go with the metric
+// notes of ref: refs/notes/flameiq → refs/notes/flameiq-profiles.
+func ProfileRef(ref string) string { return ref + "-profiles" }
+
+// Store is an opened repository plus its notes ref. It is safe for
+// concurrent reads (History reads notes from several goroutines).
+type Store struct {
+	Repo *gitstore.Repo
+	Ref  string
+
+	mu       sync.Mutex
+	current  *gitstore.Notes // nil after a write: reopened by Notes
+	profiles *gitstore.Notes // opened on first use
+}
+
+// RefError is a notes ref that cannot be read (it does not point at a
+// notes commit); its message says how to repair it.
+type RefError struct {
+	Ref string
+	Err error
+}
+
+func (e *RefError) Error() string {
+	return fmt.Sprintf("%v\nrepair it: point it back at its last notes commit (git reflog %s; git update-ref %s <commit>) or delete it (git update-ref -d %s)", e.Err, e.Ref, e.Ref, e.Ref)
+}
+
+func (e *RefError) Unwrap() error { return e.Err }
+
+// DataError is a note that holds no readable record: an input data
+// problem, not a usage one.
+type DataError struct{ Err error }
+
+func (e *DataError) Error() string { return e.Err.Error() }
+func (e *DataError) Unwrap() error { return e.Err }
+
+// Open opens the repository containing dir with the notes ref ref. With
+// cacheReads, the objects history walks inflate are kept in the object
+// cache (the caller flushes it: Repo.FlushCache).
+func Open(dir, ref string, cacheReads bool) (*Store, error) {
+	r, err := gitstore.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if cacheReads {
+		r.CacheReads()
+	}
+	n, err := r.Notes(ref)
+	if err != nil {
+		return nil, &RefError{Ref: ref, Err: err}
+	}
+	return &Store{Repo: r, Ref: ref, current: n}, nil
+}
+
+// Notes is the view of the notes ref, reopened after this process wrote
+// to it (so later reads, such as profile links, see the new record).
+func (s *Store) Notes() (*gitstore.Notes, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.current == nil {
+		n, err := s.Repo.Notes(s.Ref)
+		if err != nil {
+			return nil, err
+		}
+		s.current = n
+	}
+	return s.current, nil
+}
+
+// ErrUnborn: HEAD names no commit yet.
+var ErrUnborn = errors.New("HEAD does not name a commit yet (an empty repository or an unborn branch): commit first, then record")
+
+// Resolve turns a revision into a commit.
+func (s *Store) Resolve(rev string) (gitstore.Hash, error) {
+	h, err := s.Repo.Resolve(rev)
+	if err != nil && rev == "HEAD" {
+		return h, ErrUnborn
+	}
+	return h, err
+}
+
+// Short is the 7-character abbreviation of a commit id.
+func Short(h gitstore.Hash) string { return h.String()[:7] }
+
+// Snapshot loads and merges every record attached to commit h. ok is
+// false when the commit has no note. Corrupt lines are reported as
+// warnings (the other records stay usable); a note with no readable record
+// is a *DataError.
+func (s *Store) Snapshot(h gitstore.Hash) (snap *snapshot.Snapshot, ok bool, warnings []string, err error) {
+	n, err := s.Notes()
+	if err != nil {
+		return nil, false, nil, fmt.Errorf("reading %s: %v", s.Ref, err)
+	}
+	data, err := n.Read(h)
+	if err != nil {
+		return nil, false, nil, fmt.Errorf("reading the note of %s in %s: %v", Short(h), s.Ref, err)
+	}
+	if data == nil {
+		return nil, false, nil, nil
+	}
+	recs, errs := snapshot.DecodeNote(data)
+	switch {
+	case len(errs) == 1:
+		warnings = append(warnings, fmt.Sprintf("note of %s in %s: %v (line skipped)", Short(h), s.Ref, errs[0]))
+	case len(errs) > 1:
+		warnings = append(warnings, fmt.Sprintf("note of %s in %s: %d unreadable lines skipped (first: %v)", Short(h), s.Ref, len(errs), errs[0]))
+	}
+	if len(recs) == 0 {
+		return nil, false, warnings, &DataError{fmt.Errorf("note of %s in %s holds no readable flameiq record (%d bad line(s)); inspect it with: git notes --ref=%s show %s",
+			Short(h), s.Ref, len(errs), strings.TrimPrefix(s.Ref, "refs/notes/"), Short(h))}
+	}
+	var m *snapshot.Snapshot
+	if len(recs) == 1 {
+		m = recs[0].Snapshot // freshly decoded, sorted and owned here: nothing to merge
+	} else {
+		snaps := make([]*snapshot.Snapshot, len(recs))
+		for i, r := range recs {
+			snaps[i] = r.Snapshot
+		}
+		m = snapshot.Merge(snaps...)
+	}
+	m.Meta.Commit = h.String()
+	return m, true, warnings, nil
+}
+
+// Append encodes snap as one record (with a fresh id) and adds it to the
+// note of h; later reads see it. An encoding error (a snapshot without
+// metrics, a sample that is not finite) is a *DataError.
+func (s *Store) Append(h gitstore.Hash, snap *snapshot.Snapshot, msg string) error {
+	line, err := snapshot.EncodeRecord(snap, snapshot.NewID())
+	if err != nil {
+		return &DataError{err}
+	}
+	if err := s.Repo.AppendNote(s.Ref, h, append(line, '\n'), msg); err != nil {
+		return fmt.Errorf("writing %s: %v", s.Ref, err)
+	}
+	s.mu.Lock()
+	s.current = nil // later reads (profile links) see the new record
+	s.mu.Unlock()
+	return nil
+}
+
+// Profiles is the view of the profile notes (ProfileRef of Ref).
+func (s *Store) Profiles() (*gitstore.Notes, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.profiles == nil {
+		n, err := s.Repo.Notes(ProfileRef(s.Ref))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", ProfileRef(s.Ref), err)
+		}
+		s.profiles = n
+	}
+	return s.profiles, nil
+}
+
+// Recorded is one commit of the first-parent history that has a snapshot.
+type Recorded struct {
+	Commit *gitstore.Commit
+	Snap   *snapshot.Snapshot
+}
+
+// History walks n first-parent commits from `from` (n <= 0: all) and
+// returns those with a snapshot, oldest first. Notes are read and decoded
+// by one worker per CPU; warn gets each commit's warnings in commit order
+// (a corrupt note is a warning too: it must not hide the rest). With
+// flush, the object cache is written in the background once the walk has
+// read everything, while the caller renders.
+func (s *Store) History(from gitstore.Hash, n int, flush bool, warn func([]string)) ([]Recorded, error) {
+	type result struct {
+		snap  *snapshot.Snapshot
+		ok    bool
+		warns []string
+		err   error
+	}
+	type job struct {
+		i int
+		c *gitstore.Commit
+	}
+	// The walk feeds the note readers as it goes: reading commits is
+	// sequential, reading and decoding notes is not.
+	jobs := make(chan job, 256)
+	var commits []*gitstore.Commit
+	var walkErr error
+	go func() {
+		defer close(jobs)
+		walkErr = s.Repo.WalkFirstParent(from, n, func(c *gitstore.Commit) {
+			commits = append(commits, c)
+			jobs <- job{len(commits) - 1, c}
+		})
+	}()
+	var mu sync.Mutex
+	var results []result // by walk position
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.NumCPU(), 8); w++ {
+		wg.Go(func() {
+			for j := range jobs {
+				var r result
+				r.snap, r.ok, r.warns, r.err = s.Snapshot(j.c.Hash)
+				mu.Lock()
+				if j.i >= len(results) {
+					results = append(results, make([]result, j.i+1-len(results))...)
+				}
+				results[j.i] = r
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait() // the workers end when jobs is closed, after the walk
+	if flush {
+		s.Repo.FlushCacheBackground()
+	}
+	if walkErr != nil && len(commits) == 0 {
+		return nil, fmt.Errorf("reading history from %s: %v", Short(from), walkErr)
+	}
+	var out []Recorded
+	for i := len(commits) - 1; i >= 0; i-- {
+		r := results[i]
+		warn(r.warns)
+		if r.err != nil {
+			warn([]string{r.err.Error()})
+			continue
+		}
+		if r.ok {
+			out = append(out, Recorded{Commit: commits[i], Snap: r.snap})
+		}
+	}
+	return out, nil
+}
