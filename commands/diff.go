@@ -80,7 +80,10 @@ Example:
 				}
 				headLabel = short(sides.head)
 			}
-			accepts, err := e.acceptances(c, st, sides.baseUsed, sides.head)
+			// Opt-outs come from the PR's own commits (merge-base..HEAD), never
+			// from the older ancestor a missing baseline fell back to: those
+			// commits are already on the base branch.
+			accepts, err := e.acceptances(c, st, sides.base, sides.head)
 			if err != nil {
 				return err
 			}
@@ -308,7 +311,8 @@ func (e *env) nearest(c *cli.Context, r *gitstore.Repo, s *sides, has func(gitst
 }
 
 // acceptances collects Perf-Accepted trailers from the commits in
-// BASE..HEAD and from --accept-from files.
+// BASE..HEAD (BASE: the merge-base, not a fallback ancestor) and from
+// --accept-from files.
 func (e *env) acceptances(c *cli.Context, st *store, base, head gitstore.Hash) ([]compare.Acceptance, error) {
 	var out []compare.Acceptance
 	for _, f := range c.StringSlice("accept-from") {
@@ -324,12 +328,9 @@ func (e *env) acceptances(c *cli.Context, st *store, base, head gitstore.Hash) (
 		}
 		out = append(out, parseAcceptances(string(data), "PR description")...)
 	}
-	commits, err := st.repo.Range(base, head, 1000) // BASE..HEAD, all parents, newest first
+	inCommits, err := st.Acceptances(base, head, 1000) // BASE..HEAD, all parents, newest first
 	if err != nil {
-		return nil, usagef("reading commits %s..%s: %v", short(base), short(head), err)
+		return nil, usagef("%v", err)
 	}
-	for _, cm := range commits {
-		out = append(out, parseAcceptances(cm.Message, "commit "+short(cm.Hash))...)
-	}
-	return out, nil
+	return append(out, inCommits...), nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/gitstore"
@@ -33,9 +34,24 @@ func ParseAcceptances(text, source string) []compare.Acceptance {
 		if g == "" {
 			continue
 		}
+		if !visible(reason) {
+			reason = "" // zero-width or bidi characters only: no written reason
+		}
 		out = append(out, compare.Acceptance{Glob: g, Reason: reason, Source: source})
 	}
 	return out
+}
+
+// visible reports whether s has a character a reader sees: not only
+// spaces, zero-width characters, bidi controls or other format characters
+// (Unicode Cf).
+func visible(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) && !unicode.IsControl(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // Acceptances collects the opt-outs written in the messages of the
