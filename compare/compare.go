@@ -188,6 +188,7 @@ type Diff struct {
 	Interval       bool
 	BaseCI, HeadCI *snapshot.Interval
 	Derived        string // for a derived metric (Go's B/s from b.SetBytes): the key it mirrors
+	RenamedTo      string // head's name for this base metric when the two differ only by invisible characters
 	Legacy         bool   // judged by FlameIQ's rules exactly (FlameIQ inputs without samples)
 	Reason         string // why the status, when it is not the obvious one (JSON "reason")
 

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/aclements/go-moremath/stats"
 	"golang.org/x/perf/benchmath"
@@ -46,14 +48,27 @@ func Compare(base, head *snapshot.Snapshot, opts Options) (*Result, error) {
 	r := &Result{Alpha: opts.Alpha, failOnMissing: opts.FailOnMissing}
 	var sets []settings
 	legacyFormat := base.Meta.Format == "flameiq" && head.Meta.Format == "flameiq"
+	renamed := invisibleRenames(base, head)
 	for _, k := range unionKeys(base, head) {
 		bm, hm := base.Get(k), head.Get(k)
+		if _, ok := renamed.headSide[k]; ok {
+			continue // compared under its base name
+		}
+		newName := renamed.baseSide[k]
+		if newName != "" {
+			hm = head.Get(newName)
+		}
 		s := resolve(k, bm, hm, opts)
 		sets = append(sets, s)
 		d := measure(k, bm, hm, s, opts)
 		d.Legacy = opts.FlameIQMode || legacyFormat && d.BaseN == 1 && d.HeadN == 1
 		if hm == nil && failedIn(head.Meta.Failed, k) {
 			d.Status = Failed
+		}
+		if newName != "" {
+			d.RenamedTo = newName
+			d.Notes = append(d.Notes, fmt.Sprintf("named \"%s\" in head: the names differ only by invisible characters (zero-width, bidi), so they are compared as one metric", newName))
+			r.Warnings = append(r.Warnings, fmt.Sprintf("%s is named \"%s\" in head: the names differ only by invisible characters", k, newName))
 		}
 		if bm != nil && hm != nil && !s.named {
 			if bm.Info || hm.Info {
@@ -153,6 +168,63 @@ func resolve(key string, bm, hm *snapshot.Metric, o Options) settings {
 	}
 	s.budget, s.zero, s.named = r.Budget, r.ZeroBaseline, r.Named
 	return s
+}
+
+// renames pairs the keys only in base with keys only in head that differ
+// only by invisible characters (written \u200b-style by snapshot.Printable).
+type renames struct {
+	baseSide map[string]string // base key → head key
+	headSide map[string]string // head key → base key
+}
+
+// invisibleRenames finds base-only and head-only keys whose names are the
+// same once invisible characters are dropped, one to one: a benchmark
+// "renamed" by a zero-width space must not escape the gate as MISSING+NEW.
+func invisibleRenames(base, head *snapshot.Snapshot) renames {
+	out := renames{baseSide: map[string]string{}, headSide: map[string]string{}}
+	bySkel := map[string][]string{}
+	for _, m := range base.Metrics {
+		if head.Get(m.Key) == nil {
+			s := skeleton(m.Key)
+			bySkel[s] = append(bySkel[s], m.Key)
+		}
+	}
+	if len(bySkel) == 0 {
+		return out
+	}
+	headBySkel := map[string][]string{}
+	for _, m := range head.Metrics {
+		if base.Get(m.Key) == nil {
+			s := skeleton(m.Key)
+			headBySkel[s] = append(headBySkel[s], m.Key)
+		}
+	}
+	for s, bs := range bySkel {
+		if hs := headBySkel[s]; len(bs) == 1 && len(hs) == 1 {
+			out.baseSide[bs[0]], out.headSide[hs[0]] = hs[0], bs[0]
+		}
+	}
+	return out
+}
+
+// skeleton drops the escapes snapshot.Printable writes for format
+// characters (\u200b, \u202e…) and any such character left.
+func skeleton(key string) string {
+	if !strings.Contains(key, `\u`) {
+		return key
+	}
+	var b strings.Builder
+	for i := 0; i < len(key); {
+		if strings.HasPrefix(key[i:], `\u`) && i+6 <= len(key) {
+			if v, err := strconv.ParseUint(key[i+2:i+6], 16, 32); err == nil && unicode.Is(unicode.Cf, rune(v)) {
+				i += 6
+				continue
+			}
+		}
+		b.WriteByte(key[i])
+		i++
+	}
+	return b.String()
 }
 
 // failedIn reports whether key belongs to one of the failed benchmarks:

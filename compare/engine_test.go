@@ -323,3 +323,22 @@ func TestHolmAuto(t *testing.T) {
 		t.Errorf("S00: %s corrected=%v notes=%q", d.Status, d.Corrected, d.Notes)
 	}
 }
+
+// TestInvisibleRename: a benchmark renamed by a zero-width space (stored
+// with the escape snapshot.Printable writes) is compared under its base
+// name, not let through as MISSING + NEW.
+func TestInvisibleRename(t *testing.T) {
+	base := snap(map[string][]float64{"Encode-2:sec/op": {100}, "Other:sec/op": {1}})
+	head := snap(map[string][]float64{snapshot.Printable("Encode\u200b-2:sec/op"): {200}, "Other:sec/op": {1}})
+	r, _ := Compare(base, head, DefaultOptions())
+	d := find(r, "Encode-2:sec/op")
+	if d == nil || d.Status != Regression || d.RenamedTo != `Encode\u200b-2:sec/op` || len(r.Diffs) != 2 || len(r.Warnings) != 1 {
+		t.Fatalf("got %+v (diffs %d, warnings %q)", d, len(r.Diffs), r.Warnings)
+	}
+	// A real rename stays MISSING + NEW.
+	head = snap(map[string][]float64{"Encoder-2:sec/op": {200}, "Other:sec/op": {1}})
+	r, _ = Compare(base, head, DefaultOptions())
+	if d := find(r, "Encode-2:sec/op"); d.Status != Missing {
+		t.Errorf("real rename: %s", d.Status)
+	}
+}

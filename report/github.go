@@ -54,6 +54,8 @@ func GitHub(w io.Writer, rich Rich, summaryPath string) error {
 			}
 		case compare.Accepted:
 			cmd, title = "notice", "Accepted regression"
+		case compare.New:
+			cmd, title = "notice", "New metric"
 		default:
 			continue
 		}
@@ -134,6 +136,8 @@ func ghMessage(d compare.Diff, alpha float64, noteUses map[string]int) string {
 		msg = d.Key + " failed in head"
 	case d.Status == compare.Missing:
 		msg = fmt.Sprintf("%s is in the base (%s) but not in head: renamed, deleted or not run?", d.Key, base)
+	case d.Status == compare.New:
+		msg = fmt.Sprintf("%s is new in head (%s)", d.Key, head)
 	default:
 		msg = fmt.Sprintf("%s %s (%s → %s)", d.Key, delta(d, alpha), base, head)
 		if t := thresholdCell(d); t != "" {

@@ -69,6 +69,7 @@ type jsonDiff struct {
 	Reason           string   `json:"reason,omitempty"`
 	ZeroBase         bool     `json:"zero_base,omitempty"`
 	DerivedFrom      string   `json:"derived_from,omitempty"`
+	RenamedTo        string   `json:"renamed_to,omitempty"`
 	Intervals        *jsonIv  `json:"intervals,omitempty"`
 	Action           string   `json:"action"`
 	Budget           string   `json:"budget,omitempty"`
@@ -157,7 +158,7 @@ func toJSONDiff(d compare.Diff) jsonDiff {
 		PValue: number(d.P), EffectSize: number(d.EffectSize), Unit: d.Unit, Direction: d.Direction.String(),
 		NBase: d.BaseN, NHead: d.HeadN, Statistical: d.Statistical, PRaw: number(d.PRaw), PTwoSided: number(d.PTwoSided), Noise: d.Noise,
 		Action: string(d.Action), Budget: d.BudgetMsg, AcceptReason: d.AcceptReason, AcceptSource: d.AcceptSource,
-		Notes: append([]string{}, d.Notes...), Reason: d.Reason, ZeroBase: d.ZeroBase, DerivedFrom: d.Derived,
+		Notes: append([]string{}, d.Notes...), Reason: d.Reason, ZeroBase: d.ZeroBase, DerivedFrom: d.Derived, RenamedTo: d.RenamedTo,
 	}
 	if d.BaseCI != nil && d.HeadCI != nil {
 		j.Intervals = &jsonIv{Base: [2]number{number(d.BaseCI.Lo), number(d.BaseCI.Hi)}, Head: [2]number{number(d.HeadCI.Lo), number(d.HeadCI.Hi)},

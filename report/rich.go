@@ -84,11 +84,12 @@ var statusRank = map[compare.Status]int{
 	compare.Accepted:     4,
 	compare.Warning:      5,
 	compare.Improved:     6,
+	compare.New:          7,
 }
 
 // changedDiffs are the metrics a reviewer must look at: regressions,
 // budget breaches, failed benchmarks, missing metrics, accepted
-// regressions, warnings and improvements, in that order; within a status
+// regressions, warnings, improvements and new metrics, in that order; within a status
 // the largest change first, then key order.
 func changedDiffs(r *compare.Result) []compare.Diff {
 	var out []compare.Diff

@@ -246,14 +246,16 @@ func (s *Snapshot) Filter(keep func(key string) bool) *Snapshot {
 }
 
 // Printable returns s with control characters (ANSI escapes, newlines,
-// C1 controls) written as Go escapes such as \x1b, so that a metric name or
-// tag from an input file or a hand-written note can never drive the
-// terminal or break a table row. Printable text is returned unchanged.
+// C1 controls) written as Go escapes such as \x1b, and format characters
+// (zero-width spaces and joiners, bidi controls: Unicode Cf) as \u200b, so
+// that a metric name or tag from an input file or a hand-written note can
+// never drive the terminal, break a table row, or look like another name.
+// Printable text is returned unchanged.
 func Printable(s string) string {
 	clean := true
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsControl(r) || (r == utf8.RuneError && n == 1) {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || (r == utf8.RuneError && n == 1) {
 			clean = false
 			break
 		}
@@ -275,6 +277,10 @@ func Printable(s string) string {
 		case unicode.IsControl(r):
 			q := strconv.QuoteRune(r)
 			b.WriteString(q[1 : len(q)-1])
+		case unicode.Is(unicode.Cf, r):
+			// Zero-width and bidi characters: visible, so that two names
+			// that look the same are not (U+200B is written \u200b).
+			fmt.Fprintf(&b, "\\u%04x", r)
 		default:
 			b.WriteString(s[i : i+n])
 		}
