@@ -1,8 +1,10 @@
 // Package commands wires the git-flameiq CLI: it parses flags (urfave/cli),
 // loads inputs (ingest), configuration (config) and stored snapshots
 // (gitstore), runs the comparison (compare) and renders reports (report).
-// It holds no domain logic of its own. Main returns the process exit code;
-// only main.go calls os.Exit.
+// It holds no domain logic of its own and formats no output of its own:
+// it builds the data of a report and hands it to report (tables, JSON,
+// pages); only one-line messages on stderr are written here. Main returns
+// the process exit code; only main.go calls os.Exit.
 package commands
 
 import (

@@ -1,23 +1,20 @@
 package commands
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/perf/benchunit"
 
 	"github.com/flameiq/git-flameiq/bisect"
 	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/gitstore"
 	"github.com/flameiq/git-flameiq/ingest"
+	"github.com/flameiq/git-flameiq/report"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
@@ -265,81 +262,43 @@ func (b *bisector) measure(cm *gitstore.Commit) (*snapshot.Snapshot, error) {
 	return snap, nil
 }
 
-type bisectJSONProbe struct {
-	Commit   string             `json:"commit"`
-	Subject  string             `json:"subject"`
-	Verdict  string             `json:"verdict"`
-	Reason   string             `json:"reason,omitempty"`
-	Measured bool               `json:"measured,omitempty"`
-	Values   map[string]float64 `json:"values,omitempty"`
-	Deltas   map[string]float64 `json:"change_percent,omitempty"`
-}
-
 func (b *bisector) report(good gitstore.Hash, out bisect.Outcome, ferr error) error {
-	var probes []bisectJSONProbe
+	rep := &report.Bisect{Good: good.String(), Bad: b.path[len(b.path)-1].Hash.String(), Commits: len(b.path), Metrics: b.globs,
+		Units: map[string]string{}, Step: b.largestStep(), Err: ferr}
+	for _, m := range b.good.Metrics {
+		rep.Units[m.Key] = m.Unit
+	}
 	for _, p := range out.Probes {
 		cm := b.path[p.Index]
 		pr := b.cache[p.Index]
-		jp := bisectJSONProbe{Commit: cm.Hash.String(), Subject: cm.Subject(), Verdict: p.Verdict.String(), Reason: pr.why, Measured: pr.measured}
+		bp := report.BisectProbe{Commit: cm.Hash.String(), Subject: cm.Subject(), Verdict: p.Verdict.String(), Reason: pr.why, Measured: pr.measured, Result: pr.result}
 		if pr.result != nil {
-			jp.Values, jp.Deltas = map[string]float64{}, map[string]float64{}
+			bp.Values, bp.Deltas = map[string]float64{}, map[string]float64{}
 			for _, d := range pr.result.Diffs {
 				if !math.IsNaN(d.Head) {
-					jp.Values[d.Key] = d.Head
+					bp.Values[d.Key] = d.Head
 				}
 				if !math.IsNaN(d.ChangePercent) {
-					jp.Deltas[d.Key] = d.ChangePercent
+					bp.Deltas[d.Key] = d.ChangePercent
 				}
 			}
 		}
-		probes = append(probes, jp)
+		rep.Probes = append(rep.Probes, bp)
 	}
-	step := b.largestStep()
-	var firstBad *gitstore.Commit
 	if ferr == nil && out.FirstBad >= 0 {
-		firstBad = b.path[out.FirstBad]
+		firstBad := b.path[out.FirstBad]
+		rep.FirstBad, rep.FirstBadSubject = firstBad.Hash.String(), firstBad.Subject()
 	}
 	if b.reportFormat == "json" {
-		o := map[string]any{"good": good.String(), "bad": b.path[len(b.path)-1].Hash.String(), "probes": probes}
-		if firstBad != nil {
-			o["first_bad_commit"] = firstBad.Hash.String()
-			o["first_bad_subject"] = firstBad.Subject()
-		}
-		if step != nil {
-			o["largest_step"] = step
-		}
-		if ferr != nil {
-			o["error"] = ferr.Error()
-		}
-		enc := json.NewEncoder(b.e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(o); err != nil {
+		if err := report.BisectJSON(b.e.stdout, rep); err != nil {
 			return err
 		}
 	} else {
-		w := b.e.stdout
-		if len(probes) == 0 && ferr != nil && !errors.Is(ferr, bisect.ErrNotFound) && !errors.Is(ferr, bisect.ErrOnlySkipped) {
+		if len(rep.Probes) == 0 && ferr != nil && !errors.Is(ferr, bisect.ErrNotFound) && !errors.Is(ferr, bisect.ErrOnlySkipped) {
 			return ferr // stopped before the first verdict (interrupted, or a store error): nothing to list
 		}
-		fmt.Fprintf(w, "bisecting %d first-parent commit(s) after %s, metric %s\n\n", len(b.path), short(good), strings.Join(b.globs, ", "))
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "probe\tcommit\tverdict\tvalue (change vs GOOD)\tsubject")
-		for i, p := range probes {
-			change := p.Reason
-			if r := b.cache[out.Probes[i].Index].result; r != nil {
-				change = b.probeChanges(r)
-			}
-			if p.Measured {
-				change += " (measured)"
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, p.Commit[:7], p.Verdict, change, clipText(p.Subject, 50))
-		}
-		tw.Flush()
-		if step != nil {
-			fmt.Fprintf(w, "\nlargest single step between probes: %s %s → %s (%+.2f%%) at %s\n", step.Metric, b.value(step.Metric, step.Before), b.value(step.Metric, step.After), step.ChangePercent, step.Commit[:7])
-		}
-		if firstBad != nil {
-			fmt.Fprintf(w, "\nfirst bad commit: %s %s\n", firstBad.Hash, firstBad.Subject())
+		if err := report.BisectText(b.e.stdout, rep); err != nil {
+			return err
 		}
 	}
 	switch {
@@ -357,18 +316,10 @@ func (b *bisector) report(good gitstore.Hash, out bisect.Outcome, ferr error) er
 	return ferr
 }
 
-type stepJSON struct {
-	Metric        string  `json:"metric"`
-	Commit        string  `json:"commit"`
-	Before        float64 `json:"before"`
-	After         float64 `json:"after"`
-	ChangePercent float64 `json:"change_percent"`
-}
-
 // largestStep finds the biggest single step in the bad direction of any
 // judged metric between consecutive probed commits (GOOD first, in path
 // order). Probes are cheap to revisit: no note is read again.
-func (b *bisector) largestStep() *stepJSON {
+func (b *bisector) largestStep() *report.BisectStep {
 	var idx []int
 	for i, pr := range b.cache {
 		if pr.result != nil {
@@ -376,7 +327,7 @@ func (b *bisector) largestStep() *stepJSON {
 		}
 	}
 	sort.Ints(idx)
-	var best *stepJSON
+	var best *report.BisectStep
 	for _, m := range b.good.Metrics {
 		if !matchAny(b.globs, m.Key) {
 			continue
@@ -398,80 +349,13 @@ func (b *bisector) largestStep() *stepJSON {
 			continue
 		}
 		if best == nil || math.Abs(st.ChangePercent) > math.Abs(best.ChangePercent) {
-			best = &stepJSON{Metric: m.Key, Commit: commits[st.To], Before: st.Before, After: st.After, ChangePercent: st.ChangePercent}
+			best = &report.BisectStep{Metric: m.Key, Commit: commits[st.To], Before: st.Before, After: st.After, ChangePercent: st.ChangePercent}
 		}
 	}
 	return best
 }
 
-func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', 5, 64) }
-
-// value formats a metric value in its unit, scaled as benchstat does
-// (60.83µs/op).
-// probeChanges says what decided a probe's verdict: the failing metrics
-// (a change from zero as "new cost"), else the largest moves, at most
-// three, then how many more.
-func (b *bisector) probeChanges(r *compare.Result) string {
-	var ds []compare.Diff
-	for _, d := range r.Diffs {
-		if d.Status == compare.Regression || d.Status == compare.BudgetBreach || d.Status == compare.Failed {
-			ds = append(ds, d)
-		}
-	}
-	if len(ds) == 0 {
-		for _, d := range r.Diffs {
-			if !math.IsNaN(d.Head) && !math.IsNaN(d.ChangePercent) {
-				ds = append(ds, d)
-			}
-		}
-	}
-	size := func(d compare.Diff) float64 {
-		if d.ZeroBase {
-			return math.Inf(1)
-		}
-		return math.Abs(d.ChangePercent)
-	}
-	sort.SliceStable(ds, func(i, j int) bool { return size(ds[i]) > size(ds[j]) })
-	var parts []string
-	for i, d := range ds {
-		if i == 3 {
-			parts = append(parts, fmt.Sprintf("and %d more", len(ds)-3))
-			break
-		}
-		chg := fmt.Sprintf("%+.2f%%", d.ChangePercent)
-		if d.ZeroBase {
-			chg = "new cost"
-		}
-		parts = append(parts, fmt.Sprintf("%s %s (%s)", d.Key, b.value(d.Key, d.Head), chg))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func (b *bisector) value(key string, v float64) string {
-	unit := ""
-	if m := b.good.Get(key); m != nil {
-		unit = m.Unit
-	}
-	return unitValue(v, unit)
-}
-
-// unitValue formats v in unit, scaled as benchstat does (60.83µs/op);
-// without a unit, five significant digits.
-func unitValue(v float64, unit string) string {
-	if unit == "" {
-		return fmtNum(v)
-	}
-	shown := unit
-	if rest, ok := strings.CutPrefix(unit, "sec"); ok {
-		shown = "s" + rest
-	}
-	s := benchunit.Scale(v, benchunit.ClassOf(unit))
-	if s != "" && s[len(s)-1] >= '0' && s[len(s)-1] <= '9' {
-		s += " " // no SI prefix: "1.000 allocs/op", not "1.000allocs/op"
-	}
-	return s + shown
-}
-
+// clipText cuts s to n runes, ending with "…" when it was longer.
 func clipText(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {

@@ -1,70 +1,22 @@
 package commands
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/drift"
+	"github.com/flameiq/git-flameiq/report"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 func init() { commandList = append(commandList, cmdDrift) }
 
-type driftChange struct {
-	Commit        string    `json:"commit"`
-	Subject       string    `json:"subject"`
-	MeanBefore    float64   `json:"mean_before"`
-	MeanAfter     float64   `json:"mean_after"`
-	ChangePercent jsonFloat `json:"change_percent"`
-	P             float64   `json:"p_value"`
-	Regression    bool      `json:"is_regression"`
-	ZeroBase      bool      `json:"zero_base,omitempty"`
-}
-
-type driftCreep struct {
-	From          string    `json:"from_commit"`
-	To            string    `json:"to_commit"`
-	Before        float64   `json:"before"`
-	After         float64   `json:"after"`
-	ChangePercent jsonFloat `json:"change_percent"`
-	Threshold     float64   `json:"threshold_percent"`
-	Regression    bool      `json:"is_regression"`
-	ZeroBase      bool      `json:"zero_base,omitempty"`
-}
-
-// jsonFloat is a float64 whose NaN (a change from zero) is null in JSON.
-type jsonFloat float64
-
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(float64(f))
-}
-
-// changeText is a drift change as text: "+12.34%", or "new cost" from zero.
-func changeText(pct float64, zero bool) string {
-	if zero {
-		return "new cost"
-	}
-	return fmt.Sprintf("%+.2f%%", pct)
-}
-
-type driftMetric struct {
-	Metric       string        `json:"metric"`
-	Unit         string        `json:"unit,omitempty"`
-	Direction    string        `json:"direction"`
-	Points       int           `json:"points"`
-	Sparkline    string        `json:"sparkline"`
-	ChangePoints []driftChange `json:"change_points"`
-	Creep        *driftCreep   `json:"creep,omitempty"`
-}
+// sparkline draws a metric's history for the drift and review reports.
+func sparkline(values []float64) string { return report.Sparkline(values) }
 
 func cmdDrift(e *env) *cli.Command {
 	return &cli.Command{
@@ -148,12 +100,12 @@ Example:
 			}
 			dirs := directions(hist)
 			applyDirections(cfg.Rules, dirs)
-			var out []driftMetric
+			var out []report.DriftMetric
 			failed := false
 			for _, k := range s.Keys() {
 				values := s.Values(k)
 				dir := dirs[k].Direction
-				dm := driftMetric{Metric: k, Unit: dirs[k].Unit, Direction: dir.String(), Sparkline: sparkline(values)}
+				dm := report.DriftMetric{Metric: k, Unit: dirs[k].Unit, Direction: dir.String(), Sparkline: sparkline(values)}
 				for _, v := range values {
 					if !math.IsNaN(v) {
 						dm.Points++
@@ -165,29 +117,29 @@ Example:
 				}
 				for _, cp := range cps {
 					cm := hist[cp.Index].Commit
-					dc := driftChange{Commit: cm.Hash.String(), Subject: cm.Subject(), MeanBefore: cp.MeanBefore, MeanAfter: cp.MeanAfter,
-						ChangePercent: jsonFloat(cp.ChangePercent), P: cp.P, Regression: cp.IsRegression(dir, threshold), ZeroBase: cp.ZeroBase}
+					dc := report.DriftChange{Commit: cm.Hash.String(), Subject: cm.Subject(), MeanBefore: cp.MeanBefore, MeanAfter: cp.MeanAfter,
+						ChangePercent: report.NullFloat(cp.ChangePercent), P: cp.P, Regression: cp.IsRegression(dir, threshold), ZeroBase: cp.ZeroBase}
 					failed = failed || dc.Regression
 					dm.ChangePoints = append(dm.ChangePoints, dc)
 				}
 				cr, err := drift.Creep(values, against, threshold, dir)
 				if err == nil {
-					dm.Creep = &driftCreep{From: hist[cr.RefIndex].Commit.Hash.String(), To: hist[cr.LastIndex].Commit.Hash.String(),
-						Before: cr.Ref, After: cr.Last, ChangePercent: jsonFloat(cr.ChangePercent), Threshold: threshold, Regression: cr.Regressed, ZeroBase: cr.ZeroBase}
+					dm.Creep = &report.DriftCreep{From: hist[cr.RefIndex].Commit.Hash.String(), To: hist[cr.LastIndex].Commit.Hash.String(),
+						Before: cr.Ref, After: cr.Last, ChangePercent: report.NullFloat(cr.ChangePercent), Threshold: threshold, Regression: cr.Regressed, ZeroBase: cr.ZeroBase}
 					failed = failed || cr.Regressed
 				} else if !errors.Is(err, drift.ErrNoReference) {
 					e.warn([]string{fmt.Sprintf("%s: %v", k, err)})
 				}
 				out = append(out, dm)
 			}
+			d := &report.Drift{Commits: len(hist), Threshold: threshold, Metrics: out}
 			if c.String("format") == "json" {
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(map[string]any{"commits": len(hist), "threshold_percent": threshold, "metrics": out}); err != nil {
-					return err
-				}
+				err = report.DriftJSON(e.stdout, d)
 			} else {
-				writeDrift(e, out, len(hist), threshold)
+				err = report.DriftText(e.stdout, d)
+			}
+			if err != nil {
+				return err
 			}
 			if failed && c.Bool("fail") {
 				return errRegression
@@ -195,44 +147,6 @@ Example:
 			return nil
 		},
 	}
-}
-
-func writeDrift(e *env, ms []driftMetric, commits int, threshold float64) {
-	w := e.stdout
-	fmt.Fprintf(w, "%d recorded commits, drift threshold %g%%\n\n", commits, threshold)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "metric\thistory\tcreep\tchange points")
-	for _, m := range ms {
-		creep := "-"
-		if m.Creep != nil {
-			creep = fmt.Sprintf("%s since %s", changeText(float64(m.Creep.ChangePercent), m.Creep.ZeroBase), m.Creep.From[:7])
-			if m.Creep.Regression {
-				creep += " DRIFT"
-			}
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", m.Metric, m.Sparkline, creep, len(m.ChangePoints))
-	}
-	tw.Flush()
-	for _, m := range ms {
-		for _, cp := range m.ChangePoints {
-			mark := ""
-			if cp.Regression {
-				mark = "  REGRESSION"
-			}
-			fmt.Fprintf(w, "\nchange point in %s at %s %s\n  mean %s → %s (%s, %s)%s\n", m.Metric, cp.Commit[:7], clipText(cp.Subject, 60),
-				unitValue(cp.MeanBefore, m.Unit), unitValue(cp.MeanAfter, m.Unit), changeText(float64(cp.ChangePercent), cp.ZeroBase), pText(cp.P), mark)
-		}
-	}
-}
-
-// pText prints a p-value, below 0.0001 as that bound: a clean step's
-// t-test tail underflows to 0, and "p=0" would claim a certainty no test
-// gives.
-func pText(p float64) string {
-	if p < 1e-4 {
-		return "p<0.0001"
-	}
-	return fmt.Sprintf("p=%.3g", p)
 }
 
 // applyDirections applies flameiq.yaml direction overrides (compare.Resolve).

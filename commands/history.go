@@ -77,5 +77,3 @@ func directions(hist []recorded) map[string]snapshot.Metric {
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
-
-func sparkline(values []float64) string { return history.Sparkline(values) }

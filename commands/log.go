@@ -5,6 +5,8 @@ import (
 	"io"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/flameiq/git-flameiq/report"
 )
 
 func init() { commandList = append(commandList, cmdLog) }
@@ -59,13 +61,13 @@ Example:
 				var err error
 				switch c.String("format") {
 				case "csv":
-					err = s.WriteCSV(w)
+					err = report.LogCSV(w, s)
 				case "json":
-					err = s.WriteJSON(w)
+					err = report.LogJSON(w, s)
 				case "html":
 					err = e.historyHTML(w, rev, hist, s)
 				default:
-					err = s.WriteText(w)
+					err = report.LogText(w, s)
 				}
 				return err
 			})

@@ -188,7 +188,7 @@ func (e *env) writeOutput(c *cli.Context, write func(w io.Writer) error) error {
 		}
 		out = f
 	}
-	// Reports are written in many small pieces (tabwriter cells): buffer
+	// Reports are written in many small pieces (table cells): buffer
 	// them so a long log is a few write calls, not thousands.
 	bw := bufio.NewWriterSize(out, 64<<10)
 	err := write(bw)

@@ -13,6 +13,7 @@ import (
 	"github.com/flameiq/git-flameiq/glob"
 	fstore "github.com/flameiq/git-flameiq/internal/store"
 	"github.com/flameiq/git-flameiq/profile"
+	"github.com/flameiq/git-flameiq/report"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
@@ -20,15 +21,6 @@ func init() { commandList = append(commandList, cmdProfile) }
 
 // profileRef derives the profile notes ref from the metric notes ref.
 var profileRef = fstore.ProfileRef
-
-type profileSummary struct {
-	Name        string `json:"name"`
-	Kind        string `json:"kind"`
-	SampleTypes string `json:"sample_types"`
-	Size        int    `json:"size"`
-	Records     int    `json:"records"`
-	Metric      string `json:"metric,omitempty"`
-}
 
 // profileRecords reads the profile records of commit h.
 func (e *env) profileRecords(st *store, h gitstore.Hash) ([]profile.Record, error) {
@@ -47,14 +39,15 @@ func (e *env) profileRecords(st *store, h gitstore.Hash) ([]profile.Record, erro
 	return recs, nil
 }
 
-func (e *env) profileSummaries(st *store, h gitstore.Hash) ([]profileSummary, error) {
+// profileSummaries sums up the profiles of commit h for show.
+func (e *env) profileSummaries(st *store, h gitstore.Hash) ([]report.ShowProfile, error) {
 	recs, err := e.profileRecords(st, h)
 	if err != nil {
 		return nil, err
 	}
-	var out []profileSummary
+	var out []report.ShowProfile
 	for _, name := range profile.Names(recs) {
-		s := profileSummary{Name: name}
+		s := report.ShowProfile{Name: name}
 		for _, r := range recs {
 			if r.Name != name {
 				continue

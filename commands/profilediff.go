@@ -9,6 +9,7 @@ import (
 
 	"github.com/flameiq/git-flameiq/gitstore"
 	"github.com/flameiq/git-flameiq/profile"
+	"github.com/flameiq/git-flameiq/report"
 )
 
 func cmdProfileDiff(e *env) *cli.Command {
@@ -51,17 +52,17 @@ Example:
 			}
 			return e.writeOutput(c, func(w io.Writer) error {
 				var err error
-				meta := profile.Meta{BaseCommit: sd.baseUsed.String(), HeadCommit: sd.head.String(), Name: pd.name}
+				meta := report.ProfileMeta{BaseCommit: sd.baseUsed.String(), HeadCommit: sd.head.String(), Name: pd.name}
 				switch c.String("format") {
 				case "json":
-					err = profile.WriteJSON(w, pd.result, meta)
+					err = report.ProfileJSON(w, pd.result, meta)
 				case "folded":
 					err = profile.WriteFolded(w, pd.result)
 				case "html":
-					err = profile.WriteHTML(w, pd.result, meta, profile.HTMLOptions{})
+					err = report.FlameGraph(w, pd.result, meta, report.FlameGraphOptions{})
 				default:
-					fmt.Fprintf(w, "profile %s (%s): %s\n\n", pd.name, pd.result.SampleType, sd.reason)
-					err = profile.WriteText(w, pd.result)
+					meta.Reason = sd.reason
+					err = report.ProfileText(w, pd.result, meta)
 				}
 				return err
 			})

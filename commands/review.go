@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"encoding/json"
 	"io"
 	"math"
 	"time"
@@ -93,10 +92,7 @@ Example:
 				var err error
 				switch c.String("format") {
 				case "json":
-					enc := json.NewEncoder(w)
-					enc.SetIndent("", "  ")
-					enc.SetEscapeHTML(false)
-					err = enc.Encode(rep.Review)
+					err = rep.JSON(w)
 				case "markdown":
 					err = rep.Markdown(w)
 				case "html":

@@ -1,11 +1,12 @@
-// Package history formats the metric history of a first-parent path for
-// `git flameiq log`: a Series holds one Point per commit that has a
-// snapshot, and writes itself as a text table with a sparkline per metric,
-// as CSV or as JSON. Sparkline draws any series of values.
+// Package history is the metric history of a first-parent path: a Series
+// holds one Point per commit that has a snapshot, Keys lists its metrics
+// and Values gives one metric's values in commit order (the input of
+// drift.Detect and of report.Sparkline).
 //
-// It is pure formatting: commands walks the history (gitstore), reads the
-// snapshots and filters the metrics, then hands over a Series. The package
-// knows no git and no input formats, and never modifies a Series.
+// It is data only: commands walks the history (gitstore), reads the
+// snapshots and filters the metrics, then hands a Series to drift and to
+// report (report.LogText, LogCSV, LogJSON render `git flameiq log`; it
+// renders nothing itself). The package knows no git and no input formats.
 package history
 
 import (
@@ -25,10 +26,9 @@ type Point struct {
 }
 
 // Series is a metric history. Commits are oldest first, as drift reads
-// them; the writers list them newest first, as git log does, and draw
-// sparklines from left (oldest) to right (newest).
+// them (report's log writers list them newest first, as git log does).
 type Series struct {
-	// Units maps a metric key to its unit (optional); the text table
+	// Units maps a metric key to its unit (optional); report's log table
 	// scales values in a known unit as benchstat does (40.89µ for sec/op).
 	Units   map[string]string
 	Commits []Point
@@ -62,59 +62,4 @@ func (s *Series) Values(key string) []float64 {
 		vs[i] = v
 	}
 	return vs
-}
-
-var bars = []rune("▁▂▃▄▅▆▇█")
-
-// Sparkline draws one bar per value, scaled from the smallest (▁) to the
-// largest (█) finite value. NaN and infinite values are drawn as a space.
-// A series whose finite values are all equal is drawn with mid-height bars
-// (▄), so a flat line does not look like a floor or a ceiling.
-func Sparkline(values []float64) string {
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, v := range values {
-		if finite(v) {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
-		}
-	}
-	out := make([]rune, len(values))
-	for i, v := range values {
-		switch {
-		case !finite(v):
-			out[i] = ' '
-		case hi == lo:
-			out[i] = bars[3]
-		default:
-			out[i] = bars[int(math.Round((v-lo)/(hi-lo)*float64(len(bars)-1)))]
-		}
-	}
-	return string(out)
-}
-
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-// downsample shrinks values to at most width points, each the mean of the
-// finite values of its bucket (NaN when there are none), so that a long
-// history still draws on one line.
-func downsample(values []float64, width int) []float64 {
-	if width <= 0 || len(values) <= width {
-		return values
-	}
-	out := make([]float64, width)
-	for b := range out {
-		from, to := b*len(values)/width, (b+1)*len(values)/width
-		var sum float64
-		var n int
-		for _, v := range values[from:to] {
-			if finite(v) {
-				sum += v
-				n++
-			}
-		}
-		out[b] = math.NaN()
-		if n > 0 {
-			out[b] = sum / float64(n)
-		}
-	}
-	return out
 }

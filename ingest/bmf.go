@@ -70,23 +70,33 @@ func parseBMF(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	for bench, ms := range c.members(doc, "") {
 		for measure, m := range c.members(ms, bench) {
 			base := path(bench, measure)
-			val, ok := c.number(m["value"], path(base, "value"))
-			for _, b := range []string{"lower_value", "upper_value"} {
+			val, ok := c.nonNeg(m["value"], path(base, "value"))
+			var bounds [2]float64
+			nb := 0
+			for i, b := range []string{"lower_value", "upper_value"} {
 				if x, present := m[b]; present && x != nil {
-					c.number(x, path(base, b))
+					if f, okb := c.nonNeg(x, path(base, b)); okb {
+						bounds[i] = f
+						nb++
+					}
 				}
 			}
 			if !ok {
 				continue
 			}
-			unit, dir := measure, snapshot.UnitDirection(measure)
+			unit, dir, scale := measure, snapshot.UnitDirection(measure), 1.0
 			switch measure {
 			case "latency":
-				unit, dir, val = "sec", snapshot.LowerIsBetter, val/1e9
+				unit, dir, scale = "sec", snapshot.LowerIsBetter, 1e-9
 			case "throughput":
 				unit, dir = "ops/s", snapshot.HigherIsBetter
 			}
-			s.Add(bench+":"+measure, unit, dir, val)
+			mt := s.Add(bench+":"+measure, unit, dir, val*scale)
+			// Bencher's lower_value and upper_value bound the value: the
+			// single value's interval, when they hold it.
+			if nb == 2 && bounds[0] <= val && val <= bounds[1] {
+				setCI(mt, &snapshot.Interval{Lo: bounds[0] * scale, Hi: bounds[1] * scale})
+			}
 		}
 	}
 	return c.result(s)

@@ -57,6 +57,9 @@ func parseFlameIQ(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &Error{File: name, Msg: "empty input: no benchmark results"}
 	}
+	if err := checkDuplicateKeys(data, name); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	s := &snapshot.Snapshot{}

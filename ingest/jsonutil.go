@@ -88,6 +88,9 @@ func decodeJSON(data []byte, name string) (any, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &Error{File: name, Msg: "empty input: no benchmark results"}
 	}
+	if err := checkDuplicateKeys(data, name); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
@@ -427,4 +430,77 @@ func hasAll(head []byte, keys ...string) bool {
 		}
 	}
 	return true
+}
+
+// checkDuplicateKeys fails on an object with the same key twice, anywhere
+// in data (JSON Lines and concatenated documents included): encoding/json
+// keeps the last one silently, so a second "latency" could replace the
+// first without anyone seeing it. The error names the key's path and line.
+// Data that is not valid JSON is left to the decoder's own error.
+func checkDuplicateKeys(data []byte, name string) error {
+	type frame struct {
+		object    bool
+		keys      map[string]bool // allocated at the first key
+		cur       string          // the key whose value is being read
+		index     int             // the element being read
+		expectKey bool
+	}
+	var stack []frame
+	// fieldPath is the path of key k in the innermost object, built only
+	// for the error (deep nesting must not cost a string per level).
+	fieldPath := func(k string) string {
+		p := ""
+		for _, f := range stack[:len(stack)-1] {
+			if f.object {
+				p = path(p, f.cur)
+			} else {
+				p = index(p, f.index)
+			}
+		}
+		return path(p, k)
+	}
+	valueDone := func() {
+		if len(stack) == 0 {
+			return
+		}
+		f := &stack[len(stack)-1]
+		if f.object {
+			f.expectKey = true
+		} else {
+			f.index++
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // io.EOF, or invalid JSON the decoder reports itself
+		}
+		off := dec.InputOffset() // the end of the token: the key's own line
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{', '[':
+				stack = append(stack, frame{object: d == '{', expectKey: true})
+			default:
+				stack = stack[:len(stack)-1]
+				valueDone()
+			}
+			continue
+		}
+		if k, ok := tok.(string); ok && len(stack) > 0 && stack[len(stack)-1].object && stack[len(stack)-1].expectKey {
+			f := &stack[len(stack)-1]
+			if f.keys[k] {
+				line, _ := lineCol(data, off)
+				return &Error{File: name, Line: line, Field: fieldPath(k),
+					Msg: fmt.Sprintf("key %q appears twice in one object (JSON would keep only the last one)", k)}
+			}
+			if f.keys == nil {
+				f.keys = map[string]bool{}
+			}
+			f.keys[k], f.cur, f.expectKey = true, k, false
+			continue
+		}
+		valueDone()
+	}
 }

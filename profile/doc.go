@@ -2,7 +2,8 @@
 // function by function. It is the profile step of the pipeline: commands
 // reads blobs (from files or from gitstore, which keeps them under a notes
 // ref of their own), profile turns them into one aggregate per side and
-// writes the differential report. It knows nothing about git or the CLI.
+// computes the differential result, which report renders. It knows nothing
+// about git or the CLI.
 //
 // Two inputs are understood, auto-detected by Parse:
 //
@@ -22,8 +23,10 @@
 // function once per stack, even under recursion). Diff normalises each side
 // to its own total, as `pprof -normalize` does, so runs of different length
 // compare; with per-op centres (a linked time-per-op metric) it splits the
-// per-op change between functions. WriteText, WriteJSON, WriteFolded and
-// WriteHTML render a DiffResult.
+// per-op change between functions. Flame merges the stacks of both sides
+// into the tree a differential flame graph draws, and WriteFolded writes
+// them as flamegraph.pl's differential folded input. The package renders
+// nothing for people: report.ProfileText, ProfileJSON and FlameGraph do.
 //
 // Speed: the pprof path decodes the protobuf with a small structural decoder
 // of its own (only sample types, samples, locations, functions, mappings and

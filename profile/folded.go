@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -166,4 +167,40 @@ func mergeFolded(a, b *Profile) (*Profile, error) {
 	a.writeFoldedText(&buf)
 	b.writeFoldedText(&buf)
 	return parseFolded(buf.Bytes(), a.file)
+}
+
+// WriteFolded writes the differential folded form of the whole profiles
+// behind r (not only r.Functions): one `root;…;leaf base head` line per
+// distinct stack, raw values of r's sample type, sorted by stack — the
+// input flamegraph.pl draws as a differential flame graph. ';' in frame
+// names becomes ':' and line breaks become spaces.
+func WriteFolded(w io.Writer, r *DiffResult) error {
+	if r.base == nil || r.head == nil {
+		return fmt.Errorf("profile: WriteFolded needs a DiffResult made by Diff")
+	}
+	bc := r.base.stackCounts(r.baseIdx, false)
+	hc := r.head.stackCounts(r.headIdx, false)
+	keys := make([]string, 0, len(bc)+len(hc))
+	for k := range bc {
+		keys = append(keys, k)
+	}
+	for k := range hc {
+		if _, ok := bc[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	bw := bufio.NewWriter(w)
+	var b strings.Builder
+	for _, k := range keys {
+		b.Reset()
+		b.WriteString(k)
+		b.WriteByte(' ')
+		b.WriteString(strconv.FormatInt(bc[k], 10))
+		b.WriteByte(' ')
+		b.WriteString(strconv.FormatInt(hc[k], 10))
+		b.WriteByte('\n')
+		bw.WriteString(b.String())
+	}
+	return bw.Flush()
 }

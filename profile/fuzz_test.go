@@ -18,7 +18,7 @@ func seed(f *testing.F, glob string) {
 }
 
 // check parses in, requires *Error on failure, and on success exercises
-// aggregation, diffing and the writers.
+// aggregation, diffing, the flame graph tree and the folded writer.
 func check(t *testing.T, in []byte) *Profile {
 	p, err := Parse(in, "fuzz")
 	if err != nil {
@@ -38,10 +38,10 @@ func check(t *testing.T, in []byte) *Profile {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b bytes.Buffer
-	if err := WriteText(&b, r); err != nil {
+	if _, err := r.Flame(0.001); err != nil {
 		t.Fatal(err)
 	}
+	var b bytes.Buffer
 	if err := WriteFolded(&b, r); err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	golden_ "github.com/flameiq/git-flameiq/internal/golden"
-
-	"github.com/flameiq/git-flameiq/internal/testkit"
 )
 
 const corpus = "../testdata/corpus/profiles"
@@ -303,7 +301,6 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestGolden(t *testing.T) {
-	meta := Meta{BaseCommit: strings.Repeat("a", 40), HeadCommit: strings.Repeat("b", 40), Name: "cpu"}
 	for _, tc := range []struct {
 		name, base, head string
 		o                DiffOptions
@@ -316,97 +313,40 @@ func TestGolden(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := diffCorpus(t, tc.base, tc.head, tc.o)
-			var txt, js, fo bytes.Buffer
-			if err := WriteText(&txt, r); err != nil {
-				t.Fatal(err)
-			}
-			if err := WriteJSON(&js, r, meta); err != nil {
-				t.Fatal(err)
-			}
+			var fo bytes.Buffer
 			if err := WriteFolded(&fo, r); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tc.name+".txt", txt.Bytes())
-			golden(t, tc.name+".json", js.Bytes())
 			golden(t, tc.name+".folded", fo.Bytes())
 		})
 	}
 }
 
-func TestFormatPerOp(t *testing.T) {
-	for _, tc := range []struct {
-		v    float64
-		unit string
-		want string
-	}{
-		{427e-6, "sec/op", "+427µs/op"},
-		{-33.04e-6, "sec/op", "-33.0µs/op"},
-		{1.5e-3, "sec/op", "+1.50ms/op"},
-		{250, "ns/op", "+250ns/op"},
-		{2, "B/op", "+2 B/op"},
-	} {
-		if got := FormatPerOp(tc.v, tc.unit, true); got != tc.want {
-			t.Errorf("FormatPerOp(%g, %s) = %q, want %q", tc.v, tc.unit, got, tc.want)
+func TestFlame(t *testing.T) {
+	r := diffCorpus(t, "folded/base.folded", "folded/head.folded", DiffOptions{})
+	fg, err := r.Flame(0.001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fg.Names[fg.Root.Name] != "all" || fg.Root.Base != r.BaseTotal || fg.Root.Head != r.HeadTotal || len(fg.Root.Kids) == 0 {
+		t.Fatalf("root = %+v (%q), want all with the totals %d, %d", fg.Root, fg.Names[fg.Root.Name], r.BaseTotal, r.HeadTotal)
+	}
+	var check func(n *FlameNode)
+	check = func(n *FlameNode) {
+		var b, h int64
+		for i, k := range n.Kids {
+			b, h = b+k.Base, h+k.Head
+			if i > 0 && fg.Names[n.Kids[i-1].Name] >= fg.Names[k.Name] {
+				t.Errorf("children of %q not sorted by name", fg.Names[n.Name])
+			}
+			check(k)
+		}
+		if b > n.Base || h > n.Head {
+			t.Errorf("%q: children sum to %d, %d, more than the frame's %d, %d", fg.Names[n.Name], b, h, n.Base, n.Head)
 		}
 	}
-}
-
-const evil = "<script>alert(1)</script>"
-
-func evilHTML(t *testing.T) []byte {
-	t.Helper()
-	base, err := Parse([]byte("main;work 50\nmain;"+evil+" 10\nmain;a&b\"c' 5\n"), "base.folded")
-	if err != nil {
-		t.Fatal(err)
-	}
-	head, err := Parse([]byte("main;work 40\nmain;"+evil+";deeper 30\nmain;a&b\"c' 5\n"), "head.folded")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := Diff(base, head, DiffOptions{BasePerOp: 1e-3, HeadPerOp: 2e-3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := WriteHTML(&b, r, Meta{Name: evil, BaseCommit: "base", HeadCommit: "head"}, HTMLOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-func TestHTMLEscapingAndOffline(t *testing.T) {
-	page := string(evilHTML(t))
-	if strings.Contains(page, evil) || strings.Contains(page, "<script>alert") {
-		t.Error("frame name appears unescaped in the page")
-	}
-	if !strings.Contains(page, `\u003cscript\u003ealert(1)\u003c/script\u003e`) {
-		t.Error("escaped frame name not embedded in the data")
-	}
-	for _, bad := range []string{"http://", "https://", "//cdn", "@import", "innerHTML", "<link", "src="} {
-		if strings.Contains(page, bad) {
-			t.Errorf("page contains %q", bad)
-		}
-	}
-	if n := strings.Count(page, "<script"); n != 2 {
-		t.Errorf("%d <script> elements, want 2 (data and code)", n)
-	}
-}
-
-func TestHTMLChromium(t *testing.T) {
-	bin := testkit.Chromium(t)
-	path := filepath.Join(t.TempDir(), "diff.html")
-	if err := os.WriteFile(path, evilHTML(t), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	dom, _ := testkit.RunChromium(t, bin, "--headless", "--no-sandbox", "--disable-gpu",
-		"--virtual-time-budget=2000", "--dump-dom", "file://"+path)
-	if !strings.Contains(dom, `data-rendered="1"`) {
-		t.Fatalf("page script did not finish (a JS error?):\n%.2000s", dom)
-	}
-	if n := strings.Count(dom, `class="frame`); n < 4 {
-		t.Errorf("%d flame-graph frames drawn, want ≥ 4", n)
-	}
-	if !strings.Contains(dom, "&lt;script&gt;alert(1)&lt;/script&gt;") {
-		t.Error("frame name not rendered as text")
+	check(fg.Root)
+	if _, err := (&DiffResult{}).Flame(0.001); err == nil {
+		t.Error("Flame of a DiffResult not made by Diff: no error")
 	}
 }

@@ -1,9 +1,29 @@
-// Package report renders a compare.Result for people and programs: Text is
-// a benchstat-style table, JSON is FlameIQ's result shape plus
-// git-flameiq's own fields. It only formats: verdicts, thresholds and
-// statistics all come from compare, and it never decides an exit code
-// (Result.ExitCode does). Only the commands package imports it, as
-// benchstat keeps its table code inside the command.
+// Package report is all of git-flameiq's human output, and the JSON, CSV
+// and markdown shaped like it. Every renderer takes plain data and an
+// io.Writer; the commands package computes the data and calls one of them.
+//
+//   - compare.Result (diff, compare): Text, a benchstat-style table; JSON,
+//     FlameIQ's result shape plus git-flameiq's own fields; Markdown and
+//     GitHub for pull requests; HTML, one offline page (rich.go, html.go);
+//   - `log` (a history.Series): LogText, LogCSV, LogJSON, HistoryHTML;
+//     Sparkline draws any series of values (log.go);
+//   - `show`: ShowText, ShowJSON (show.go); `drift`: DriftText, DriftJSON
+//     (drift.go); `bisect`: BisectText, BisectJSON (bisect.go); `review`:
+//     Review's Text, Markdown, JSON and HTML (review.go);
+//   - `profile diff` (a profile.DiffResult): ProfileText, ProfileJSON
+//     (profile.go) and FlameGraph, the differential flame graph page
+//     (flamegraph.go). The folded form stays profile.WriteFolded: it is
+//     flamegraph.pl's input, not a report.
+//
+// Every text table goes through one helper, writeTable (table.go), built
+// on tablewriter. The HTML pages are html/template files embedded from
+// templates/ (report.html; flamegraph.html with flamegraph.js).
+//
+// It only formats: verdicts, thresholds, statistics, change points and
+// bisection steps all come from compare, drift, bisect and profile, and
+// it never decides an exit code (Result.ExitCode does). It may import
+// compare, history, profile and snapshot; none of them imports it, and
+// only commands (and dev tools) call it.
 package report
 
 import (

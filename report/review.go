@@ -1,17 +1,16 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
-	"text/tabwriter"
 	"time"
 )
 
 // Review is the weekly performance review of a branch: the values at the
 // start and the end of a window compared by the rules of diff. The commands
-// package fills it; Text, Markdown, JSON (via encoding/json) and HTML
-// render it.
+// package fills it; Text, Markdown, JSON and HTML render it.
 type Review struct {
 	Since      time.Time `json:"since"`
 	Until      time.Time `json:"until"`
@@ -96,11 +95,11 @@ func (r *Review) Text(w io.Writer) error {
 	}
 	list := func(title string, cs []ReviewChange) {
 		fmt.Fprintf(w, "\n%s (%d)\n", title, len(cs))
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		var rows [][]string
 		for _, ch := range cs {
-			fmt.Fprintf(tw, "  %s\t%s → %s\t%+.2f%%\t%s\n", ch.Metric, rval(ch.Before, ch.Unit), rval(ch.After, ch.Unit), ch.DeltaPct, ch.Sparkline)
+			rows = append(rows, []string{"  " + ch.Metric, rval(ch.Before, ch.Unit) + " → " + rval(ch.After, ch.Unit), fmt.Sprintf("%+.2f%%", ch.DeltaPct), ch.Sparkline})
 		}
-		tw.Flush()
+		writeTable(w, rows, tableStyle{ragged: true})
 	}
 	list("Slower", r.Slower)
 	list("Faster", r.Faster)
@@ -113,15 +112,16 @@ func (r *Review) Text(w io.Writer) error {
 	}
 	if len(r.Budgets) > 0 {
 		fmt.Fprintf(w, "\nBudgets\n")
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		var rows [][]string
 		for _, b := range r.Budgets {
 			state := ""
 			if b.Breached {
 				state = "BREACHED"
 			}
-			fmt.Fprintf(tw, "  %s\t%s %s %s\theadroom %.1f%%\t%s\n", b.Metric, rval(b.Value, b.Unit), budgetSign[b.Kind], rval(b.Limit, b.Unit), b.HeadroomPct, state)
+			rows = append(rows, []string{"  " + b.Metric, rval(b.Value, b.Unit) + " " + budgetSign[b.Kind] + " " + rval(b.Limit, b.Unit),
+				fmt.Sprintf("headroom %.1f%%", b.HeadroomPct), state})
 		}
-		tw.Flush()
+		writeTable(w, rows, tableStyle{ragged: true})
 	}
 	if len(r.Drift) > 0 {
 		fmt.Fprintf(w, "\nDrift (change points in the window)\n")
@@ -228,4 +228,13 @@ func (r *Review) HTML(w io.Writer, history []HistorySeries) error {
 		page.Sections = append(page.Sections, d)
 	}
 	return htmlTemplate().Execute(w, page)
+}
+
+// JSON writes the review as one indented JSON object (the field names of
+// Review's tags), HTML characters unescaped.
+func (r *Review) JSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
 }

@@ -353,8 +353,7 @@ func alignCI(rows [][]string) {
 
 // renderTable lays the cells out as benchstat does: no borders, columns
 // separated by two spaces (one between a value and its "± x%"), numbers
-// right-aligned. The separators are part of the cells, so tablewriter
-// only measures and pads.
+// right-aligned.
 func renderTable(w io.Writer, header []string, rows [][]string) error {
 	align := []int{tablewriter.ALIGN_LEFT, tablewriter.ALIGN_RIGHT, tablewriter.ALIGN_LEFT,
 		tablewriter.ALIGN_RIGHT, tablewriter.ALIGN_LEFT, tablewriter.ALIGN_RIGHT, tablewriter.ALIGN_LEFT,
@@ -364,25 +363,7 @@ func renderTable(w io.Writer, header []string, rows [][]string) error {
 		gap[i] = "  "
 	}
 	gap[colBase], gap[colHead], gap[colDelta] = " ", " ", " "
-	t := tablewriter.NewWriter(w)
-	t.SetAutoWrapText(false)
-	t.SetAutoFormatHeaders(false)
-	t.SetBorder(false)
-	t.SetNoWhiteSpace(true)
-	t.SetTablePadding("")
-	t.SetColumnAlignment(align)
-	for _, r := range append([][]string{header}, rows...) {
-		cells := make([]string, numCols)
-		for i := range cells {
-			if i < len(r) {
-				cells[i] = r[i]
-			}
-			cells[i] += gap[i]
-		}
-		t.Append(cells)
-	}
-	t.Render()
-	return nil
+	return writeTable(w, append([][]string{header}, rows...), tableStyle{align: align, gap: gap})
 }
 
 // statusColors are the ANSI colours of the status words.

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/flameiq/git-flameiq/profile"
+	"github.com/flameiq/git-flameiq/report"
 )
 
 func main() {
@@ -71,7 +72,7 @@ func run(dir string, gen bool, top int, withPprof bool) error {
 		return err
 	}
 	t2 := time.Now()
-	if err := profile.WriteText(os.Stdout, r); err != nil {
+	if err := report.ProfileText(os.Stdout, r, report.ProfileMeta{}); err != nil {
 		return err
 	}
 	var ms runtime.MemStats

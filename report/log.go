@@ -1,0 +1,258 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"time"
+
+	"golang.org/x/perf/benchunit"
+
+	"github.com/flameiq/git-flameiq/history"
+)
+
+// The `git flameiq log` outputs of a history.Series: commits newest first,
+// as git log lists them; sparklines from left (oldest) to right (newest).
+
+const (
+	logShortSha       = 7  // hex digits of a commit in the text table
+	logSubjectWidth   = 50 // runes of a subject in the text table
+	logSparklineWidth = 60 // bars of a sparkline in the text table
+)
+
+// LogText writes a table with one row per commit, newest first (short
+// sha, date, subject, one column per metric, "-" where a value is missing),
+// then one line per metric with its sparkline (oldest left; a long history
+// is averaged down to 60 bars), its first and last recorded values and the
+// change between them. An empty series writes "no snapshots".
+func LogText(w io.Writer, s *history.Series) error {
+	if len(s.Commits) == 0 {
+		_, err := fmt.Fprintln(w, "no snapshots")
+		return err
+	}
+	keys := s.Keys()
+	num := make(map[string]func(float64) string, len(keys))
+	for _, k := range keys {
+		num[k] = logFormatter(s, k)
+	}
+	rows := [][]string{append([]string{"commit", "date", "subject"}, keys...)}
+	for i := len(s.Commits) - 1; i >= 0; i-- {
+		p := s.Commits[i]
+		cells := []string{logShort(p.Sha), logDate(p.Date), clip(p.Subject, logSubjectWidth)}
+		for _, k := range keys {
+			cells = append(cells, logValue(p.Values, k, num[k]))
+		}
+		rows = append(rows, cells)
+	}
+	if err := writeTable(w, rows, tableStyle{ragged: true}); err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintln(w); err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for _, k := range keys {
+		vs := s.Values(k)
+		first, last := -1, -1
+		for i, v := range vs {
+			if finite(v) {
+				if first < 0 {
+					first = i
+				}
+				last = i
+			}
+		}
+		summary := "no values"
+		if first >= 0 {
+			summary = fmt.Sprintf("%s → %s", num[k](vs[first]), num[k](vs[last]))
+			switch {
+			case vs[first] != 0:
+				summary += fmt.Sprintf(" (%+.1f%%)", (vs[last]-vs[first])/math.Abs(vs[first])*100)
+			case vs[last] != 0:
+				summary += " (from 0)" // no percentage: a change from zero (see compare's zero_baseline)
+			}
+		}
+		rows = append(rows, []string{k, Sparkline(downsample(vs, logSparklineWidth)), summary})
+	}
+	return writeTable(w, rows, tableStyle{ragged: true})
+}
+
+// LogCSV writes a header (commit, date, subject, then the metric keys in
+// byte order) and one record per commit, newest first, with the full sha,
+// an RFC 3339 date and values in the shortest exact decimal form; a missing
+// value is an empty field.
+func LogCSV(w io.Writer, s *history.Series) error {
+	keys := s.Keys()
+	cw := csv.NewWriter(w)
+	if err := cw.Write(append([]string{"commit", "date", "subject"}, keys...)); err != nil {
+		return err
+	}
+	for i := len(s.Commits) - 1; i >= 0; i-- {
+		p := s.Commits[i]
+		rec := []string{p.Sha, p.Date.Format(time.RFC3339), p.Subject}
+		for _, k := range keys {
+			v, ok := p.Values[k]
+			if ok && finite(v) {
+				rec = append(rec, strconv.FormatFloat(v, 'g', -1, 64))
+			} else {
+				rec = append(rec, "")
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+type jsonLog struct {
+	Metrics []string        `json:"metrics"`
+	Commits []jsonLogCommit `json:"commits"`
+}
+
+type jsonLogCommit struct {
+	Commit  string              `json:"commit"`
+	Date    string              `json:"date"`
+	Subject string              `json:"subject"`
+	Values  map[string]*float64 `json:"values"`
+}
+
+// LogJSON writes {"metrics": [keys…], "commits": [{"commit", "date",
+// "subject", "values": {key: value}}…]}, commits newest first, dates in
+// RFC 3339, every metric key present in every commit's values with null
+// where it was not recorded.
+func LogJSON(w io.Writer, s *history.Series) error {
+	out := jsonLog{Metrics: s.Keys(), Commits: []jsonLogCommit{}}
+	if out.Metrics == nil {
+		out.Metrics = []string{}
+	}
+	for i := len(s.Commits) - 1; i >= 0; i-- {
+		p := s.Commits[i]
+		c := jsonLogCommit{Commit: p.Sha, Date: p.Date.Format(time.RFC3339), Subject: p.Subject, Values: map[string]*float64{}}
+		for _, k := range out.Metrics {
+			if v, ok := p.Values[k]; ok && finite(v) {
+				c.Values[k] = &v
+			} else {
+				c.Values[k] = nil
+			}
+		}
+		out.Commits = append(out.Commits, c)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+var bars = []rune("▁▂▃▄▅▆▇█")
+
+// Sparkline draws one bar per value, scaled from the smallest (▁) to the
+// largest (█) finite value. NaN and infinite values are drawn as a space.
+// A series whose finite values are all equal is drawn with mid-height bars
+// (▄), so a flat line does not look like a floor or a ceiling.
+func Sparkline(values []float64) string {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range values {
+		if finite(v) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	out := make([]rune, len(values))
+	for i, v := range values {
+		switch {
+		case !finite(v):
+			out[i] = ' '
+		case hi == lo:
+			out[i] = bars[3]
+		default:
+			out[i] = bars[int(math.Round((v-lo)/(hi-lo)*float64(len(bars)-1)))]
+		}
+	}
+	return string(out)
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// downsample shrinks values to at most width points, each the mean of the
+// finite values of its bucket (NaN when there are none), so that a long
+// history still draws on one line.
+func downsample(values []float64, width int) []float64 {
+	if width <= 0 || len(values) <= width {
+		return values
+	}
+	out := make([]float64, width)
+	for b := range out {
+		from, to := b*len(values)/width, (b+1)*len(values)/width
+		var sum float64
+		var n int
+		for _, v := range values[from:to] {
+			if finite(v) {
+				sum += v
+				n++
+			}
+		}
+		out[b] = math.NaN()
+		if n > 0 {
+			out[b] = sum / float64(n)
+		}
+	}
+	return out
+}
+
+func logShort(sha string) string {
+	if len(sha) > logShortSha {
+		return sha[:logShortSha]
+	}
+	return sha
+}
+
+func logDate(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Format("2006-01-02")
+}
+
+// clip cuts s to n runes, ending with "…" when it was longer.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func logValue(values map[string]float64, k string, num func(float64) string) string {
+	v, ok := values[k]
+	if !ok || !finite(v) {
+		return "-"
+	}
+	return num(v)
+}
+
+// logFormatter returns how the text table prints values of key: scaled to
+// the series' common SI or binary prefix when the unit is known (benchunit,
+// as benchstat prints them), else four significant digits.
+func logFormatter(s *history.Series, key string) func(float64) string {
+	unit := s.Units[key]
+	if unit == "" {
+		return logNum
+	}
+	var vals []float64
+	for _, v := range s.Values(key) {
+		if finite(v) {
+			vals = append(vals, v)
+		}
+	}
+	if len(vals) == 0 {
+		return logNum
+	}
+	sc := benchunit.CommonScale(vals, benchunit.ClassOf(unit))
+	return sc.Format
+}
+
+// logNum formats a value for reading: four significant digits.
+func logNum(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }

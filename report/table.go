@@ -1,0 +1,103 @@
+package report
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"unicode"
+
+	"github.com/olekukonko/tablewriter"
+)
+
+// tableStyle is how writeTable lays out a table. The zero style is the
+// layout of the log, show, drift, bisect and review tables (the layout
+// text/tabwriter gave them with padding 2): cells left-aligned, each column
+// as wide as its widest cell plus two spaces.
+type tableStyle struct {
+	// align is the tablewriter alignment of each column (ALIGN_LEFT where
+	// absent).
+	align []int
+	// gap is the separator after each column ("  " where absent). It is
+	// part of the cell, so tablewriter pads it with the cell: a right-
+	// aligned value keeps its gap on its right.
+	gap []string
+	// ragged makes the last cell of every row free text: written as it is
+	// after the aligned columns, neither padded nor measured (a subject,
+	// a sparkline, a count).
+	ragged bool
+}
+
+// writeTable is the one text-table helper of report: every text table
+// (Text's benchstat tables, log, show, drift, bisect, review) goes
+// through it. No borders, no header line: a header is the first row.
+// tablewriter measures cells by their display width. A cell is one line:
+// control characters (line breaks, tabs, escape sequences) become spaces.
+func writeTable(w io.Writer, rows [][]string, st tableStyle) error {
+	n := 0
+	for _, r := range rows {
+		n = max(n, len(r))
+	}
+	cols := n
+	if st.ragged {
+		cols--
+	}
+	var buf bytes.Buffer
+	if cols > 0 {
+		align := make([]int, cols)
+		for i := range align {
+			align[i] = tablewriter.ALIGN_LEFT
+			if i < len(st.align) {
+				align[i] = st.align[i]
+			}
+		}
+		t := tablewriter.NewWriter(&buf)
+		t.SetAutoWrapText(false)
+		t.SetAutoFormatHeaders(false)
+		t.SetBorder(false)
+		t.SetNoWhiteSpace(true)
+		t.SetTablePadding("")
+		t.SetColumnAlignment(align)
+		for _, r := range rows {
+			cells := make([]string, cols)
+			for i := range cells {
+				if i < len(r) {
+					cells[i] = cellText(r[i])
+				}
+				gap := "  "
+				if i < len(st.gap) {
+					gap = st.gap[i]
+				}
+				cells[i] += gap
+			}
+			t.Append(cells)
+		}
+		t.Render()
+	}
+	if !st.ragged {
+		_, err := w.Write(buf.Bytes())
+		return err
+	}
+	lines := strings.SplitAfter(buf.String(), "\n")
+	var out bytes.Buffer
+	for i, r := range rows {
+		if cols > 0 {
+			out.WriteString(strings.TrimSuffix(lines[i], "\n"))
+		}
+		if len(r) == n {
+			out.WriteString(cellText(r[n-1]))
+		}
+		out.WriteByte('\n')
+	}
+	_, err := w.Write(out.Bytes())
+	return err
+}
+
+// cellText makes s fit one table cell: control characters become spaces.
+func cellText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
