@@ -87,14 +87,6 @@ func (s *Store) Notes() (*gitstore.Notes, error) {
 // ErrUnborn: HEAD names no commit yet.
 var ErrUnborn = errors.New("HEAD does not name a commit yet (an empty repository or an unborn branch): commit first, then record")
 
-// Resolve turns a revision into a commit.
-func (s *Store) Resolve(rev string) (gitstore.Hash, error) {
-	h, err := s.Repo.Resolve(rev)
-	if err != nil && rev == "HEAD" {
-		return h, ErrUnborn
-	}
-	return h, err
-}
 
 // Short is the 7-character abbreviation of a commit id.
 func Short(h gitstore.Hash) string { return h.String()[:7] }
