@@ -49,6 +49,7 @@ func Compare(base, head *snapshot.Snapshot, opts Options) (*Result, error) {
 	var sets []settings
 	legacyFormat := base.Meta.Format == "flameiq" && head.Meta.Format == "flameiq"
 	renamed := invisibleRenames(base, head)
+	ruleSet := NewRuleSet(opts.Rules)
 	for _, k := range unionKeys(base, head) {
 		bm, hm := base.Get(k), head.Get(k)
 		if _, ok := renamed.headSide[k]; ok {
@@ -58,7 +59,7 @@ func Compare(base, head *snapshot.Snapshot, opts Options) (*Result, error) {
 		if newName != "" {
 			hm = head.Get(newName)
 		}
-		s := resolve(k, bm, hm, opts)
+		s := resolve(k, bm, hm, opts, ruleSet)
 		sets = append(sets, s)
 		d := measure(k, bm, hm, s, opts)
 		d.Legacy = opts.FlameIQMode || legacyFormat && d.BaseN == 1 && d.HeadN == 1
@@ -143,7 +144,7 @@ func unionKeys(a, b *snapshot.Snapshot) []string {
 
 // resolve picks the settings of key: the rules (Resolve), then the
 // defaults and the metric's own direction.
-func resolve(key string, bm, hm *snapshot.Metric, o Options) settings {
+func resolve(key string, bm, hm *snapshot.Metric, o Options, rs *RuleSet) settings {
 	s := settings{threshold: o.DefaultThreshold, action: Block}
 	if o.Tiers != nil {
 		s.threshold = o.Tiers.Block
@@ -156,7 +157,7 @@ func resolve(key string, bm, hm *snapshot.Metric, o Options) settings {
 	case hm != nil:
 		s.dir = hm.Direction
 	}
-	r := Resolve(o.Rules, key)
+	r := rs.Resolve(key)
 	if r.Threshold != nil {
 		s.threshold, s.hasThreshold = *r.Threshold, true
 	}

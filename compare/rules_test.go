@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/flameiq/git-flameiq/snapshot"
@@ -54,6 +55,39 @@ func TestOptionChecks(t *testing.T) {
 	for _, in := range []string{"abc", "NaN", "inf", "0x10", "1e", "%"} {
 		if _, err := ParseThresholdValue(in); err == nil {
 			t.Errorf("%q accepted", in)
+		}
+	}
+}
+
+// TestRuleSetIndex: resolving a key looks only at the rules whose literal
+// prefix starts the key (linear in keys with 200,000 globs), and gives the
+// same answer as testing every rule.
+func TestRuleSetIndex(t *testing.T) {
+	var rules []Rule
+	for i := range 20000 {
+		th := float64(i % 50)
+		rules = append(rules, Rule{Glob: fmt.Sprintf("Bench%d*", i), Threshold: &th})
+	}
+	five, two := 5.0, 2.0
+	rules = append(rules, Rule{Glob: "*:sec/op", Threshold: &five}, Rule{Glob: "Bench42-2:sec/op", Threshold: &two}, Rule{Glob: "[B]ench7*", Action: Warn})
+	rs := NewRuleSet(rules)
+	if n := len(rs.candidates("Bench42-2:sec/op")); n > 8 {
+		t.Errorf("%d candidate rules for one key, want a handful", n)
+	}
+	brute := func(key string) Resolved {
+		var out Resolved
+		if r := bestRule(rules, key, func(r Rule) bool { return r.Threshold != nil }); r != nil {
+			out.Threshold = r.Threshold
+		}
+		if r := bestRule(rules, key, func(r Rule) bool { return r.Action != "" }); r != nil {
+			out.Action = r.Action
+		}
+		return out
+	}
+	for _, key := range []string{"Bench42-2:sec/op", "Bench4:B/op", "Bench19999-2:sec/op", "Other:sec/op", "Bench7-2:allocs/op", "Bench"} {
+		got, want := rs.Resolve(key), brute(key)
+		if (got.Threshold == nil) != (want.Threshold == nil) || got.Threshold != nil && *got.Threshold != *want.Threshold || got.Action != want.Action {
+			t.Errorf("%s: index %+v, every rule %+v", key, got, want)
 		}
 	}
 }

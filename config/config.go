@@ -95,8 +95,9 @@ func Parse(data []byte, path string) (*Config, error) {
 }
 
 type parser struct {
-	path string
-	c    *Config
+	path    string
+	c       *Config
+	ruleIdx map[string]int // glob → index in c.Rules
 }
 
 func (p *parser) errf(n *yaml.Node, format string, args ...any) error {
@@ -209,12 +210,16 @@ func (p *parser) mapping(v *yaml.Node, what string) error {
 	return nil
 }
 
+// rule returns the rule of glob, adding it the first time (an index keeps
+// a config with many thousands of globs linear).
 func (p *parser) rule(glob string) *compare.Rule {
-	for i := range p.c.Rules {
-		if p.c.Rules[i].Glob == glob {
-			return &p.c.Rules[i]
-		}
+	if i, ok := p.ruleIdx[glob]; ok {
+		return &p.c.Rules[i]
 	}
+	if p.ruleIdx == nil {
+		p.ruleIdx = map[string]int{}
+	}
+	p.ruleIdx[glob] = len(p.c.Rules)
 	p.c.Rules = append(p.c.Rules, compare.Rule{Glob: glob})
 	return &p.c.Rules[len(p.c.Rules)-1]
 }
