@@ -1,9 +1,9 @@
 package compare
 
 import (
-	"slices"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
