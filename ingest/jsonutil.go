@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/flameiq/git-flameiq/internal/limits"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
@@ -22,17 +23,27 @@ import (
 
 // maxJSON bounds the size of a JSON document read into memory (the JSON
 // formats are summaries; only the Go text formats are streamed).
-const maxJSON = 1 << 30
+// jsonShare is the part of FLAMEIQ_MAX_INPUT a JSON document may have: it
+// is decoded whole, and its decoded form takes about ten times its size
+// (a 100 MB Google Benchmark file: 0.96 GB), so the limit keeps any input
+// near the 1 GiB memory bound (64 MiB of JSON by default). Go's text
+// output is streamed and has no such limit.
+const jsonShare = 16
 
 // readAll reads r fully, failing with an *Error on I/O errors or when the
-// input is larger than maxJSON.
+// input is larger than FLAMEIQ_MAX_INPUT/jsonShare.
 func readAll(r io.Reader, name string) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxJSON+1))
+	limit, err := limits.MaxInput()
+	if err != nil {
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
+	limit /= jsonShare
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, &Error{File: name, Msg: "read error: " + err.Error()}
 	}
-	if len(data) > maxJSON {
-		return nil, &Error{File: name, Msg: fmt.Sprintf("JSON input larger than %d bytes", maxJSON)}
+	if int64(len(data)) > limit {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("JSON input larger than %s (FLAMEIQ_MAX_INPUT/%d: a JSON document is decoded whole, at about ten times its size); raise FLAMEIQ_MAX_INPUT to read it", limits.Human(limit), jsonShare)}
 	}
 	return data, nil
 }

@@ -50,3 +50,14 @@ func TestBMFStrict(t *testing.T) {
 		t.Errorf("bounds that do not hold the value became an interval: %+v", ci)
 	}
 }
+
+// TestJSONLimit: a JSON document above FLAMEIQ_MAX_INPUT/16 is refused
+// before it is decoded, naming the limit and how to raise it.
+func TestJSONLimit(t *testing.T) {
+	t.Setenv("FLAMEIQ_MAX_INPUT", "16K")
+	doc := `{"A": {"latency": {"value": 1}}, "pad": "` + strings.Repeat("x", 2000) + `"}`
+	_, err := Parse(strings.NewReader(doc), "big.json", "bmf")
+	if err == nil || !strings.Contains(err.Error(), "big.json: JSON input larger than 1 KiB (FLAMEIQ_MAX_INPUT/16") {
+		t.Errorf("got %v", err)
+	}
+}

@@ -3,7 +3,7 @@ package profile
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/google/pprof/profile"
+
+	"github.com/flameiq/git-flameiq/internal/limits"
 )
 
 // Kinds of profile input.
@@ -94,20 +96,18 @@ func Parse(data []byte, name string) (*Profile, error) {
 		if err != nil {
 			return nil, &Error{File: name, Msg: "bad gzip data: " + err.Error()}
 		}
-		const maxRaw = 2 << 30
-		// The gzip trailer holds the uncompressed size (mod 2^32): a good
-		// capacity hint, bounded in case it lies.
-		hint := int(binary.LittleEndian.Uint32(data[len(data)-4:]))
-		hint = min(max(hint, len(data)), 64*len(data), maxRaw) + bytes.MinRead
-		buf := bytes.NewBuffer(make([]byte, 0, hint))
-		n, err := buf.ReadFrom(io.LimitReader(zr, maxRaw+1))
+		maxRaw, err := limits.MaxInput()
 		if err != nil {
+			return nil, &Error{File: name, Msg: err.Error()}
+		}
+		raw, err := gunzipBounded(zr, maxRaw)
+		if err != nil {
+			if errors.Is(err, errTooLarge) {
+				return nil, &Error{File: name, Msg: fmt.Sprintf("decompressed profile larger than %s (FLAMEIQ_MAX_INPUT): refused", limits.Human(maxRaw))}
+			}
 			return nil, &Error{File: name, Msg: "bad gzip data: " + err.Error()}
 		}
-		if n > maxRaw {
-			return nil, &Error{File: name, Msg: "decompressed profile larger than 2 GiB"}
-		}
-		in = buf.Bytes()
+		in = raw
 		if len(bytes.TrimSpace(in)) == 0 {
 			return nil, &Error{File: name, Msg: "empty input (after gunzip)"}
 		}
@@ -134,6 +134,44 @@ func Parse(data []byte, name string) (*Profile, error) {
 	}
 	p.raw = data
 	return p, nil
+}
+
+var errTooLarge = errors.New("too large")
+
+// gunzipBounded decompresses zr into memory, stopping at max bytes: the
+// data is read in chunks that are only joined once its size is known to
+// be within the limit, so a gzip bomb costs at most max bytes, never a
+// buffer doubled past it.
+func gunzipBounded(zr io.Reader, max int64) ([]byte, error) {
+	const chunk = 4 << 20
+	var chunks [][]byte
+	var total int64
+	for {
+		b := make([]byte, chunk)
+		n, err := io.ReadFull(zr, b)
+		if n > 0 {
+			total += int64(n)
+			if total > max {
+				return nil, errTooLarge
+			}
+			chunks = append(chunks, b[:n])
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(chunks) == 1 {
+		return chunks[0], nil
+	}
+	out := make([]byte, 0, total)
+	for i, c := range chunks {
+		out = append(out, c...)
+		chunks[i] = nil // each chunk can go once copied
+	}
+	return out, nil
 }
 
 // looksLikeText reports whether the start of b is text: no NUL and no
