@@ -95,8 +95,7 @@ type jsonIv struct {
 }
 
 // number is a float64 that JSON can always hold: NaN (not available or
-// undefined) is null, ±Inf are the strings "+Inf" and "-Inf" (as in the
-// conformance vectors).
+// undefined) and ±Inf are null, as the README promises.
 type number float64
 
 // MarshalJSON implements json.Marshaler.
@@ -105,10 +104,8 @@ func (n number) MarshalJSON() ([]byte, error) {
 	switch {
 	case math.IsNaN(f):
 		return []byte("null"), nil
-	case math.IsInf(f, 1):
-		return []byte(`"+Inf"`), nil
-	case math.IsInf(f, -1):
-		return []byte(`"-Inf"`), nil
+	case math.IsInf(f, 0):
+		return []byte("null"), nil
 	}
 	return json.Marshal(f)
 }
@@ -120,7 +117,7 @@ func (n number) MarshalJSON() ([]byte, error) {
 // effect_size]) plus git-flameiq's fields (unit, direction, n_base,
 // n_head, ci, noise, action, budget, accept_reason, notes…), indented by
 // two spaces. Numbers that are not finite never break the document: NaN
-// is null, ±Inf the strings "+Inf"/"-Inf". effect_size is Cliff's delta.
+// and ±Inf are null. effect_size is Cliff's delta.
 func JSON(w io.Writer, r *compare.Result, opts JSONOptions) error {
 	c := r.Counts()
 	out := jsonResult{

@@ -199,6 +199,10 @@ func formatValue(s benchunit.Scaler, v float64) string {
 	switch {
 	case math.IsNaN(v), math.IsInf(v, 0):
 		return strconv.FormatFloat(v, 'f', -1, 64)
+	case v != 0 && (math.Abs(v) >= 1e15 || math.Abs(v) < 1e-12):
+		// Beyond the SI prefixes benchunit knows (T … p): a 300-digit
+		// number or 0.0000000000n would say nothing; 1e+308 does.
+		return strconv.FormatFloat(v, 'g', 4, 64)
 	case s == benchunit.NoOpScaler:
 		return strconv.FormatFloat(v, 'g', 6, 64)
 	}
