@@ -4,7 +4,8 @@ package ingest
 // `*-report-full.json` exporter (JsonExporter.Full) output.
 //
 //	`<FullName>[<Parameters>]:sec/op`  time per operation, lower is better.
-//	        FullName is Namespace.Type.Method; the Parameters string
+//	        FullName is Namespace.Type.Method (built from those fields
+//	        for the 0.9/0.10 exporters, which wrote none); the Parameters string
 //	        ("N=10&Mode=Fast"), when not empty, is appended in brackets.
 //	        Samples: the Measurements with IterationMode "Workload" and
 //	        IterationStage "Result" (Nanoseconds / Operations, one per
@@ -49,10 +50,24 @@ func parseBDN(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	for base, b := range c.objects(benches, "Benchmarks") {
 		key, _ := c.str(b, "FullName", base)
 		if key == "" {
+			// The 0.9 and 0.10 exporters wrote no FullName: build it as
+			// the newer exporter does, Namespace.Type.Method (0.9.9 has
+			// no Namespace either).
+			ns, _ := c.str(b, "Namespace", base)
+			typ, _ := c.str(b, "Type", base)
+			method, _ := c.str(b, "Method", base)
+			if typ != "" && method != "" {
+				key = typ + "." + method
+				if ns != "" {
+					key = ns + "." + key
+				}
+			}
+		}
+		if key == "" {
 			key, _ = c.str(b, "DisplayInfo", base)
 		}
 		if key == "" {
-			c.fail(path(base, "FullName"), "missing")
+			c.fail(path(base, "FullName"), "missing (and no Type and Method to build it from)")
 			continue
 		}
 		if p, _ := c.str(b, "Parameters", base); p != "" {

@@ -61,3 +61,24 @@ func TestJSONLimit(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestBenchmarkDotNetOld: the 0.9/0.10 exporters wrote no FullName; the
+// key is built from Namespace, Type and Method as the newer exporter's
+// FullName is (real exports from BenchmarkDotNet's documentation).
+func TestBenchmarkDotNetOld(t *testing.T) {
+	for file, want := range map[string][]string{
+		"testdata/bdn-0.9/IntroJsonExport-report-brief-0.9.9.json": {"IntroJsonExport.Sleep10:sec/op", "IntroJsonExport.Sleep20:sec/op"},
+		"testdata/bdn-0.9/IntroJsonExport-report-brief-ns.json":    {"BenchmarkDotNet.Samples.Intro.IntroJsonExport.Sleep10:sec/op", "BenchmarkDotNet.Samples.Intro.IntroJsonExport.Sleep20:sec/op"},
+	} {
+		s, err := ParseFile(file, "")
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if got := strings.Join(s.Keys(), " "); got != strings.Join(want, " ") || s.Meta.Format != "benchmarkdotnet" {
+			t.Errorf("%s: %s keys %s", file, s.Meta.Format, got)
+		}
+		if v := s.Get(want[0]).Value(); math.Abs(v-0.0104) > 0.0002 {
+			t.Errorf("%s: Sleep10 %v s", file, v)
+		}
+	}
+}
