@@ -20,7 +20,13 @@ git config user.name "Demo"
 git config user.email "demo@example.com"
 export GIT_AUTHOR_DATE="2026-11-02T10:00:00Z" GIT_COMMITTER_DATE="2026-11-02T10:00:00Z"
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+# Bold commands on a terminal only (and never with NO_COLOR): CI logs and
+# files get plain text, not raw escape codes.
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+  step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+else
+  step() { printf '\n$ %s\n' "$*"; }
+fi
 commit() { git commit -q --allow-empty -m "$1"; }
 
 echo "== main: three commits, each with its benchmark results recorded as a git note"
