@@ -9,8 +9,8 @@
 // git bisect does: it probes their neighbours and, when only skipped commits
 // separate the last good from the first bad, reports every candidate.
 //
-// The package knows no git and no input formats: commands resolves the
-// commits, decides a verdict by comparing snapshots (and, for --run,
+// The package knows no git and no input formats: internal/bisector lists
+// the commits, decides a verdict by comparing snapshots (and, for --run,
 // measures commits in a worktree), and maps indexes back to shas. Every
 // index is probed at most once, so a probe may be expensive.
 package bisect

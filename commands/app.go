@@ -1,10 +1,19 @@
-// Package commands wires the git-flameiq CLI: it parses flags (urfave/cli),
-// loads inputs (ingest), configuration (config) and stored snapshots
-// (gitstore), runs the comparison (compare) and renders reports (report).
-// It holds no domain logic of its own and formats no output of its own:
-// it builds the data of a report and hands it to report (tables, JSON,
-// pages); only one-line messages on stderr are written here. Main returns
-// the process exit code; only main.go calls os.Exit.
+// Package commands is the git-flameiq CLI (urfave/cli). For each
+// subcommand it declares the flags, reads them in the command's Action into
+// a typed options struct (diffOptions, bisectOptions, …; the shared groups
+// are in options.go), checks them, calls the packages that do the work and
+// picks the renderer --format names: ingest and internal/measure for the
+// inputs, config, internal/store for snapshots and profiles,
+// internal/baseline for what a commit is compared with, compare,
+// internal/review, internal/bisector and internal/profilediff for the
+// analyses, and report for every table, JSON document and page. Only the
+// Action closures and urfave's own hooks (onUsageError) see a *cli.Context.
+//
+// It holds no domain logic and formats no report of its own: it reads the
+// files named on the command line, turns results into report data, writes
+// one-line messages on stderr (warnings, "recorded …") and maps errors to
+// exit codes (exit.go). Main returns the process exit code; only main.go
+// calls os.Exit.
 package commands
 
 import (
@@ -86,28 +95,23 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	return code
 }
 
+// onUsageError is urfave/cli's hook for a bad flag: a usage error (exit 2)
+// naming the running subcommand's full path ("profile diff").
 func onUsageError(c *cli.Context, err error, isSubcommand bool) error {
+	var names []string
+	if c != nil {
+		for _, l := range c.Lineage() {
+			if l.Command != nil && l.Command.Name != "" && (l.App == nil || l.Command.Name != l.App.Name) {
+				names = append([]string{l.Command.Name}, names...)
+			}
+		}
+	}
 	name := "git flameiq"
-	if full := commandPath(c); full != "" {
+	if full := strings.Join(names, " "); full != "" {
 		name += " " + full
 		return usagef("%s: %v\nrun '%s --help' for usage", full, err, name)
 	}
 	return usagef("%v\nrun '%s --help' for usage", err, name)
-}
-
-// commandPath is the running subcommand's full name ("profile diff"), or ""
-// at the top level.
-func commandPath(c *cli.Context) string {
-	if c == nil {
-		return ""
-	}
-	var names []string
-	for _, l := range c.Lineage() {
-		if l.Command != nil && l.Command.Name != "" && (l.App == nil || l.Command.Name != l.App.Name) {
-			names = append([]string{l.Command.Name}, names...)
-		}
-	}
-	return strings.Join(names, " ")
 }
 
 func newApp(e *env) *cli.App {

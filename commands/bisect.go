@@ -2,18 +2,16 @@ package commands
 
 import (
 	"errors"
-	"fmt"
-	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/bisect"
-	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/gitstore"
 	"github.com/flameiq/git-flameiq/ingest"
+	"github.com/flameiq/git-flameiq/internal/bisector"
+	"github.com/flameiq/git-flameiq/internal/measure"
 	"github.com/flameiq/git-flameiq/report"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
@@ -38,8 +36,8 @@ func measureFlags(formatAlias bool) []cli.Flag {
 // bisectFormats splits bisect's --format: text or json is the report's;
 // the name of an input format (as record's --format takes) is the --run
 // output's, so `bisect --run CMD --format gobench` means what it says.
-func bisectFormats(c *cli.Context) (report, input string, err error) {
-	report, input = c.String("format"), c.String("input-format")
+func bisectFormats(format, inputFormat string) (report, input string, err error) {
+	report, input = format, inputFormat
 	if report == "text" || report == "json" {
 		return report, input, nil
 	}
@@ -71,233 +69,84 @@ Example:
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT` of the report, text or json (an input format name, e.g. gobench, is the --run output's)"},
 		}, append(ruleFlags(), measureFlags(false)...)...), recordFlags()[2:]...),
 		Action: func(c *cli.Context) error {
-			e.cacheReads = true // a history walk: keep what it inflates for the next one
-			if c.NArg() != 2 {
-				return usagef("needs GOOD and BAD")
-			}
-			if len(c.StringSlice("metric")) == 0 {
-				return usagef("needs --metric GLOB (e.g. --metric '*:sec/op')")
-			}
-			report, input, err := bisectFormats(c)
-			if err != nil {
-				return err
-			}
-			opts, st, err := e.compareStore(c)
-			if err != nil {
-				return err
-			}
-			good, err := resolve(st.repo, c.Args().Get(0))
-			if err != nil {
-				return err
-			}
-			bad, err := resolve(st.repo, c.Args().Get(1))
-			if err != nil {
-				return err
-			}
-			path, err := firstParentPath(st.repo, good, bad)
-			if err != nil {
-				return err
-			}
-			b := &bisector{e: e, c: c, st: st, opts: opts, globs: c.StringSlice("metric"), path: path, cache: map[int]*probeResult{},
-				reportFormat: report, inputFormat: input}
-			goodSnap, err := b.snapshotOf(good)
-			if err != nil {
-				return err
-			}
-			if goodSnap == nil && c.String("run") != "" {
-				// Every probe is judged against GOOD: measure it first.
-				gc, err := st.repo.Commit(good)
-				if err != nil {
-					return usagef("reading GOOD %s: %v", short(good), err)
-				}
-				if goodSnap, err = b.measure(gc); err != nil {
-					var cf *cmdFailed
-					if errors.As(err, &cf) {
-						return usagef("measuring GOOD %s: %v", short(good), err)
-					}
-					return fmt.Errorf("measuring GOOD %s: %w", short(good), err)
-				}
-			}
-			if goodSnap == nil {
-				return usagef("GOOD %s has no snapshot in %s; %s (or pass --run CMD)", short(good), st.ref, recordHint(good))
-			}
-			if err := checkGlobs(b.globs, goodSnap); err != nil {
-				return err
-			}
-			b.good = goodSnap
-			out, ferr := bisect.Find(len(path), b.probe)
-			return b.report(good, out, ferr)
+			return e.bisect(bisectOptions{Args: c.Args().Slice(), Metrics: c.StringSlice("metric"), Format: c.String("format"),
+				Rules: ruleOptions{Thresholds: c.StringSlice("threshold"), Holm: c.Bool("holm"),
+					Margin: ifSet(c.IsSet("margin"), c.Float64("margin")), Alpha: ifSet(c.IsSet("alpha"), c.Float64("alpha")),
+					MinSamples: ifSet(c.IsSet("min-samples"), c.Int("min-samples")), Correction: ifSet(c.IsSet("correction"), c.String("correction"))},
+				Measure: measureOptions{Run: c.String("run"), InputFormat: c.String("input-format"), Count: c.Int("count")},
+				Meta:    recordMeta{Suite: c.String("suite"), Environment: c.String("environment")}})
 		},
 	}
 }
 
-// firstParentPath lists the first-parent commits after good up to bad,
-// oldest first; good must be on bad's first-parent chain.
-func firstParentPath(r *gitstore.Repo, good, bad gitstore.Hash) ([]*gitstore.Commit, error) {
-	if good == bad {
-		return nil, usagef("GOOD and BAD are the same commit")
-	}
-	var path []*gitstore.Commit
-	h := bad
-	for {
-		c, err := r.Commit(h)
-		if err != nil {
-			return nil, usagef("GOOD %s is not a first-parent ancestor of BAD %s (%v)", short(good), short(bad), err)
-		}
-		path = append(path, c)
-		if len(c.Parents) == 0 {
-			return nil, usagef("GOOD %s is not a first-parent ancestor of BAD %s", short(good), short(bad))
-		}
-		h = c.Parents[0]
-		if h == good {
-			break
-		}
-	}
-	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
-		path[i], path[j] = path[j], path[i]
-	}
-	return path, nil
+// bisectOptions are bisect's flags and arguments. (--tag and
+// --allow-failed are accepted, as record's, but a measured commit's
+// record gets only --suite and --environment.)
+type bisectOptions struct {
+	Args    []string // GOOD BAD
+	Metrics []string
+	Format  string // the report's, or the --run output's (bisectFormats)
+	Rules   ruleOptions
+	Measure measureOptions
+	Meta    recordMeta
 }
 
-type probeResult struct {
-	verdict  bisect.Verdict
-	result   *compare.Result
-	measured bool
-	why      string
-}
-
-type bisector struct {
-	e     *env
-	c     *cli.Context
-	st    *store
-	opts  compare.Options
-	globs []string
-	path  []*gitstore.Commit
-	good  *snapshot.Snapshot
-	cache map[int]*probeResult
-
-	reportFormat string // the report's format: text or json
-	inputFormat  string // the --run output's format ("": detect)
-}
-
-func (b *bisector) snapshotOf(h gitstore.Hash) (*snapshot.Snapshot, error) {
-	snap, ok, warns, err := b.st.snapshot(h)
-	b.e.warn(warns)
+// bisect finds the first bad commit (see cmdBisect; internal/bisector
+// searches).
+func (e *env) bisect(o bisectOptions) error {
+	e.cacheReads = true // a history walk: keep what it inflates for the next one
+	if len(o.Args) != 2 {
+		return usagef("needs GOOD and BAD")
+	}
+	if len(o.Metrics) == 0 {
+		return usagef("needs --metric GLOB (e.g. --metric '*:sec/op')")
+	}
+	reportFormat, inputFormat, err := bisectFormats(o.Format, o.Measure.InputFormat)
 	if err != nil {
-		return nil, err
+		return err
+	}
+	opts, st, err := e.compareStore(o.Rules)
+	if err != nil {
+		return err
+	}
+	good, err := resolve(st.repo, o.Args[0])
+	if err != nil {
+		return err
+	}
+	bad, err := resolve(st.repo, o.Args[1])
+	if err != nil {
+		return err
+	}
+	bo := bisector.Options{Metrics: o.Metrics, Compare: opts, Progress: e.stderr, Warn: e.warn}
+	if o.Measure.Run != "" {
+		bo.Run = &measure.Run{Argv: []string{o.Measure.Run}, N: max(1, o.Measure.Count), Format: inputFormat, Stderr: e.stderr}
+		bo.Record = func(h gitstore.Hash, snap *snapshot.Snapshot) error {
+			snap.Meta.Suite = o.Meta.Suite
+			return e.recordOn(st, h, snap, o.Meta)
+		}
+	}
+	b, err := bisector.New(st.Store, good, bad, bo)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	ok, err := b.LoadGood(e.ctx)
+	if err != nil {
+		return err
 	}
 	if !ok {
-		return nil, nil
+		return usagef("GOOD %s has no snapshot in %s; %s (or pass --run CMD)", short(good), st.ref, recordHint(good))
 	}
-	return snap, nil
-}
-
-// probe judges path[i]: its snapshot (measured with --run when missing)
-// against GOOD's.
-func (b *bisector) probe(i int) (bisect.Verdict, error) {
-	cm := b.path[i]
-	pr := &probeResult{}
-	b.cache[i] = pr
-	snap, err := b.snapshotOf(cm.Hash)
-	if err != nil {
-		var de *dataError
-		if errors.As(err, &de) {
-			pr.why = "unreadable note"
-			return bisect.Skip, nil
-		}
-		return bisect.Skip, err
-	}
-	if snap == nil && b.c.String("run") != "" {
-		snap, err = b.measure(cm)
-		if err != nil {
-			var cf *cmdFailed
-			if errors.As(err, &cf) {
-				pr.why = cf.Error()
-				return bisect.Skip, nil
-			}
-			return bisect.Skip, fmt.Errorf("%s %s: %w", short(cm.Hash), clipText(cm.Subject(), 50), err)
-		}
-		pr.measured = true
-	}
-	if snap == nil {
-		pr.why = "no snapshot"
-		return bisect.Skip, nil
-	}
-	base := b.good.Filter(func(k string) bool { return matchAny(b.globs, k) })
-	head := snap.Filter(func(k string) bool { return matchAny(b.globs, k) })
-	if len(head.Metrics) == 0 {
-		pr.why = "metric not recorded"
-		return bisect.Skip, nil
-	}
-	res, err := compare.Compare(base, head, b.opts)
-	if err != nil {
-		return bisect.Skip, usagef("%v", err)
-	}
-	pr.result = res
-	if res.Status == compare.Regression {
-		pr.verdict = bisect.Bad
-		return bisect.Bad, nil
-	}
-	pr.verdict = bisect.Good
-	return bisect.Good, nil
-}
-
-func (b *bisector) measure(cm *gitstore.Commit) (*snapshot.Snapshot, error) {
-	ctx := b.e.ctx
-	wt, cleanup, err := b.st.repo.AddWorktree(ctx, cm.Hash)
-	if err != nil {
-		return nil, usagef("creating a worktree for %s: %v", short(cm.Hash), err)
-	}
-	defer cleanup()
-	fmt.Fprintf(b.e.stderr, "git-flameiq: measuring %s %s\n", short(cm.Hash), cm.Subject())
-	snap, _, err := b.e.measure(ctx, benchRun{argv: []string{b.c.String("run")}, dir: wt, n: max(1, b.c.Int("count")), format: b.inputFormat}, nil)
-	if err != nil {
-		return nil, err
-	}
-	snap.Meta.Commit = cm.Hash.String()
-	snap.Meta.Suite = b.c.String("suite")
-	if _, _, err := b.e.recordOn(b.st, cm.Hash, snap, b.c); err != nil {
-		return nil, err
-	}
-	return snap, nil
-}
-
-func (b *bisector) report(good gitstore.Hash, out bisect.Outcome, ferr error) error {
-	rep := &report.Bisect{Good: good.String(), Bad: b.path[len(b.path)-1].Hash.String(), Commits: len(b.path), Metrics: b.globs,
-		Units: map[string]string{}, Step: b.largestStep(), Err: ferr}
-	for _, m := range b.good.Metrics {
-		rep.Units[m.Key] = m.Unit
-	}
-	for _, p := range out.Probes {
-		cm := b.path[p.Index]
-		pr := b.cache[p.Index]
-		bp := report.BisectProbe{Commit: cm.Hash.String(), Subject: cm.Subject(), Verdict: p.Verdict.String(), Reason: pr.why, Measured: pr.measured, Result: pr.result}
-		if pr.result != nil {
-			bp.Values, bp.Deltas = map[string]float64{}, map[string]float64{}
-			for _, d := range pr.result.Diffs {
-				if !math.IsNaN(d.Head) {
-					bp.Values[d.Key] = d.Head
-				}
-				if !math.IsNaN(d.ChangePercent) {
-					bp.Deltas[d.Key] = d.ChangePercent
-				}
-			}
-		}
-		rep.Probes = append(rep.Probes, bp)
-	}
-	if ferr == nil && out.FirstBad >= 0 {
-		firstBad := b.path[out.FirstBad]
-		rep.FirstBad, rep.FirstBadSubject = firstBad.Hash.String(), firstBad.Subject()
-	}
-	if b.reportFormat == "json" {
-		if err := report.BisectJSON(b.e.stdout, rep); err != nil {
+	res := b.Find(e.ctx)
+	rep, ferr := res.Report, res.Err
+	if reportFormat == "json" {
+		if err := report.BisectJSON(e.stdout, rep); err != nil {
 			return err
 		}
 	} else {
 		if len(rep.Probes) == 0 && ferr != nil && !errors.Is(ferr, bisect.ErrNotFound) && !errors.Is(ferr, bisect.ErrOnlySkipped) {
 			return ferr // stopped before the first verdict (interrupted, or a store error): nothing to list
 		}
-		if err := report.BisectText(b.e.stdout, rep); err != nil {
+		if err := report.BisectText(e.stdout, rep); err != nil {
 			return err
 		}
 	}
@@ -305,61 +154,13 @@ func (b *bisector) report(good gitstore.Hash, out bisect.Outcome, ferr error) er
 	case ferr == nil:
 		return nil
 	case errors.Is(ferr, bisect.ErrNotFound):
-		return usagef("bisect: nothing regressed between %s and %s for %s", short(good), short(b.path[len(b.path)-1].Hash), strings.Join(b.globs, ", "))
+		return usagef("bisect: nothing regressed between %s and %s for %s", short(good), short(bad), strings.Join(o.Metrics, ", "))
 	case errors.Is(ferr, bisect.ErrOnlySkipped):
 		var cands []string
-		for _, i := range out.Candidates {
-			cands = append(cands, short(b.path[i].Hash))
+		for _, h := range res.Candidates {
+			cands = append(cands, short(h))
 		}
 		return usagef("bisect: only commits without a snapshot are left; the first bad commit is one of: %s (record them or pass --run CMD)", strings.Join(cands, " "))
 	}
 	return ferr
-}
-
-// largestStep finds the biggest single step in the bad direction of any
-// judged metric between consecutive probed commits (GOOD first, in path
-// order). Probes are cheap to revisit: no note is read again.
-func (b *bisector) largestStep() *report.BisectStep {
-	var idx []int
-	for i, pr := range b.cache {
-		if pr.result != nil {
-			idx = append(idx, i)
-		}
-	}
-	sort.Ints(idx)
-	var best *report.BisectStep
-	for _, m := range b.good.Metrics {
-		if !matchAny(b.globs, m.Key) {
-			continue
-		}
-		values := []float64{m.Value()}
-		commits := []string{""}
-		for _, i := range idx {
-			v := math.NaN()
-			for _, d := range b.cache[i].result.Diffs {
-				if d.Key == m.Key {
-					v = d.Head
-				}
-			}
-			values = append(values, v)
-			commits = append(commits, b.path[i].Hash.String())
-		}
-		st, ok := bisect.LargestStep(values, m.Direction)
-		if !ok || math.IsNaN(st.ChangePercent) {
-			continue
-		}
-		if best == nil || math.Abs(st.ChangePercent) > math.Abs(best.ChangePercent) {
-			best = &report.BisectStep{Metric: m.Key, Commit: commits[st.To], Before: st.Before, After: st.After, ChangePercent: st.ChangePercent}
-		}
-	}
-	return best
-}
-
-// clipText cuts s to n runes, ending with "…" when it was longer.
-func clipText(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/compare"
+	"github.com/flameiq/git-flameiq/internal/measure"
 	"github.com/flameiq/git-flameiq/report"
 )
 
@@ -31,8 +32,28 @@ Example:
 		OnUsageError: func(c *cli.Context, err error, isSubcommand bool) error {
 			return forBisectRun(onUsageError(c, err, isSubcommand))
 		},
-		Action: func(c *cli.Context) error { return forBisectRun(check(e, c)) },
+		Action: func(c *cli.Context) error {
+			return forBisectRun(e.check(checkOptions{Args: c.Args().Slice(), Metrics: c.StringSlice("metric"), Against: c.String("against"), Commit: c.String("commit"),
+				Rules: ruleOptions{Thresholds: c.StringSlice("threshold"), Holm: c.Bool("holm"),
+					Margin: ifSet(c.IsSet("margin"), c.Float64("margin")), Alpha: ifSet(c.IsSet("alpha"), c.Float64("alpha")),
+					MinSamples: ifSet(c.IsSet("min-samples"), c.Int("min-samples")), Correction: ifSet(c.IsSet("correction"), c.String("correction"))},
+				Measure: measureOptions{Run: c.String("run"), InputFormat: c.String("input-format"), Count: c.Int("count")},
+				Meta:    recordMeta{Suite: c.String("suite"), Environment: c.String("environment")}}))
+		},
 	}
+}
+
+// checkOptions are check's flags and arguments. (--tag and --allow-failed
+// are accepted, as record's, but a measured commit's record gets only
+// --suite and --environment.)
+type checkOptions struct {
+	Args    []string // none
+	Metrics []string
+	Against string // the good REV
+	Commit  string // the REV judged
+	Rules   ruleOptions
+	Measure measureOptions
+	Meta    recordMeta
 }
 
 // forBisectRun gives check's errors exit code 128. Under `git bisect run`
@@ -48,22 +69,22 @@ func forBisectRun(err error) error {
 }
 
 // check judges one commit (see cmdCheck).
-func check(e *env, c *cli.Context) error {
-	if c.NArg() > 0 {
+func (e *env) check(o checkOptions) error {
+	if len(o.Args) > 0 {
 		return usagef("takes no arguments (judge another commit with --commit REV)")
 	}
-	if len(c.StringSlice("metric")) == 0 || c.String("against") == "" {
+	if len(o.Metrics) == 0 || o.Against == "" {
 		return usagef("needs --metric GLOB and --against REV")
 	}
-	opts, st, err := e.compareStore(c)
+	opts, st, err := e.compareStore(o.Rules)
 	if err != nil {
 		return err
 	}
-	good, err := resolve(st.repo, c.String("against"))
+	good, err := resolve(st.repo, o.Against)
 	if err != nil {
 		return err
 	}
-	h, err := resolve(st.repo, c.String("commit"))
+	h, err := resolve(st.repo, o.Commit)
 	if err != nil {
 		return err
 	}
@@ -80,16 +101,17 @@ func check(e *env, c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if !ok && c.String("run") != "" {
-		head, _, err = e.measure(e.ctx, benchRun{argv: []string{c.String("run")}, dir: e.workDir(), n: max(1, c.Int("count")), format: c.String("input-format")}, nil)
-		var cf *cmdFailed
-		if errors.As(err, &cf) {
+	if !ok && o.Measure.Run != "" {
+		run := measure.Run{Argv: []string{o.Measure.Run}, Dir: e.workDir(), N: max(1, o.Measure.Count), Format: o.Measure.InputFormat, Stderr: e.stderr}
+		head, _, err = run.Do(e.ctx)
+		var ce *measure.CommandError
+		if errors.As(err, &ce) {
 			return &codeError{125, fmt.Sprintf("check: %s: %v (skip)", short(h), err)}
 		}
 		if err != nil {
 			return err
 		}
-		if _, _, err := e.recordOn(st, h, head, c); err != nil {
+		if err := e.recordOn(st, h, head, o.Meta); err != nil {
 			return err
 		}
 		ok = true
@@ -97,11 +119,11 @@ func check(e *env, c *cli.Context) error {
 	if !ok {
 		return &codeError{125, fmt.Sprintf("check: %s has no snapshot (skip)", short(h))}
 	}
-	res, err := compareFiltered(c, base, head, opts)
+	res, err := compareFiltered(o.Metrics, base, head, opts)
 	if err != nil {
 		return err
 	}
-	if err := report.Text(e.stdout, res, report.TextOptions{BaseLine: fmt.Sprintf("base %s (--against %s), head %s", short(good), c.String("against"), short(h))}); err != nil {
+	if err := report.Text(e.stdout, res, report.TextOptions{BaseLine: fmt.Sprintf("base %s (--against %s), head %s", short(good), o.Against, short(h))}); err != nil {
 		return err
 	}
 	if res.Status == compare.Regression {

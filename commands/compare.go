@@ -22,37 +22,59 @@ Example:
 			allowFailedFlag,
 		),
 		Action: func(c *cli.Context) error {
-			if c.NArg() != 2 {
-				return usagef("needs BASE_FILE and HEAD_FILE, got %d argument(s)", c.NArg())
-			}
-			if err := checkFormat(c.String("format"), reportFormats...); err != nil {
-				return err
-			}
-			opts, err := e.compareOptions(c)
-			if err != nil {
-				return err
-			}
-			base, err := e.parseInput(e.path(c.Args().Get(0)), c.String("input-format"), c.Bool("allow-failed"))
-			if err != nil {
-				return err
-			}
-			head, err := e.parseInput(e.path(c.Args().Get(1)), c.String("input-format"), c.Bool("allow-failed"))
-			if err != nil {
-				return err
-			}
-			res, err := compareFiltered(c, base, head, opts)
-			if err != nil {
-				return err
-			}
-			e.warnNoCommon(res)
-			err = e.render(c, res, reportInfo{
-				BaseLabel: c.Args().Get(0), HeadLabel: c.Args().Get(1),
-				BaseCommit: base.Meta.Commit, HeadCommit: head.Meta.Commit,
+			return e.compare(compareCmdOptions{Files: c.Args().Slice(), InputFormat: c.String("input-format"), AllowFailed: c.Bool("allow-failed"),
+				judgeOptions: judgeOptions{
+					Rules: ruleOptions{Thresholds: c.StringSlice("threshold"), Holm: c.Bool("holm"),
+						Margin: ifSet(c.IsSet("margin"), c.Float64("margin")), Alpha: ifSet(c.IsSet("alpha"), c.Float64("alpha")),
+						MinSamples: ifSet(c.IsSet("min-samples"), c.Int("min-samples")), Correction: ifSet(c.IsSet("correction"), c.String("correction"))},
+					Metrics: c.StringSlice("metric"),
+					Output:  outputOptions{Format: c.String("format"), File: c.String("output")},
+					NoFail:  c.Bool("no-fail"),
+				},
 			})
-			if err != nil {
-				return err
-			}
-			return verdict(c, res)
 		},
 	}
+}
+
+// compareCmdOptions are compare's flags and arguments.
+type compareCmdOptions struct {
+	Files       []string // BASE_FILE HEAD_FILE
+	InputFormat string
+	AllowFailed bool
+	judgeOptions
+}
+
+// compare compares two results files (see cmdCompare).
+func (e *env) compare(o compareCmdOptions) error {
+	if len(o.Files) != 2 {
+		return usagef("needs BASE_FILE and HEAD_FILE, got %d argument(s)", len(o.Files))
+	}
+	if err := checkFormat(o.Output.Format, reportFormats...); err != nil {
+		return err
+	}
+	opts, err := e.compareOptions(o.Rules)
+	if err != nil {
+		return err
+	}
+	base, err := e.parseInput(e.path(o.Files[0]), o.InputFormat, o.AllowFailed)
+	if err != nil {
+		return err
+	}
+	head, err := e.parseInput(e.path(o.Files[1]), o.InputFormat, o.AllowFailed)
+	if err != nil {
+		return err
+	}
+	res, err := compareFiltered(o.Metrics, base, head, opts)
+	if err != nil {
+		return err
+	}
+	e.warnNoCommon(res)
+	err = e.render(o.Output, res, reportInfo{
+		BaseLabel: o.Files[0], HeadLabel: o.Files[1],
+		BaseCommit: base.Meta.Commit, HeadCommit: head.Meta.Commit,
+	})
+	if err != nil {
+		return err
+	}
+	return verdict(o.NoFail, res)
 }

@@ -1,22 +1,15 @@
 package commands
 
 import (
-	"errors"
-	"fmt"
-	"math"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/flameiq/git-flameiq/compare"
-	"github.com/flameiq/git-flameiq/drift"
+	"github.com/flameiq/git-flameiq/internal/review"
 	"github.com/flameiq/git-flameiq/report"
-	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 func init() { commandList = append(commandList, cmdDrift) }
-
-// sparkline draws a metric's history for the drift and review reports.
-func sparkline(values []float64) string { return report.Sparkline(values) }
 
 func cmdDrift(e *env) *cli.Command {
 	return &cli.Command{
@@ -41,120 +34,86 @@ Example:
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT`: text or json"},
 		},
 		Action: func(c *cli.Context) error {
-			e.cacheReads = true // a history walk: keep what it inflates for the next one
-			if err := checkFormat(c.String("format"), "text", "json"); err != nil {
-				return err
-			}
-			cfg, err := e.config()
-			if err != nil {
-				return err
-			}
-			n := 50
-			if cfg.DriftWindow > 0 {
-				n = cfg.DriftWindow
-			}
-			if c.IsSet("n") {
-				n = c.Int("n")
-			}
-			threshold := 5.0
-			if cfg.DriftThreshold != nil {
-				threshold = *cfg.DriftThreshold
-			}
-			if t := c.String("threshold"); t != "" {
-				threshold, err = parseThresholdFlag("--threshold", t)
-				if err != nil {
-					return err
-				}
-			}
-			st, h, rev, err := e.openRev(c)
-			if err != nil {
-				return err
-			}
-			hist, err := e.loadHistory(st, h, n)
-			if err != nil {
-				return err
-			}
-			if len(hist) < 2 {
-				return usagef("needs at least 2 recorded commits in the last %d first-parent commits of %s, found %d", n, rev, len(hist))
-			}
-			against := 0
-			if a := c.String("against"); a != "" {
-				ah, err := resolve(st.repo, a)
-				if err != nil {
-					return err
-				}
-				against = -1
-				for i, r := range hist {
-					if r.Commit.Hash == ah {
-						against = i
-					}
-				}
-				if against < 0 {
-					return usagef("--against %s (%s) is not a recorded commit within the last %d first-parent commits of %s; raise -n or record it", a, short(ah), n, rev)
-				}
-			}
-			globs := c.StringSlice("metric")
-			s, err := series(hist, globs)
-			if err != nil {
-				return err
-			}
-			dirs := directions(hist)
-			applyDirections(cfg.Rules, dirs)
-			var out []report.DriftMetric
-			failed := false
-			for _, k := range s.Keys() {
-				values := s.Values(k)
-				dir := dirs[k].Direction
-				dm := report.DriftMetric{Metric: k, Unit: dirs[k].Unit, Direction: dir.String(), Sparkline: sparkline(values)}
-				for _, v := range values {
-					if !math.IsNaN(v) {
-						dm.Points++
-					}
-				}
-				cps, err := drift.Detect(values, drift.DefaultOptions())
-				if err != nil {
-					return usagef("drift %s: %v", k, err)
-				}
-				for _, cp := range cps {
-					cm := hist[cp.Index].Commit
-					dc := report.DriftChange{Commit: cm.Hash.String(), Subject: cm.Subject(), MeanBefore: cp.MeanBefore, MeanAfter: cp.MeanAfter,
-						ChangePercent: report.NullFloat(cp.ChangePercent), P: cp.P, Regression: cp.IsRegression(dir, threshold), ZeroBase: cp.ZeroBase}
-					failed = failed || dc.Regression
-					dm.ChangePoints = append(dm.ChangePoints, dc)
-				}
-				cr, err := drift.Creep(values, against, threshold, dir)
-				if err == nil {
-					dm.Creep = &report.DriftCreep{From: hist[cr.RefIndex].Commit.Hash.String(), To: hist[cr.LastIndex].Commit.Hash.String(),
-						Before: cr.Ref, After: cr.Last, ChangePercent: report.NullFloat(cr.ChangePercent), Threshold: threshold, Regression: cr.Regressed, ZeroBase: cr.ZeroBase}
-					failed = failed || cr.Regressed
-				} else if !errors.Is(err, drift.ErrNoReference) {
-					e.warn([]string{fmt.Sprintf("%s: %v", k, err)})
-				}
-				out = append(out, dm)
-			}
-			d := &report.Drift{Commits: len(hist), Threshold: threshold, Metrics: out}
-			if c.String("format") == "json" {
-				err = report.DriftJSON(e.stdout, d)
-			} else {
-				err = report.DriftText(e.stdout, d)
-			}
-			if err != nil {
-				return err
-			}
-			if failed && c.Bool("fail") {
-				return errRegression
-			}
-			return nil
+			return e.drift(driftOptions{Args: c.Args().Slice(), N: ifSet(c.IsSet("n"), c.Int("n")), Metrics: c.StringSlice("metric"),
+				Against: c.String("against"), Threshold: c.String("threshold"), Fail: c.Bool("fail"), Format: c.String("format")})
 		},
 	}
 }
 
-// applyDirections applies flameiq.yaml direction overrides (compare.Resolve).
-func applyDirections(rules []compare.Rule, dirs map[string]snapshot.Metric) {
-	for k, m := range dirs {
-		if d := compare.Resolve(rules, k).Direction; d != nil {
-			m.Direction = *d
-			dirs[k] = m
+// driftOptions are drift's flags and arguments.
+type driftOptions struct {
+	Args      []string // [REV]
+	N         *int     // -n (nil: flameiq.yaml drift.window, else 50)
+	Metrics   []string
+	Against   string // --against REV ("": the oldest recorded commit)
+	Threshold string // --threshold ("": flameiq.yaml drift.threshold, else 5%)
+	Fail      bool
+	Format    string
+}
+
+// drift reports change points and creep (see cmdDrift).
+func (e *env) drift(o driftOptions) error {
+	e.cacheReads = true // a history walk: keep what it inflates for the next one
+	if err := checkFormat(o.Format, "text", "json"); err != nil {
+		return err
+	}
+	cfg, err := e.config()
+	if err != nil {
+		return err
+	}
+	n := 50
+	if cfg.DriftWindow > 0 {
+		n = cfg.DriftWindow
+	}
+	if o.N != nil {
+		n = *o.N
+	}
+	threshold := 5.0
+	if cfg.DriftThreshold != nil {
+		threshold = *cfg.DriftThreshold
+	}
+	if o.Threshold != "" {
+		threshold, err = parseThresholdFlag("--threshold", o.Threshold)
+		if err != nil {
+			return err
 		}
 	}
+	st, h, rev, err := e.openRev(o.Args)
+	if err != nil {
+		return err
+	}
+	hist, err := e.loadHistory(st, h, n)
+	if err != nil {
+		return err
+	}
+	if len(hist) < 2 {
+		return usagef("needs at least 2 recorded commits in the last %d first-parent commits of %s, found %d", n, rev, len(hist))
+	}
+	against := 0
+	if o.Against != "" {
+		ah, err := resolve(st.repo, o.Against)
+		if err != nil {
+			return err
+		}
+		against = slices.IndexFunc(hist, func(r recorded) bool { return r.Commit.Hash == ah })
+		if against < 0 {
+			return usagef("--against %s (%s) is not a recorded commit within the last %d first-parent commits of %s; raise -n or record it", o.Against, short(ah), n, rev)
+		}
+	}
+	d, regressed, err := review.Drift(hist, review.DriftOptions{Metrics: o.Metrics, Against: against, Threshold: threshold, Rules: cfg.Rules, Warn: e.warn})
+	if err != nil {
+		return err
+	}
+	if o.Format == "json" {
+		err = report.DriftJSON(e.stdout, d)
+	} else {
+		err = report.DriftText(e.stdout, d)
+	}
+	if err != nil {
+		return err
+	}
+	if regressed && o.Fail {
+		return errRegression
+	}
+	return nil
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/flameiq/git-flameiq/config"
 	"github.com/flameiq/git-flameiq/ingest"
+	"github.com/flameiq/git-flameiq/internal/measure"
+	fstore "github.com/flameiq/git-flameiq/internal/store"
 )
 
 // Exit codes (stable, documented in the README).
@@ -35,25 +37,33 @@ type dataError struct{ err error }
 func (e *dataError) Error() string { return e.err.Error() }
 func (e *dataError) Unwrap() error { return e.err }
 
-// exitCode maps an error to the exit code. Unknown errors give 2, never 1.
+// exitCode maps an error to the exit code. Unknown errors give 2, never 1:
+// the errors of the internal packages are usage or repository problems
+// unless they are a data problem (*fstore.DataError, the ingest errors).
+// A benchmark command that failed (*measure.CommandError) is 2 whatever
+// its own status was.
 func exitCode(err error) int {
 	var ie *ingest.Error
 	var ies ingest.Errors
 	var de *dataError
+	var sde *fstore.DataError
 	var ue *usageError
 	var ce *config.Error
 	var ec exitCoder
 	var fe *ingest.FailedError
+	var me *measure.CommandError
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.Is(err, errRegression):
 		return ExitRegression
+	case errors.As(err, &me):
+		return ExitUsage
 	case errors.As(err, &ec):
 		return ec.ExitCode()
 	case errors.As(err, &ce), errors.As(err, &ue), errors.Is(err, ingest.ErrUnknownFormat):
 		return ExitUsage
-	case errors.As(err, &ie), errors.As(err, &ies), errors.As(err, &de), errors.As(err, &fe):
+	case errors.As(err, &ie), errors.As(err, &ies), errors.As(err, &de), errors.As(err, &sde), errors.As(err, &fe):
 		return ExitData
 	}
 	return ExitUsage

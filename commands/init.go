@@ -36,49 +36,61 @@ Example:
 			&cli.BoolFlag{Name: "force", Usage: "overwrite existing files"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("takes no arguments")
-			}
-			root := e.topLevel()
-			if root == "" {
-				root = e.workDir()
-			}
-			// The template must stay valid: check it before writing.
-			if _, err := config.Parse(configTemplate, "template"); err != nil {
-				return fmt.Errorf("internal: config template: %v", err)
-			}
-			files := []struct {
-				path string
-				data []byte
-			}{{filepath.Join(root, config.FileName), configTemplate}}
-			if c.Bool("github") {
-				files = append(files, struct {
-					path string
-					data []byte
-				}{filepath.Join(root, ".github", "workflows", "flameiq.yml"), workflowTemplate})
-			}
-			wrote, kept := 0, []string{}
-			for _, f := range files {
-				if _, err := os.Stat(f.path); err == nil && !c.Bool("force") {
-					kept = append(kept, f.path)
-					fmt.Fprintf(e.stderr, "kept %s (exists; --force overwrites it)\n", f.path)
-					continue
-				} else if err != nil && !errors.Is(err, os.ErrNotExist) {
-					return usagef("%s: %v", f.path, err)
-				}
-				if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
-					return usagef("%v", err)
-				}
-				if err := os.WriteFile(f.path, f.data, 0o644); err != nil {
-					return usagef("%v", err)
-				}
-				fmt.Fprintf(e.stderr, "wrote %s\n", f.path)
-				wrote++
-			}
-			if wrote == 0 {
-				return usagef("nothing written: %s exist(s); pass --force to overwrite", strings.Join(kept, ", "))
-			}
-			return nil
+			return e.initFiles(initOptions{Args: c.Args().Slice(), GitHub: c.Bool("github"), Force: c.Bool("force")})
 		},
 	}
+}
+
+// initOptions are init's flags.
+type initOptions struct {
+	Args   []string // none
+	GitHub bool     // also the CI workflow
+	Force  bool     // overwrite
+}
+
+// initFiles writes flameiq.yaml and the workflow (see cmdInit).
+func (e *env) initFiles(o initOptions) error {
+	if len(o.Args) > 0 {
+		return usagef("takes no arguments")
+	}
+	root := e.topLevel()
+	if root == "" {
+		root = e.workDir()
+	}
+	// The template must stay valid: check it before writing.
+	if _, err := config.Parse(configTemplate, "template"); err != nil {
+		return fmt.Errorf("internal: config template: %v", err)
+	}
+	files := []struct {
+		path string
+		data []byte
+	}{{filepath.Join(root, config.FileName), configTemplate}}
+	if o.GitHub {
+		files = append(files, struct {
+			path string
+			data []byte
+		}{filepath.Join(root, ".github", "workflows", "flameiq.yml"), workflowTemplate})
+	}
+	wrote, kept := 0, []string{}
+	for _, f := range files {
+		if _, err := os.Stat(f.path); err == nil && !o.Force {
+			kept = append(kept, f.path)
+			fmt.Fprintf(e.stderr, "kept %s (exists; --force overwrites it)\n", f.path)
+			continue
+		} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return usagef("%s: %v", f.path, err)
+		}
+		if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
+			return usagef("%v", err)
+		}
+		if err := os.WriteFile(f.path, f.data, 0o644); err != nil {
+			return usagef("%v", err)
+		}
+		fmt.Fprintf(e.stderr, "wrote %s\n", f.path)
+		wrote++
+	}
+	if wrote == 0 {
+		return usagef("nothing written: %s exist(s); pass --force to overwrite", strings.Join(kept, ", "))
+	}
+	return nil
 }

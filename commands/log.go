@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/flameiq/git-flameiq/internal/selection"
 	"github.com/flameiq/git-flameiq/report"
 )
 
@@ -29,48 +30,62 @@ Example:
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` instead of stdout"},
 		},
 		Action: func(c *cli.Context) error {
-			e.cacheReads = true // a history walk: keep what it inflates for the next one
-			if err := checkFormat(c.String("format"), "text", "csv", "json", "html"); err != nil {
-				return err
-			}
-			if c.Int("n") < 1 {
-				return usagef("-n must be at least 1, got %d", c.Int("n"))
-			}
-			st, h, rev, err := e.openRev(c)
-			if err != nil {
-				return err
-			}
-			hist, err := e.loadHistory(st, h, c.Int("n"))
-			if err != nil {
-				return err
-			}
-			if len(hist) == 0 {
-				// Not an error (an empty history is still a CSV header or
-				// a JSON document), but say what to do about it.
-				msg := fmt.Sprintf("git-flameiq: log: no snapshot within %d first-parent commits of %s in %s; %s", c.Int("n"), rev, st.ref, recordHint(h))
-				if n, err := st.notes(); err == nil && n.Tip().IsZero() {
-					msg += fmt.Sprintf(", or fetch the history with 'git flameiq pull' (%s does not exist here)", st.ref)
-				}
-				fmt.Fprintln(e.stderr, msg)
-			}
-			s, err := series(hist, c.StringSlice("metric"))
-			if err != nil {
-				return err
-			}
-			return e.writeOutput(c, func(w io.Writer) error {
-				var err error
-				switch c.String("format") {
-				case "csv":
-					err = report.LogCSV(w, s)
-				case "json":
-					err = report.LogJSON(w, s)
-				case "html":
-					err = e.historyHTML(w, rev, hist, s)
-				default:
-					err = report.LogText(w, s)
-				}
-				return err
-			})
+			return e.log(logOptions{Args: c.Args().Slice(), N: c.Int("n"), Metrics: c.StringSlice("metric"),
+				Output: outputOptions{Format: c.String("format"), File: c.String("output")}})
 		},
 	}
+}
+
+// logOptions are log's flags and arguments.
+type logOptions struct {
+	Args    []string // [REV]
+	N       int      // -n: commits walked
+	Metrics []string
+	Output  outputOptions
+}
+
+// log writes the metric history (see cmdLog).
+func (e *env) log(o logOptions) error {
+	e.cacheReads = true // a history walk: keep what it inflates for the next one
+	if err := checkFormat(o.Output.Format, "text", "csv", "json", "html"); err != nil {
+		return err
+	}
+	if o.N < 1 {
+		return usagef("-n must be at least 1, got %d", o.N)
+	}
+	st, h, rev, err := e.openRev(o.Args)
+	if err != nil {
+		return err
+	}
+	hist, err := e.loadHistory(st, h, o.N)
+	if err != nil {
+		return err
+	}
+	if len(hist) == 0 {
+		// Not an error (an empty history is still a CSV header or
+		// a JSON document), but say what to do about it.
+		msg := fmt.Sprintf("git-flameiq: log: no snapshot within %d first-parent commits of %s in %s; %s", o.N, rev, st.ref, recordHint(h))
+		if n, err := st.notes(); err == nil && n.Tip().IsZero() {
+			msg += fmt.Sprintf(", or fetch the history with 'git flameiq pull' (%s does not exist here)", st.ref)
+		}
+		fmt.Fprintln(e.stderr, msg)
+	}
+	s, err := selection.Series(hist, o.Metrics)
+	if err != nil {
+		return err
+	}
+	return e.writeOutput(o.Output, func(w io.Writer) error {
+		var err error
+		switch o.Output.Format {
+		case "csv":
+			err = report.LogCSV(w, s)
+		case "json":
+			err = report.LogJSON(w, s)
+		case "html":
+			err = e.historyHTML(w, rev, hist, s)
+		default:
+			err = report.LogText(w, s)
+		}
+		return err
+	})
 }

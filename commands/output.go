@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/compare"
-	"github.com/flameiq/git-flameiq/glob"
+	"github.com/flameiq/git-flameiq/internal/selection"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
@@ -37,58 +36,45 @@ func compareFlags() []cli.Flag {
 	)
 }
 
-// compareStore reads the comparison options and opens the store: the first
-// steps of every command that judges commits (diff, bisect, check).
-func (e *env) compareStore(c *cli.Context) (compare.Options, *store, error) {
-	opts, err := e.compareOptions(c)
-	if err != nil {
-		return compare.Options{}, nil, err
-	}
-	st, err := e.openStore()
-	if err != nil {
-		return compare.Options{}, nil, err
-	}
-	return opts, st, nil
-}
-
-// compareOptions builds options from defaults, flameiq.yaml, then flags.
-func (e *env) compareOptions(c *cli.Context) (compare.Options, error) {
+// compareOptions builds options from defaults, flameiq.yaml, then the
+// rule flags.
+func (e *env) compareOptions(r ruleOptions) (compare.Options, error) {
 	o := compare.DefaultOptions()
 	cfg, err := e.config()
 	if err != nil {
 		return o, err
 	}
 	cfg.Apply(&o)
-	if c.IsSet("margin") {
-		o.Margin = c.Float64("margin")
+	if r.Margin != nil {
+		o.Margin = *r.Margin
 		if err := compare.CheckMargin(o.Margin); err != nil {
 			return o, usagef("--margin: %v", err)
 		}
 	}
-	if c.IsSet("alpha") {
-		o.Alpha = c.Float64("alpha")
+	if r.Alpha != nil {
+		o.Alpha = *r.Alpha
 		if err := compare.CheckAlpha(o.Alpha); err != nil {
 			return o, usagef("--alpha: %v", err)
 		}
 	}
-	if c.IsSet("min-samples") {
-		o.MinSamples = c.Int("min-samples")
+	if r.MinSamples != nil {
+		o.MinSamples = *r.MinSamples
 		if err := compare.CheckMinSamples(o.MinSamples); err != nil {
 			return o, usagef("--min-samples: %v", err)
 		}
 	}
-	if c.Bool("holm") {
+	if r.Holm {
 		o.Correction = "holm"
 	}
-	if c.IsSet("correction") {
-		switch m := c.String("correction"); m {
+	if r.Correction != nil {
+		switch m := *r.Correction; m {
 		case "auto", "holm", "none":
 			o.Correction = m
 		default:
 			return o, usagef("--correction %s: want auto, holm or none", m)
 		}
 	}
-	for _, t := range c.StringSlice("threshold") {
+	for _, t := range r.Thresholds {
 		key, val := "", t
 		if i := strings.LastIndexByte(t, '='); i >= 0 {
 			key, val = t[:i], t[i+1:]
@@ -106,28 +92,24 @@ func (e *env) compareOptions(c *cli.Context) (compare.Options, error) {
 	return o, nil
 }
 
-// filterMetrics keeps the metrics matching any --metric glob. A glob that
-// matches nothing on either side is a usage error listing a few keys.
-func filterMetrics(c *cli.Context, snaps ...*snapshot.Snapshot) ([]*snapshot.Snapshot, error) {
-	globs := c.StringSlice("metric")
-	if len(globs) == 0 {
-		return snaps, nil
+// compareStore reads the comparison options and opens the store: the first
+// steps of every command that judges commits (diff, bisect, check).
+func (e *env) compareStore(r ruleOptions) (compare.Options, *store, error) {
+	opts, err := e.compareOptions(r)
+	if err != nil {
+		return compare.Options{}, nil, err
 	}
-	if err := checkGlobs(globs, snaps...); err != nil {
-		return nil, err
+	st, err := e.openStore()
+	if err != nil {
+		return compare.Options{}, nil, err
 	}
-	keep := func(k string) bool { return matchAny(globs, k) }
-	out := make([]*snapshot.Snapshot, len(snaps))
-	for i, s := range snaps {
-		out[i] = s.Filter(keep)
-	}
-	return out, nil
+	return opts, st, nil
 }
 
-// compareFiltered compares base and head on the metrics --metric keeps
+// compareFiltered compares base and head on the metrics the globs keep
 // (compare, diff and check share it).
-func compareFiltered(c *cli.Context, base, head *snapshot.Snapshot, opts compare.Options) (*compare.Result, error) {
-	snaps, err := filterMetrics(c, base, head)
+func compareFiltered(globs []string, base, head *snapshot.Snapshot, opts compare.Options) (*compare.Result, error) {
+	snaps, err := selection.Globs(globs).Filter(base, head)
 	if err != nil {
 		return nil, err
 	}
@@ -138,47 +120,9 @@ func compareFiltered(c *cli.Context, base, head *snapshot.Snapshot, opts compare
 	return res, nil
 }
 
-// checkGlobs fails when a glob matches no key of any snapshot.
-func checkGlobs(globs []string, snaps ...*snapshot.Snapshot) error {
-	keys := map[string]bool{}
-	for _, s := range snaps {
-		for _, m := range s.Metrics {
-			keys[m.Key] = true
-		}
-	}
-	for _, g := range globs {
-		found := false
-		for k := range keys {
-			if glob.Match(g, k) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return usagef("--metric %s matches no metric; some keys: %s", g, sampleKeys(keys, 5))
-		}
-	}
-	return nil
-}
-
-func sampleKeys(keys map[string]bool, n int) string {
-	var ks []string
-	for k := range keys {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	if len(ks) > n {
-		ks = append(ks[:n], "…")
-	}
-	if len(ks) == 0 {
-		return "(none)"
-	}
-	return strings.Join(ks, ", ")
-}
-
 // writeOutput runs write on -o FILE (created) or stdout, and closes the file.
-func (e *env) writeOutput(c *cli.Context, write func(w io.Writer) error) error {
-	p := c.String("output")
+func (e *env) writeOutput(o outputOptions, write func(w io.Writer) error) error {
+	p := o.File
 	var f *os.File
 	var out io.Writer = e.stdout
 	if p != "" && p != "-" {
@@ -221,9 +165,10 @@ func isTTY(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// verdict turns a result into the command's error: errRegression unless --no-fail.
-func verdict(c *cli.Context, r *compare.Result) error {
-	if r.Status == compare.Regression && !c.Bool("no-fail") {
+// verdict turns a result into the command's error: errRegression unless
+// noFail (--no-fail).
+func verdict(noFail bool, r *compare.Result) error {
+	if r.Status == compare.Regression && !noFail {
 		return errRegression
 	}
 	return nil

@@ -10,11 +10,9 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/gitstore"
-	"github.com/flameiq/git-flameiq/glob"
 	fstore "github.com/flameiq/git-flameiq/internal/store"
 	"github.com/flameiq/git-flameiq/profile"
 	"github.com/flameiq/git-flameiq/report"
-	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 func init() { commandList = append(commandList, cmdProfile) }
@@ -22,26 +20,10 @@ func init() { commandList = append(commandList, cmdProfile) }
 // profileRef derives the profile notes ref from the metric notes ref.
 var profileRef = fstore.ProfileRef
 
-// profileRecords reads the profile records of commit h.
-func (e *env) profileRecords(st *store, h gitstore.Hash) ([]profile.Record, error) {
-	profiles, err := st.Profiles()
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
-	data, err := profiles.Read(h)
-	if err != nil {
-		return nil, usagef("reading %s: %v", profileRef(st.ref), err)
-	}
-	recs, errs := profile.DecodeNote(data)
-	for _, err := range errs {
-		e.warn([]string{fmt.Sprintf("profile note of %s: %v (skipped)", short(h), err)})
-	}
-	return recs, nil
-}
-
 // profileSummaries sums up the profiles of commit h for show.
 func (e *env) profileSummaries(st *store, h gitstore.Hash) ([]report.ShowProfile, error) {
-	recs, err := e.profileRecords(st, h)
+	recs, warns, err := st.ProfileRecords(h)
+	e.warn(warns)
 	if err != nil {
 		return nil, err
 	}
@@ -65,10 +47,7 @@ func (e *env) profileSummaries(st *store, h gitstore.Hash) ([]report.ShowProfile
 }
 
 // profileItem is a parsed profile waiting to be recorded.
-type profileItem struct {
-	name, file string
-	p          *profile.Profile
-}
+type profileItem = fstore.NamedProfile
 
 // parseProfiles reads and checks every NAME=FILE (or FILE: the name comes
 // from the profile) before anything is written.
@@ -99,54 +78,25 @@ func (e *env) parseProfiles(specs []string) ([]profileItem, error) {
 		if name == "" {
 			name = p.DefaultName()
 		}
-		items = append(items, profileItem{name: name, file: file, p: p})
+		items = append(items, profileItem{Name: name, Profile: p})
 	}
 	return items, nil
 }
 
-// recordProfiles parses every NAME=FILE, then appends them all in one notes
-// commit: nothing is half-written.
-func (e *env) recordProfiles(c *cli.Context, st *store, h gitstore.Hash, specs []string, metricGlob string) error {
-	items, err := e.parseProfiles(specs)
+// writeProfiles links and appends parsed profiles to the note of h
+// (fstore.Store.AppendProfiles) and says so.
+func (e *env) writeProfiles(st *store, h gitstore.Hash, items []profileItem, metricGlob string) error {
+	metric, err := st.AppendProfiles(h, items, metricGlob, e.warn)
 	if err != nil {
 		return err
 	}
-	return e.writeProfiles(st, h, items, metricGlob)
-}
-
-// writeProfiles links and appends parsed profiles to the note of h.
-func (e *env) writeProfiles(st *store, h gitstore.Hash, items []profileItem, metricGlob string) error {
-	auto := true // automatic links only make sense for CPU time
-	for _, it := range items {
-		if it.p.DefaultName() != "cpu" {
-			auto = false
-		}
-	}
-	metric := ""
-	if metricGlob != "" || auto {
-		var err error
-		if metric, err = e.linkMetric(st, h, metricGlob); err != nil {
-			return err
-		}
-	}
-	var lines []byte
-	for _, it := range items {
-		line, err := profile.EncodeRecord(snapshot.NewID(), it.name, metric, it.p)
-		if err != nil {
-			return &dataError{err}
-		}
-		lines = append(append(lines, line...), '\n')
-	}
 	ref := profileRef(st.ref)
-	if err := st.repo.AppendNote(ref, h, lines, "Notes added by 'git flameiq profile record'"); err != nil {
-		return usagef("writing %s: %v", ref, err)
-	}
 	for _, it := range items {
 		link := ""
 		if metric != "" {
 			link = ", linked to " + metric
 		}
-		fmt.Fprintf(e.stderr, "recorded profile %s (%s, %s%s) on %s in %s\n", it.name, it.p.Kind, profile.SampleTypeList(it.p.SampleTypes), link, short(h), ref)
+		fmt.Fprintf(e.stderr, "recorded profile %s (%s, %s%s) on %s in %s\n", it.Name, it.Profile.Kind, profile.SampleTypeList(it.Profile.SampleTypes), link, short(h), ref)
 	}
 	return nil
 }
@@ -159,38 +109,12 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// linkMetric resolves --metric against the commit's snapshot: it must match
-// exactly one key. Without --metric, a snapshot with exactly one sec/op
-// metric is linked automatically.
-func (e *env) linkMetric(st *store, h gitstore.Hash, g string) (string, error) {
-	snap, ok, warns, err := st.snapshot(h)
-	e.warn(warns)
-	if err != nil {
-		return "", err
-	}
-	if g != "" && !ok {
-		return "", usagef("--metric %s: %s has no snapshot to link to; record its benchmarks first", g, short(h))
-	}
-	if !ok {
-		return "", nil
-	}
-	var matches []string
-	for _, m := range snap.Metrics {
-		if g != "" && glob.Match(g, m.Key) || g == "" && strings.HasSuffix(m.Key, ":sec/op") {
-			matches = append(matches, m.Key)
-		}
-	}
-	switch {
-	case g == "" && len(matches) == 1:
-		return matches[0], nil
-	case g == "":
-		return "", nil
-	case len(matches) == 1:
-		return matches[0], nil
-	case len(matches) == 0:
-		return "", usagef("--metric %s matches no metric of %s; some keys: %s", g, short(h), strings.Join(snap.Keys()[:min(5, len(snap.Keys()))], ", "))
-	}
-	return "", usagef("--metric %s matches %d metrics of %s (%s…); it must match exactly one", g, len(matches), short(h), strings.Join(matches[:min(3, len(matches))], ", "))
+// profileRecordOptions are profile record's flags and arguments.
+type profileRecordOptions struct {
+	Files  []string
+	Commit string // --commit REV
+	Name   string // --name ("": derived from each profile)
+	Metric string // --metric KEY|GLOB to link to
 }
 
 func cmdProfile(e *env) *cli.Command {
@@ -218,30 +142,36 @@ Example:
 					&cli.StringFlag{Name: "metric", Usage: "link to the time-per-op metric `KEY|GLOB` (must match exactly one)"},
 				},
 				Action: func(c *cli.Context) error {
-					if c.NArg() == 0 {
-						return usagef("needs at least one FILE")
-					}
-					st, err := e.openStore()
-					if err != nil {
-						return err
-					}
-					h, err := resolve(st.repo, c.String("commit"))
-					if err != nil {
-						return err
-					}
-					var specs []string
-					for _, f := range c.Args().Slice() {
-						if n := c.String("name"); n != "" {
-							f = n + "=" + f
-						} else {
-							f = "=" + f
-						}
-						specs = append(specs, f)
-					}
-					return e.recordProfiles(c, st, h, specs, c.String("metric"))
+					return e.profileRecord(profileRecordOptions{Files: c.Args().Slice(), Commit: c.String("commit"), Name: c.String("name"), Metric: c.String("metric")})
 				},
 			},
 			cmdProfileDiff(e),
 		},
 	}
+}
+
+// profileRecord attaches profiles to a commit (see cmdProfile). Every
+// profile is parsed before one notes commit appends them all: nothing is
+// half-written.
+func (e *env) profileRecord(o profileRecordOptions) error {
+	if len(o.Files) == 0 {
+		return usagef("needs at least one FILE")
+	}
+	st, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	h, err := resolve(st.repo, o.Commit)
+	if err != nil {
+		return err
+	}
+	var specs []string
+	for _, f := range o.Files {
+		specs = append(specs, o.Name+"="+f)
+	}
+	items, err := e.parseProfiles(specs)
+	if err != nil {
+		return err
+	}
+	return e.writeProfiles(st, h, items, o.Metric)
 }

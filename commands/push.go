@@ -21,12 +21,13 @@ func (e *env) sharedRefs() ([]string, error) {
 	return []string{ref, profileRef(ref)}, nil
 }
 
-func remoteArg(c *cli.Context) (string, error) {
-	switch c.NArg() {
+// remoteArg is push's and pull's optional REMOTE argument (default origin).
+func remoteArg(args []string) (string, error) {
+	switch len(args) {
 	case 0:
 		return "origin", nil
 	case 1:
-		return c.Args().First(), nil
+		return args[0], nil
 	}
 	return "", usagef("takes at most one REMOTE")
 }
@@ -48,37 +49,40 @@ credential helpers and CI tokens work as for git push.
 Example:
    git flameiq push            # origin
    git flameiq push upstream`,
-		Action: func(c *cli.Context) error {
-			remote, err := remoteArg(c)
-			if err != nil {
-				return err
-			}
-			refs, err := e.sharedRefs()
-			if err != nil {
-				return err
-			}
-			r, err := e.repo()
-			if err != nil {
-				return err
-			}
-			var pushed []string
-			for _, ref := range refs {
-				if _, ok, _ := r.ReadRef(ref); !ok {
-					continue // nothing recorded here under this ref
-				}
-				if err := gitstore.Push(e.ctx, e.workDir(), remote, ref); err != nil {
-					return gitFailure("push "+ref+" to "+remote, err)
-				}
-				pushed = append(pushed, ref)
-			}
-			if len(pushed) == 0 {
-				fmt.Fprintf(e.stderr, "nothing to push: no %s here (record one with: git flameiq record bench.txt)\n", refs[0])
-				return nil
-			}
-			fmt.Fprintf(e.stderr, "pushed %s to %s\n", strings.Join(pushed, ", "), remote)
-			return nil
-		},
+		Action: func(c *cli.Context) error { return e.push(c.Args().Slice()) },
 	}
+}
+
+// push shares the notes with the remote named by args (see cmdPush).
+func (e *env) push(args []string) error {
+	remote, err := remoteArg(args)
+	if err != nil {
+		return err
+	}
+	refs, err := e.sharedRefs()
+	if err != nil {
+		return err
+	}
+	r, err := e.repo()
+	if err != nil {
+		return err
+	}
+	var pushed []string
+	for _, ref := range refs {
+		if _, ok, _ := r.ReadRef(ref); !ok {
+			continue // nothing recorded here under this ref
+		}
+		if err := gitstore.Push(e.ctx, e.workDir(), remote, ref); err != nil {
+			return gitFailure("push "+ref+" to "+remote, err)
+		}
+		pushed = append(pushed, ref)
+	}
+	if len(pushed) == 0 {
+		fmt.Fprintf(e.stderr, "nothing to push: no %s here (record one with: git flameiq record bench.txt)\n", refs[0])
+		return nil
+	}
+	fmt.Fprintf(e.stderr, "pushed %s to %s\n", strings.Join(pushed, ", "), remote)
+	return nil
 }
 
 func cmdPull(e *env) *cli.Command {
@@ -88,34 +92,37 @@ func cmdPull(e *env) *cli.Command {
 		ArgsUsage: "[REMOTE]",
 		Description: `Example:
    git flameiq pull && git flameiq diff`,
-		Action: func(c *cli.Context) error {
-			remote, err := remoteArg(c)
-			if err != nil {
-				return err
-			}
-			refs, err := e.sharedRefs()
-			if err != nil {
-				return err
-			}
-			if _, err := e.repo(); err != nil {
-				return err
-			}
-			var pulled []string
-			for _, ref := range refs {
-				found, err := gitstore.Pull(e.ctx, e.workDir(), remote, ref)
-				if err != nil {
-					return gitFailure("pull "+ref+" from "+remote, err)
-				}
-				if found {
-					pulled = append(pulled, ref)
-				}
-			}
-			if len(pulled) == 0 {
-				fmt.Fprintf(e.stderr, "nothing to pull: %s has no %s\n", remote, strings.Join(refs, " or "))
-				return nil
-			}
-			fmt.Fprintf(e.stderr, "pulled %s from %s\n", strings.Join(pulled, ", "), remote)
-			return nil
-		},
+		Action: func(c *cli.Context) error { return e.pull(c.Args().Slice()) },
 	}
+}
+
+// pull merges the notes of the remote named by args (see cmdPull).
+func (e *env) pull(args []string) error {
+	remote, err := remoteArg(args)
+	if err != nil {
+		return err
+	}
+	refs, err := e.sharedRefs()
+	if err != nil {
+		return err
+	}
+	if _, err := e.repo(); err != nil {
+		return err
+	}
+	var pulled []string
+	for _, ref := range refs {
+		found, err := gitstore.Pull(e.ctx, e.workDir(), remote, ref)
+		if err != nil {
+			return gitFailure("pull "+ref+" from "+remote, err)
+		}
+		if found {
+			pulled = append(pulled, ref)
+		}
+	}
+	if len(pulled) == 0 {
+		fmt.Fprintf(e.stderr, "nothing to pull: %s has no %s\n", remote, strings.Join(refs, " or "))
+		return nil
+	}
+	fmt.Fprintf(e.stderr, "pulled %s from %s\n", strings.Join(pulled, ", "), remote)
+	return nil
 }

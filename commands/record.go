@@ -44,53 +44,70 @@ Example:
 			&cli.StringSliceFlag{Name: "profile", Usage: "also attach a profile: `NAME=FILE` (repeatable; see profile record)"},
 		),
 		Action: func(c *cli.Context) error {
-			if c.NArg() == 0 {
-				return usagef("needs at least one FILE (or - for stdin)")
-			}
-			// Profiles are parsed first too: bad input writes nothing at all.
-			profs, err := e.parseProfiles(c.StringSlice("profile"))
-			if err != nil {
-				return err
-			}
-			var snaps []*snapshot.Snapshot
-			for _, p := range c.Args().Slice() {
-				s, err := e.parseInput(e.path(p), c.String("format"), c.Bool("allow-failed"))
-				if err != nil {
-					return err
-				}
-				snaps = append(snaps, s)
-			}
-			snap := snapshot.Merge(snaps...)
-			if len(snaps) > 1 {
-				var srcs, formats []string
-				for _, s := range snaps {
-					srcs = append(srcs, s.Meta.Source)
-					if !slices.Contains(formats, s.Meta.Format) {
-						formats = append(formats, s.Meta.Format)
-					}
-				}
-				snap.Meta.Source = strings.Join(srcs, ",")
-				snap.Meta.Format = strings.Join(formats, ",")
-			}
-			st, h, err := e.recordSnapshot(c, snap)
-			if err != nil {
-				return err
-			}
-			if len(profs) > 0 {
-				return e.writeProfiles(st, h, profs, "")
-			}
-			return nil
+			return e.record(recordOptions{Files: c.Args().Slice(), Format: c.String("format"), AllowFailed: c.Bool("allow-failed"),
+				Profiles: c.StringSlice("profile"), Meta: recordMeta{Commit: c.String("commit"), Suite: c.String("suite"),
+					Tags: c.StringSlice("tag"), Environment: c.String("environment")}})
 		},
 	}
 }
 
-// recordSnapshot fills the metadata from the flags and appends the record.
-func (e *env) recordSnapshot(c *cli.Context, snap *snapshot.Snapshot) (*store, gitstore.Hash, error) {
+// recordOptions are record's flags and arguments.
+type recordOptions struct {
+	Files       []string // FILE… (- for stdin)
+	Format      string   // --format ("": detect)
+	AllowFailed bool
+	Profiles    []string // --profile NAME=FILE
+	Meta        recordMeta
+}
+
+// record parses the inputs and attaches them to a commit (see cmdRecord).
+func (e *env) record(o recordOptions) error {
+	if len(o.Files) == 0 {
+		return usagef("needs at least one FILE (or - for stdin)")
+	}
+	// Profiles are parsed first too: bad input writes nothing at all.
+	profs, err := e.parseProfiles(o.Profiles)
+	if err != nil {
+		return err
+	}
+	var snaps []*snapshot.Snapshot
+	for _, p := range o.Files {
+		s, err := e.parseInput(e.path(p), o.Format, o.AllowFailed)
+		if err != nil {
+			return err
+		}
+		snaps = append(snaps, s)
+	}
+	snap := snapshot.Merge(snaps...)
+	if len(snaps) > 1 {
+		var srcs, formats []string
+		for _, s := range snaps {
+			srcs = append(srcs, s.Meta.Source)
+			if !slices.Contains(formats, s.Meta.Format) {
+				formats = append(formats, s.Meta.Format)
+			}
+		}
+		snap.Meta.Source = strings.Join(srcs, ",")
+		snap.Meta.Format = strings.Join(formats, ",")
+	}
+	st, h, err := e.recordSnapshot(o.Meta, snap)
+	if err != nil {
+		return err
+	}
+	if len(profs) > 0 {
+		return e.writeProfiles(st, h, profs, "")
+	}
+	return nil
+}
+
+// recordSnapshot fills the metadata (--tag, the branch) and appends the
+// record to the note of m.Commit.
+func (e *env) recordSnapshot(m recordMeta, snap *snapshot.Snapshot) (*store, gitstore.Hash, error) {
 	tags := map[string]string{}
 	for k, v := range snap.Meta.Tags {
 		tags[k] = v
 	}
-	for _, t := range c.StringSlice("tag") {
+	for _, t := range m.Tags {
 		k, v, ok := strings.Cut(t, "=")
 		if !ok || k == "" {
 			return nil, gitstore.Hash{}, usagef("--tag %s: want KEY=VALUE", t)
@@ -101,36 +118,36 @@ func (e *env) recordSnapshot(c *cli.Context, snap *snapshot.Snapshot) (*store, g
 	if err != nil {
 		return nil, gitstore.Hash{}, err
 	}
-	h, err := resolve(st.repo, c.String("commit"))
+	h, err := resolve(st.repo, m.Commit)
 	if err != nil {
 		return nil, h, err
 	}
 	snap.Meta.Tags = tags
-	if snap.Meta.Branch == "" && c.String("commit") == "HEAD" {
+	if snap.Meta.Branch == "" && m.Commit == "HEAD" {
 		snap.Meta.Branch = st.repo.CurrentBranch()
 	}
-	return e.recordOn(st, h, snap, c)
+	return st, h, e.recordOn(st, h, snap, m)
 }
 
-// recordOn appends snap as one record to the note of h; --suite and
-// --environment (when the command has them) fill the metadata.
-func (e *env) recordOn(st *store, h gitstore.Hash, snap *snapshot.Snapshot, c *cli.Context) (*store, gitstore.Hash, error) {
+// recordOn appends snap as one record to the note of h; m's suite and
+// environment (when given) fill the metadata.
+func (e *env) recordOn(st *store, h gitstore.Hash, snap *snapshot.Snapshot, m recordMeta) error {
 	snap.Meta.Commit = h.String()
-	if s := c.String("suite"); s != "" {
-		snap.Meta.Suite = s
+	if m.Suite != "" {
+		snap.Meta.Suite = m.Suite
 	}
-	if s := c.String("environment"); s != "" {
-		snap.Meta.Environment = s
+	if m.Environment != "" {
+		snap.Meta.Environment = m.Environment
 	}
 	snap.Meta.Timestamp = time.Now().UTC().Format(time.RFC3339)
 	if err := st.Append(h, snap, "Notes added by 'git flameiq record'"); err != nil {
 		var de *fstore.DataError
 		if errors.As(err, &de) {
-			return nil, h, &dataError{de.Err}
+			return &dataError{de.Err}
 		}
-		return nil, h, usagef("%v", err)
+		return usagef("%v", err)
 	}
 	fmt.Fprintf(e.stderr, "recorded %s (%s) on %s in %s\n", plural(len(snap.Metrics), "metric"),
 		plural(countSamples(snap.Metrics), "sample"), short(h), st.ref)
-	return st, h, nil
+	return nil
 }

@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"github.com/urfave/cli/v2"
 	"io"
 
 	"github.com/flameiq/git-flameiq/compare"
@@ -20,17 +19,17 @@ type reportInfo struct {
 	extra                  extraReport
 }
 
-// render writes the result in the --format the user asked for.
-func (e *env) render(c *cli.Context, r *compare.Result, info reportInfo) error {
-	return e.writeOutput(c, func(w io.Writer) error {
+// render writes the result in the format o asks for, where o asks.
+func (e *env) render(o outputOptions, r *compare.Result, info reportInfo) error {
+	return e.writeOutput(o, func(w io.Writer) error {
 		var err error
-		switch c.String("format") {
+		switch o.Format {
 		case "json":
 			err = report.JSON(w, r, report.JSONOptions{BaselineCommit: info.BaseCommit, CurrentCommit: info.HeadCommit})
 		case "markdown", "github", "html":
-			err = e.renderRich(c, w, r, info)
+			err = e.renderRich(o.Format, w, r, info)
 		default:
-			err = report.Text(w, r, report.TextOptions{BaseLine: info.BaseReason, Color: c.String("output") == "" && colorOK(e.stdout)})
+			err = report.Text(w, r, report.TextOptions{BaseLine: info.BaseReason, Color: o.File == "" && colorOK(e.stdout)})
 		}
 		return err
 	})

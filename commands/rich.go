@@ -2,34 +2,37 @@ package commands
 
 import (
 	"io"
-	"math"
 	"os"
-
-	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/history"
+	"github.com/flameiq/git-flameiq/internal/baseline"
+	"github.com/flameiq/git-flameiq/internal/profilediff"
+	"github.com/flameiq/git-flameiq/internal/selection"
 	"github.com/flameiq/git-flameiq/report"
 )
 
 // extraReport carries what the rich formats add: the store and the commits
-// to read history and profiles from (nil for `compare`, which has no git).
+// to read history and profiles from (nil for `compare`, which has no git),
+// and diff's --max-walk for the profile's base.
 type extraReport struct {
-	st    *store
-	sides *sides
+	st       *store
+	sides    baseline.Sides
+	baseUsed baseline.Found
+	maxWalk  int
 }
 
 // renderRich writes markdown, github or html.
-func (e *env) renderRich(c *cli.Context, w io.Writer, r *compare.Result, info reportInfo) error {
+func (e *env) renderRich(format string, w io.Writer, r *compare.Result, info reportInfo) error {
 	rich := report.Rich{Result: r, BaseCommit: info.BaseCommit, HeadCommit: info.HeadCommit,
 		BaseLabel: info.BaseLabel, HeadLabel: info.HeadLabel, BaseReason: info.BaseReason}
 	if x := info.extra; x.st != nil {
-		if c.String("format") == "html" {
-			rich.History = e.changedHistory(x.st, x.sides, r)
+		if format == "html" {
+			rich.History = e.changedHistory(x, r)
 		}
-		rich.Profile = e.topProfileChanges(c, x.st, x.sides)
+		rich.Profile = e.topProfileChanges(x)
 	}
-	switch c.String("format") {
+	switch format {
 	case "markdown":
 		return report.Markdown(w, rich)
 	case "github":
@@ -41,8 +44,8 @@ func (e *env) renderRich(c *cli.Context, w io.Writer, r *compare.Result, info re
 // changedHistory reads the recent first-parent history (50 commits) of the
 // metrics that are findings (regressions, budget breaches, warnings,
 // improvements, accepted: not unchanged, INFO, new, missing or skipped),
-// from the base commit.
-func (e *env) changedHistory(st *store, sd *sides, r *compare.Result) []report.HistorySeries {
+// from the head commit when it is recorded, else from the base used.
+func (e *env) changedHistory(x extraReport, r *compare.Result) []report.HistorySeries {
 	changed := map[string]string{}
 	for _, d := range r.Diffs {
 		switch d.Status {
@@ -53,44 +56,39 @@ func (e *env) changedHistory(st *store, sd *sides, r *compare.Result) []report.H
 	if len(changed) == 0 {
 		return nil
 	}
-	from := sd.head
-	if n, err := st.notes(); err != nil {
+	from := x.sides.Head
+	if n, err := x.st.notes(); err != nil {
 		return nil
 	} else if ok, _ := n.Has(from); !ok {
-		from = sd.baseUsed
+		from = x.baseUsed.Commit
 	}
-	hist, err := e.loadHistory(st, from, 50)
+	hist, err := e.loadHistory(x.st, from, 50)
 	if err != nil {
 		return nil
 	}
 	return historySeries(hist, sortedKeys(changed))
 }
 
-// topProfileChanges diffs the configured profile when both sides have it;
-// any problem just leaves the section out.
-func (e *env) topProfileChanges(c *cli.Context, st *store, sd *sides) *report.ProfileChanges {
-	recs, err := e.profileRecords(st, sd.head)
+// topProfileChanges diffs the configured profile when both sides have it
+// (its base found from the metric report's base, which it does not
+// change); any problem just leaves the section out.
+func (e *env) topProfileChanges(x extraReport) *report.ProfileChanges {
+	recs, warns, err := x.st.ProfileRecords(x.sides.Head)
+	e.warn(warns)
 	if err != nil || len(recs) == 0 {
 		return nil
 	}
-	ps := *sd // profile base resolution must not change the metric report's
-	ps.base = sd.baseUsed
-	pd, err := e.profileDiff(c, st, &ps, "", "", 5)
+	cfg, err := e.config()
 	if err != nil {
 		return nil
 	}
-	out := &report.ProfileChanges{Name: pd.name, BaseCommit: ps.baseUsed.String(), HeadCommit: sd.head.String()}
-	for i, f := range pd.result.Functions {
-		if i == 5 {
-			break
-		}
-		pf := report.ProfileFunction{Name: f.Name, DeltaPct: f.DeltaFlatPct, BasePct: f.BaseFlatPct, HeadPct: f.HeadFlatPct}
-		if f.DeltaFlatPerOp != nil && !math.IsNaN(*f.DeltaFlatPerOp) {
-			pf.Linked, pf.DeltaPerOp, pf.PerOpUnit = true, *f.DeltaFlatPerOp, pd.result.PerOpUnit
-		}
-		out.Functions = append(out.Functions, pf)
+	ps := x.sides
+	ps.Base, ps.Reason = x.baseUsed.Commit, x.baseUsed.Reason
+	pd, err := profilediff.Diff(x.st.Store, ps, profilediff.Options{DefaultName: cfg.ProfileName, Top: 5, MaxWalk: x.maxWalk, Warn: e.warn})
+	if err != nil {
+		return nil
 	}
-	return out
+	return pd.Changes(5)
 }
 
 func (e *env) historyHTML(w io.Writer, rev string, hist []recorded, s *history.Series) error {
@@ -100,7 +98,7 @@ func (e *env) historyHTML(w io.Writer, rev string, hist []recorded, s *history.S
 // historySeries turns recorded history into chart series for keys (nil:
 // every key), oldest point first.
 func historySeries(hist []recorded, keys []string) []report.HistorySeries {
-	units := directions(hist)
+	units := selection.Directions(hist)
 	if keys == nil {
 		keys = sortedKeys(units)
 	}

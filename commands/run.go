@@ -1,10 +1,11 @@
 package commands
 
 import (
-	"io"
 	"os"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/flameiq/git-flameiq/internal/measure"
 )
 
 func init() { commandList = append(commandList, cmdRun) }
@@ -29,53 +30,67 @@ Example:
 			&cli.StringFlag{Name: "profile", Usage: "record the {profile} files each run writes under `NAME`"},
 		}, recordFlags()...),
 		Action: func(c *cli.Context) error {
-			argv := c.Args().Slice()
-			if len(argv) > 0 && argv[0] == "--" {
-				argv = argv[1:]
-			}
-			if len(argv) == 0 {
-				return usagef("needs a command: git flameiq run -n 5 -- go test -bench .")
-			}
-			if c.Int("n") < 1 || c.Int("warmup") < 0 {
-				return usagef("-n must be ≥ 1 and --warmup ≥ 0")
-			}
-			b := benchRun{argv: argv, dir: e.workDir(), n: c.Int("n"), warmup: c.Int("warmup"), format: c.String("format"), allowFailed: c.Bool("allow-failed")}
-			if c.String("profile") != "" {
-				b.profile = "{profile}"
-			}
-			// Resolve the commit first: a bad --commit must fail before a long run.
-			if _, err := e.openStore(); err != nil {
-				return err
-			}
-			var progress io.Writer
-			if isTTY(e.stderr) {
-				progress = e.stderr // a progress line on a terminal only
-			}
-			snap, profs, err := e.measure(e.ctx, b, progress)
-			defer func() {
-				for _, p := range profs {
-					os.Remove(p)
-				}
-			}()
-			if err != nil {
-				return err
-			}
-			var specs []string
-			for _, p := range profs {
-				specs = append(specs, c.String("profile")+"="+p)
-			}
-			items, err := e.parseProfiles(specs) // before writing anything
-			if err != nil {
-				return err
-			}
-			st, h, err := e.recordSnapshot(c, snap)
-			if err != nil {
-				return err
-			}
-			if len(items) > 0 {
-				return e.writeProfiles(st, h, items, "")
-			}
-			return nil
+			return e.run(runOptions{Argv: c.Args().Slice(), N: c.Int("n"), Warmup: c.Int("warmup"), Profile: c.String("profile"),
+				Format: c.String("format"), AllowFailed: c.Bool("allow-failed"), Meta: recordMeta{Commit: c.String("commit"),
+					Suite: c.String("suite"), Tags: c.StringSlice("tag"), Environment: c.String("environment")}})
 		},
 	}
+}
+
+// runOptions are run's flags and arguments.
+type runOptions struct {
+	Argv        []string // -- CMD…
+	N, Warmup   int
+	Profile     string // --profile NAME ("": no profiles)
+	Format      string
+	AllowFailed bool
+	Meta        recordMeta
+}
+
+// run measures a command and records the result (see cmdRun).
+func (e *env) run(o runOptions) error {
+	argv := o.Argv
+	if len(argv) > 0 && argv[0] == "--" {
+		argv = argv[1:]
+	}
+	if len(argv) == 0 {
+		return usagef("needs a command: git flameiq run -n 5 -- go test -bench .")
+	}
+	if o.N < 1 || o.Warmup < 0 {
+		return usagef("-n must be ≥ 1 and --warmup ≥ 0")
+	}
+	b := measure.Run{Argv: argv, Dir: e.workDir(), N: o.N, Warmup: o.Warmup, Format: o.Format, AllowFailed: o.AllowFailed,
+		Profiles: o.Profile != "", Stderr: e.stderr}
+	// Resolve the commit first: a bad --commit must fail before a long run.
+	if _, err := e.openStore(); err != nil {
+		return err
+	}
+	if isTTY(e.stderr) {
+		b.Progress = e.stderr // a progress line on a terminal only
+	}
+	snap, profs, err := b.Do(e.ctx)
+	defer func() {
+		for _, p := range profs {
+			os.Remove(p)
+		}
+	}()
+	if err != nil {
+		return err
+	}
+	var specs []string
+	for _, p := range profs {
+		specs = append(specs, o.Profile+"="+p)
+	}
+	items, err := e.parseProfiles(specs) // before writing anything
+	if err != nil {
+		return err
+	}
+	st, h, err := e.recordSnapshot(o.Meta, snap)
+	if err != nil {
+		return err
+	}
+	if len(items) > 0 {
+		return e.writeProfiles(st, h, items, "")
+	}
+	return nil
 }

@@ -23,35 +23,46 @@ func cmdShow(e *env) *cli.Command {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT`: text or json"},
 		},
 		Action: func(c *cli.Context) error {
-			if err := checkFormat(c.String("format"), "text", "json"); err != nil {
-				return err
-			}
-			st, h, rev, err := e.openRev(c)
-			if err != nil {
-				return err
-			}
-			snap, ok, warns, err := st.snapshot(h)
-			for _, w := range warns {
-				fmt.Fprintln(e.stderr, "warning: "+w)
-			}
-			if err != nil {
-				return err
-			}
-			profiles, err := e.profileSummaries(st, h)
-			if err != nil {
-				return err
-			}
-			if !ok && len(profiles) == 0 {
-				return usagef("%s (%s) has no snapshot in %s; %s", rev, short(h), st.ref, recordHint(h))
-			}
-			if !ok {
-				snap = &snapshot.Snapshot{Meta: snapshot.Meta{Commit: h.String()}}
-			}
-			sh := &report.Show{Snapshot: snap, Profiles: profiles}
-			if c.String("format") == "json" {
-				return report.ShowJSON(e.stdout, sh)
-			}
-			return report.ShowText(e.stdout, sh)
+			return e.show(showOptions{Args: c.Args().Slice(), Format: c.String("format")})
 		},
 	}
+}
+
+// showOptions are show's flags and arguments.
+type showOptions struct {
+	Args   []string // [REV]
+	Format string
+}
+
+// show prints the snapshot of a commit (see cmdShow).
+func (e *env) show(o showOptions) error {
+	if err := checkFormat(o.Format, "text", "json"); err != nil {
+		return err
+	}
+	st, h, rev, err := e.openRev(o.Args)
+	if err != nil {
+		return err
+	}
+	snap, ok, warns, err := st.snapshot(h)
+	for _, w := range warns {
+		fmt.Fprintln(e.stderr, "warning: "+w)
+	}
+	if err != nil {
+		return err
+	}
+	profiles, err := e.profileSummaries(st, h)
+	if err != nil {
+		return err
+	}
+	if !ok && len(profiles) == 0 {
+		return usagef("%s (%s) has no snapshot in %s; %s", rev, short(h), st.ref, recordHint(h))
+	}
+	if !ok {
+		snap = &snapshot.Snapshot{Meta: snapshot.Meta{Commit: h.String()}}
+	}
+	sh := &report.Show{Snapshot: snap, Profiles: profiles}
+	if o.Format == "json" {
+		return report.ShowJSON(e.stdout, sh)
+	}
+	return report.ShowText(e.stdout, sh)
 }

@@ -4,9 +4,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/urfave/cli/v2"
-
 	"github.com/flameiq/git-flameiq/gitstore"
+	"github.com/flameiq/git-flameiq/internal/baseline"
 	fstore "github.com/flameiq/git-flameiq/internal/store"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
@@ -70,11 +69,8 @@ func (s *store) snapshot(h gitstore.Hash) (*snapshot.Snapshot, bool, []string, e
 
 // resolve turns a revision into a commit (exit 2 when unknown).
 func resolve(r *gitstore.Repo, rev string) (gitstore.Hash, error) {
-	h, err := r.Resolve(rev)
+	h, err := baseline.Rev(r, rev)
 	if err != nil {
-		if rev == "HEAD" {
-			return h, usagef("%v", fstore.ErrUnborn)
-		}
 		return h, usagef("%v", err)
 	}
 	return h, nil
@@ -88,14 +84,15 @@ func recordHint(h gitstore.Hash) string {
 }
 
 // openRev opens the store and resolves the command's optional REV argument
-// (default HEAD). It returns the store, the commit and the revision as typed.
-func (e *env) openRev(c *cli.Context) (*store, gitstore.Hash, string, error) {
-	if c.NArg() > 1 {
+// (args: the command's arguments; default HEAD). It returns the store, the
+// commit and the revision as typed.
+func (e *env) openRev(args []string) (*store, gitstore.Hash, string, error) {
+	if len(args) > 1 {
 		return nil, gitstore.Hash{}, "", usagef("takes at most one REV")
 	}
 	rev := "HEAD"
-	if c.NArg() == 1 {
-		rev = c.Args().First()
+	if len(args) == 1 {
+		rev = args[0]
 	}
 	st, err := e.openStore()
 	if err != nil {

@@ -41,43 +41,55 @@ Formats (auto-detected; force one with --format):
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per file"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() == 0 {
-				return usagef("needs at least one FILE")
-			}
-			invalid := 0
-			for _, p := range c.Args().Slice() {
-				s, err := ingest.ParseFile(e.path(p), c.String("format"))
-				if errors.Is(err, ingest.ErrUnknownFormat) {
-					return err
-				}
-				if c.Bool("json") {
-					out := map[string]any{"file": p, "valid": err == nil}
-					if err == nil {
-						out["format"] = s.Meta.Format
-						out["metrics"] = len(s.Metrics)
-						out["samples"] = countSamples(s.Metrics)
-					} else {
-						out["errors"] = strings.Split(err.Error(), "\n")
-					}
-					b, _ := json.Marshal(out)
-					fmt.Fprintln(e.stdout, string(b))
-				} else if err == nil {
-					fmt.Fprintf(e.stdout, "%s: ok: format %s, %s, %s\n", p, s.Meta.Format,
-						plural(len(s.Metrics), "metric"), plural(countSamples(s.Metrics), "sample"))
-				} else {
-					fmt.Fprintf(e.stdout, "%s: invalid\n", p)
-					for _, l := range strings.Split(err.Error(), "\n") {
-						fmt.Fprintf(e.stderr, "  %s\n", l)
-					}
-				}
-				if err != nil {
-					invalid++
-				}
-			}
-			if invalid > 0 {
-				return &dataError{fmt.Errorf("%d of %d file(s) invalid", invalid, c.NArg())}
-			}
-			return nil
+			return e.validate(validateOptions{Files: c.Args().Slice(), Format: c.String("format"), JSON: c.Bool("json")})
 		},
 	}
+}
+
+// validateOptions are validate's flags and arguments.
+type validateOptions struct {
+	Files  []string
+	Format string // --format ("": detect)
+	JSON   bool
+}
+
+// validate checks input files (see cmdValidate).
+func (e *env) validate(o validateOptions) error {
+	if len(o.Files) == 0 {
+		return usagef("needs at least one FILE")
+	}
+	invalid := 0
+	for _, p := range o.Files {
+		s, err := ingest.ParseFile(e.path(p), o.Format)
+		if errors.Is(err, ingest.ErrUnknownFormat) {
+			return err
+		}
+		if o.JSON {
+			out := map[string]any{"file": p, "valid": err == nil}
+			if err == nil {
+				out["format"] = s.Meta.Format
+				out["metrics"] = len(s.Metrics)
+				out["samples"] = countSamples(s.Metrics)
+			} else {
+				out["errors"] = strings.Split(err.Error(), "\n")
+			}
+			b, _ := json.Marshal(out)
+			fmt.Fprintln(e.stdout, string(b))
+		} else if err == nil {
+			fmt.Fprintf(e.stdout, "%s: ok: format %s, %s, %s\n", p, s.Meta.Format,
+				plural(len(s.Metrics), "metric"), plural(countSamples(s.Metrics), "sample"))
+		} else {
+			fmt.Fprintf(e.stdout, "%s: invalid\n", p)
+			for _, l := range strings.Split(err.Error(), "\n") {
+				fmt.Fprintf(e.stderr, "  %s\n", l)
+			}
+		}
+		if err != nil {
+			invalid++
+		}
+	}
+	if invalid > 0 {
+		return &dataError{fmt.Errorf("%d of %d file(s) invalid", invalid, len(o.Files))}
+	}
+	return nil
 }

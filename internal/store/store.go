@@ -1,7 +1,8 @@
 // Package store is git-flameiq's snapshot-level store over gitstore: the
 // snapshot of a commit (its records merged), appending a record, the
 // first-parent history of recorded commits, the opt-outs written in commit
-// messages, and the profile notes beside the metric notes. It knows
+// messages, and the profile notes beside the metric notes (their records;
+// appending profiles linked to a metric of the commit's snapshot). It knows
 // snapshots and git, not flags, output or verdicts; the commands call it.
 package store
 
@@ -86,7 +87,6 @@ func (s *Store) Notes() (*gitstore.Notes, error) {
 
 // ErrUnborn: HEAD names no commit yet.
 var ErrUnborn = errors.New("HEAD does not name a commit yet (an empty repository or an unborn branch): commit first, then record")
-
 
 // Short is the 7-character abbreviation of a commit id.
 func Short(h gitstore.Hash) string { return h.String()[:7] }

@@ -1,14 +1,18 @@
 // Package testkit holds helpers that tests of several packages share:
 // reading Go benchmark text straight through benchfmt (an oracle
-// independent of ingest) and finding a headless browser. Only tests import it.
+// independent of ingest), finding a headless browser, and scratch git
+// repositories isolated from the user's configuration. Only tests import it.
 package testkit
 
 import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -82,4 +86,39 @@ func RunChromium(t testing.TB, bin string, args ...string) (stdout, stderr strin
 		}
 		t.Logf("%s crashed (%v); retrying", bin, err)
 	}
+}
+
+// GitRepo creates an empty repository (branch main) in a temporary
+// directory and returns a function that runs git in it, isolated from the
+// user's and the system's configuration, with a fixed identity and commit
+// dates one minute apart from 2026-01-01 (so commit ids are stable), and
+// returns its trimmed stdout. The test is skipped when git is missing.
+func GitRepo(t testing.TB) (dir string, git func(args ...string) string) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not on PATH")
+	}
+	dir = t.TempDir()
+	home := filepath.Join(t.TempDir(), "home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tick := 0
+	git = func(args ...string) string {
+		t.Helper()
+		tick++
+		date := fmt.Sprintf("%d +0000", 1767225600+60*tick)
+		cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+		cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "GIT_CONFIG_NOSYSTEM=1",
+			"GIT_AUTHOR_NAME=T", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=T", "GIT_COMMITTER_EMAIL=t@example.com",
+			"GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date)
+		var out, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+		}
+		return strings.TrimSpace(out.String())
+	}
+	git("init", "-q", "-b", "main")
+	return dir, git
 }

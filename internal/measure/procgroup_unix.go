@@ -1,6 +1,6 @@
 //go:build unix
 
-package commands
+package measure
 
 import (
 	"os/exec"

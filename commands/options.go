@@ -1,0 +1,57 @@
+package commands
+
+// The option groups several commands share. Each command's Action reads
+// its flags into its own options struct (diffOptions, bisectOptions, …),
+// made of these groups and its own fields; nothing below the Action reads
+// a flag.
+
+// ruleOptions are the judging flags (ruleFlags) of diff, compare, bisect
+// and check; nil or empty: not given (flameiq.yaml or the default holds).
+type ruleOptions struct {
+	Thresholds []string // -t KEY=VALUE, or a bare VALUE for the default
+	Margin     *float64
+	Alpha      *float64
+	MinSamples *int
+	Holm       bool
+	Correction *string
+}
+
+// outputOptions say where a report goes and in which format.
+type outputOptions struct {
+	Format string // --format
+	File   string // -o ("" or -: stdout)
+}
+
+// judgeOptions are compareFlags: the rules, the metrics judged, the report
+// and whether a regression fails the command (diff, compare).
+type judgeOptions struct {
+	Rules   ruleOptions
+	Metrics []string // --metric globs
+	Output  outputOptions
+	NoFail  bool
+}
+
+// recordMeta is the metadata a recorded snapshot gets from the flags
+// (recordFlags).
+type recordMeta struct {
+	Commit      string   // --commit (record, run)
+	Suite       string   // --suite
+	Tags        []string // --tag KEY=VALUE (record, run)
+	Environment string   // --environment
+}
+
+// measureOptions are measureFlags: how bisect and check measure a commit
+// that has no snapshot.
+type measureOptions struct {
+	Run         string // --run CMD ("": do not measure)
+	InputFormat string // the format of its output ("": detect)
+	Count       int    // runs per commit (at least 1 is used)
+}
+
+// ifSet is &v when the flag was given, else nil.
+func ifSet[T any](set bool, v T) *T {
+	if !set {
+		return nil
+	}
+	return &v
+}
