@@ -27,6 +27,11 @@ func remoteArg(args []string) (string, error) {
 	case 0:
 		return "origin", nil
 	case 1:
+		if strings.HasPrefix(args[0], "-") || args[0] == "" {
+			// A remote name never starts with '-': given to git it would be
+			// an option (--upload-pack=CMD runs CMD).
+			return "", usagef("remote %q: a remote name cannot be empty or start with '-'", args[0])
+		}
 		return args[0], nil
 	}
 	return "", usagef("takes at most one REMOTE")

@@ -57,7 +57,7 @@ const pushAttempts = 40
 // returns its value (zero when the remote has no such ref).
 func fetchNotes(ctx context.Context, dir, remote, ref string) (tmp string, tip Hash, err error) {
 	tmp = "refs/notes/flameiq-remote/" + strings.TrimPrefix(ref, "refs/notes/")
-	_, err = runGit(ctx, dir, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, "+"+ref+":"+tmp)
+	_, err = runGit(ctx, dir, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", remote, "+"+ref+":"+tmp)
 	if err != nil {
 		var ge *GitError
 		if errors.As(err, &ge) && strings.Contains(ge.Stderr, "couldn't find remote ref") {
@@ -101,7 +101,7 @@ func Push(ctx context.Context, dir, remote, ref string) error {
 		if !remoteTip.IsZero() {
 			lease += remoteTip.String()
 		}
-		_, err = runGit(ctx, dir, "push", "--quiet", "--no-verify", lease, remote, full+":"+full)
+		_, err = runGit(ctx, dir, "push", "--quiet", "--no-verify", lease, "--", remote, full+":"+full)
 		if err == nil {
 			r.deleteTempRef(ctx, dir, tmp)
 			return nil
@@ -159,7 +159,7 @@ func fetchAndMerge(ctx context.Context, dir, remote, full string) (*Repo, string
 }
 
 func (r *Repo) deleteTempRef(ctx context.Context, dir, tmp string) {
-	_, _ = runGit(ctx, dir, "update-ref", "-d", tmp)
+	_, _ = runGit(ctx, dir, "update-ref", "-d", "--", tmp)
 }
 
 // pushBackoff grows exponentially from 25 ms to 2 s: runners that keep
