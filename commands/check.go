@@ -119,7 +119,7 @@ func (e *env) check(o checkOptions) error {
 	if !ok {
 		return &codeError{125, fmt.Sprintf("check: %s has no snapshot (skip)", short(h))}
 	}
-	res, err := compareFiltered(o.Metrics, base, head, opts)
+	res, err := e.judgeByBaseRules(good, o.Rules, o.Metrics, base, head, opts)
 	if err != nil {
 		return err
 	}

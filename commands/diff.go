@@ -122,7 +122,7 @@ func (e *env) diff(o diffOptions) error {
 		return err
 	}
 	opts.Accept = append(opts.Accept, accepts...)
-	res, err := compareFiltered(o.Metrics, base, head, opts)
+	res, err := e.judgeByBaseRules(sd.Base, o.Rules, o.Metrics, base, head, opts)
 	if err != nil {
 		return err
 	}

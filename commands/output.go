@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/compare"
+	"github.com/flameiq/git-flameiq/config"
 	"github.com/flameiq/git-flameiq/internal/selection"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
@@ -39,11 +40,16 @@ func compareFlags() []cli.Flag {
 // compareOptions builds options from defaults, flameiq.yaml, then the
 // rule flags.
 func (e *env) compareOptions(r ruleOptions) (compare.Options, error) {
-	o := compare.DefaultOptions()
 	cfg, err := e.config()
 	if err != nil {
-		return o, err
+		return compare.DefaultOptions(), err
 	}
+	return optionsFrom(cfg, r)
+}
+
+// optionsFrom builds options from defaults, cfg, then the rule flags.
+func optionsFrom(cfg *config.Config, r ruleOptions) (compare.Options, error) {
+	o := compare.DefaultOptions()
 	cfg.Apply(&o)
 	if r.Margin != nil {
 		o.Margin = *r.Margin

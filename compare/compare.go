@@ -216,6 +216,13 @@ type Result struct {
 	Family   int
 	Warnings []string
 
+	// RuleChanges lists how the rules applied differ from the base
+	// commit's flameiq.yaml ("threshold: 10% → 100000%"), and RuleDecision
+	// says which rules judged and why. The PR check sets them; the engine
+	// leaves them empty.
+	RuleChanges  []string
+	RuleDecision string
+
 	failOnMissing bool // Options.FailOnMissing of the comparison
 }
 

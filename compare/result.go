@@ -49,6 +49,9 @@ func (r *Result) Failed() bool {
 	return false
 }
 
+// Fails reports whether d makes r fail (see Failed).
+func (r *Result) Fails(d Diff) bool { return r.fails(d) }
+
 func (r *Result) fails(d Diff) bool {
 	return d.Status == Regression || d.Status == BudgetBreach || d.Status == Failed || r.failOnMissing && d.Status == Missing
 }

@@ -88,6 +88,20 @@ func Parse(data []byte, path string) (*Config, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, p.errf(root, "the top level must be a mapping of settings")
 	}
+	// A second document ("---") would be ignored while the first one
+	// decides: refuse it, so what a reviewer reads is what applies.
+	var more yaml.Node
+	switch err := dec.Decode(&more); {
+	case err == nil && len(more.Content) > 0 && !(more.Content[0].Kind == yaml.ScalarNode && more.Content[0].Tag == "!!null"):
+		return nil, &Error{Path: path, Line: more.Content[0].Line, Msg: "a second YAML document (---): flameiq.yaml holds one"}
+	case err == nil:
+		// an empty document after a trailing "---": nothing to ignore
+	case err.Error() != "EOF":
+		return nil, &Error{Path: path, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	if err := duplicateKeys(root, path); err != nil {
+		return nil, err
+	}
 	if err := p.top(root); err != nil {
 		return nil, err
 	}
@@ -98,6 +112,28 @@ type parser struct {
 	path    string
 	c       *Config
 	ruleIdx map[string]int // glob → index in c.Rules
+}
+
+// duplicateKeys refuses a mapping with the same key twice at any depth
+// (YAML keeps the last silently: a second "threshold:" inside a section
+// would quietly replace the first).
+func duplicateKeys(n *yaml.Node, path string) error {
+	if n.Kind == yaml.MappingNode {
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if seen[k.Value] {
+				return &Error{Path: path, Line: k.Line, Msg: fmt.Sprintf("duplicate key %q", k.Value)}
+			}
+			seen[k.Value] = true
+		}
+	}
+	for _, c := range n.Content {
+		if err := duplicateKeys(c, path); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (p *parser) errf(n *yaml.Node, format string, args ...any) error {

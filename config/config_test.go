@@ -134,3 +134,48 @@ func FuzzParse(f *testing.F) {
 		c.Apply(&o)
 	})
 }
+
+// TestOneDocumentNoDuplicates: a second YAML document and a duplicate key
+// at any depth are errors with the line (both were silently ignored or
+// last-wins, so a PR could hide a loosened rule).
+func TestOneDocumentNoDuplicates(t *testing.T) {
+	for in, want := range map[string]string{
+		"threshold: 10%\n---\nthreshold: 1000%\n":                       "f.yaml:3: a second YAML document (---)",
+		"thresholds:\n  \"*\": 5%\n  \"*\": 500%\n":                     `f.yaml:3: duplicate key "*"`,
+		"metrics:\n  x: {action: block, action: warn}\n":                `f.yaml:2: duplicate key "action"`,
+		"statistics:\n  alpha: 0.05\n  min_samples: 4\n  alpha: 1e-9\n": `f.yaml:4: duplicate key "alpha"`,
+		"threshold: 10%\n---\n":                                         "",
+	} {
+		_, err := Parse([]byte(in), "f.yaml")
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%q: %v", in, err)
+		case want != "" && (err == nil || !strings.HasPrefix(err.Error(), want)):
+			t.Errorf("%q: got %v, want %s…", in, err, want)
+		}
+	}
+}
+
+func TestDiff(t *testing.T) {
+	a, err := Parse([]byte("threshold: 10%\nthresholds:\n  \"*:sec/op\": 5%\nmetrics:\n  custom.score: {direction: higher_is_better}\n"), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Parse([]byte("threshold: 100000%\nthresholds:\n  \"*:sec/op\": 5%\nmetrics:\n  \"*\": {action: warn}\n  custom.score: {direction: lower_is_better}\nstatistics: {alpha: 0.0000001}\n"), "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(Diff(a, b), "\n")
+	want := strings.Join([]string{
+		"threshold: 10% → 100000%",
+		"statistics.alpha: — → 1e-07",
+		`rule "*" action: — → warn`,
+		`rule "custom.score" direction: higher_is_better → lower_is_better`,
+	}, "\n")
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if d := Diff(a, a); len(d) != 0 {
+		t.Errorf("a config differs from itself: %q", d)
+	}
+}

@@ -64,6 +64,9 @@ func GitHub(w io.Writer, rich Rich, summaryPath string) error {
 			noteUses[n]++
 		}
 	}
+	if len(r.RuleChanges) > 0 {
+		ghCommand(&b, "warning", "Rules changed in this PR", r.RuleDecision+"\n"+strings.Join(r.RuleChanges, "\n"))
+	}
 	shown, more := map[string]int{}, map[string]int{}
 	for _, f := range found {
 		if shown[f.cmd] >= AnnotationLimit {

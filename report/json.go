@@ -29,6 +29,8 @@ type jsonResult struct {
 	Alpha           number     `json:"alpha"`
 	EffectSize      string     `json:"effect_size_measure"`
 	Warnings        []string   `json:"warnings"`
+	RulesChanged    []string   `json:"rules_changed,omitempty"`
+	RulesDecision   string     `json:"rules_decision,omitempty"`
 }
 
 type jsonCounts struct {
@@ -130,10 +132,11 @@ func JSON(w io.Writer, r *compare.Result, opts JSONOptions) error {
 		Counts: jsonCounts{Regressions: c.Regressions, Warnings: c.Warnings, Passed: c.Passed, Total: c.Total,
 			Accepted: c.Accepted, Budget: c.Budget, New: c.New, Missing: c.Missing, Skipped: c.Skipped,
 			Improved: c.Improved, Info: c.Info, Failed: c.Failed},
-		Diffs:      make([]jsonDiff, 0, len(r.Diffs)),
-		Alpha:      number(r.Alpha),
-		EffectSize: "cliffs_delta",
-		Warnings:   append([]string{}, r.Warnings...),
+		Diffs:        make([]jsonDiff, 0, len(r.Diffs)),
+		Alpha:        number(r.Alpha),
+		EffectSize:   "cliffs_delta",
+		Warnings:     append([]string{}, r.Warnings...),
+		RulesChanged: r.RuleChanges, RulesDecision: r.RuleDecision,
 	}
 	if out.Status == "" {
 		out.Status = "pass"

@@ -35,6 +35,13 @@ func Markdown(w io.Writer, rich Rich) error {
 	if line := baseLine(rich, md); line != "" {
 		fmt.Fprintf(&b, "%s\n\n", line)
 	}
+	if len(r.RuleChanges) > 0 {
+		b.WriteString("#### ⚠️ Rules changed in this PR\n\n")
+		for _, c := range r.RuleChanges {
+			fmt.Fprintf(&b, "- %s\n", md(c))
+		}
+		fmt.Fprintf(&b, "\n**%s**\n\n", md(r.RuleDecision))
+	}
 
 	changed := changedDiffs(r)
 	if len(changed) > 0 {

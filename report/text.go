@@ -38,6 +38,13 @@ func Text(w io.Writer, r *compare.Result, opts TextOptions) error {
 	if opts.BaseLine != "" {
 		fmt.Fprintf(&buf, "%s\n\n", opts.BaseLine)
 	}
+	if len(r.RuleChanges) > 0 {
+		buf.WriteString("Rules changed in this PR (the base's flameiq.yaml → this one):\n")
+		for _, c := range r.RuleChanges {
+			fmt.Fprintf(&buf, "  %s\n", c)
+		}
+		fmt.Fprintf(&buf, "  → %s\n\n", r.RuleDecision)
+	}
 	for i, g := range groupByUnit(r.Diffs) {
 		if i > 0 {
 			buf.WriteByte('\n')
