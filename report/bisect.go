@@ -58,15 +58,27 @@ type BisectStep struct {
 
 // BisectJSON writes {good, bad, probes, first_bad_commit,
 // first_bad_subject, largest_step, error} (the last four when set),
-// indented.
+// indented; docs/schema/bisect.schema.json describes every field. probes
+// is [] when nothing was probed, and the largest step's change_percent is
+// null when undefined (a step from zero).
 func BisectJSON(w io.Writer, b *Bisect) error {
-	o := map[string]any{"good": b.Good, "bad": b.Bad, "probes": b.Probes}
+	probes := b.Probes
+	if probes == nil {
+		probes = []BisectProbe{}
+	}
+	o := map[string]any{"good": b.Good, "bad": b.Bad, "probes": probes}
 	if b.FirstBad != "" {
 		o["first_bad_commit"] = b.FirstBad
 		o["first_bad_subject"] = b.FirstBadSubject
 	}
-	if b.Step != nil {
-		o["largest_step"] = b.Step
+	if s := b.Step; s != nil {
+		o["largest_step"] = struct {
+			Metric        string    `json:"metric"`
+			Commit        string    `json:"commit"`
+			Before        float64   `json:"before"`
+			After         float64   `json:"after"`
+			ChangePercent NullFloat `json:"change_percent"`
+		}{s.Metric, s.Commit, s.Before, s.After, NullFloat(s.ChangePercent)}
 	}
 	if b.Err != nil {
 		o["error"] = b.Err.Error()

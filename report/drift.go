@@ -65,11 +65,20 @@ func (f NullFloat) MarshalJSON() ([]byte, error) {
 }
 
 // DriftJSON writes {"commits", "threshold_percent", "metrics": [{metric,
-// unit, direction, points, sparkline, change_points, creep}]}, indented.
+// unit, direction, points, sparkline, change_points, creep}]}, indented;
+// docs/schema/drift.schema.json describes every field. Lists are [] when
+// empty, never null.
 func DriftJSON(w io.Writer, d *Drift) error {
+	metrics := make([]DriftMetric, len(d.Metrics))
+	for i, m := range d.Metrics {
+		if m.ChangePoints == nil {
+			m.ChangePoints = []DriftChange{}
+		}
+		metrics[i] = m
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(map[string]any{"commits": d.Commits, "threshold_percent": d.Threshold, "metrics": d.Metrics})
+	return enc.Encode(map[string]any{"commits": d.Commits, "threshold_percent": d.Threshold, "metrics": metrics})
 }
 
 // DriftText writes a table of the metrics (sparkline, creep marked DRIFT

@@ -33,11 +33,15 @@ type jsonResult struct {
 	RulesDecision   string     `json:"rules_decision,omitempty"`
 }
 
+// jsonCounts counts the diffs by status. Total is the number of diffs
+// (every metric of the report); Compared counts the metrics compared
+// (compare.Counts().Total: not NEW, MISSING, FAILED or SKIPPED).
 type jsonCounts struct {
 	Regressions int `json:"regressions"`
 	Warnings    int `json:"warnings"`
 	Passed      int `json:"passed"`
 	Total       int `json:"total"`
+	Compared    int `json:"compared"`
 	Accepted    int `json:"accepted"`
 	Budget      int `json:"budget_breaches"`
 	New         int `json:"new"`
@@ -118,8 +122,11 @@ func (n number) MarshalJSON() ([]byte, error) {
 // threshold_percent, is_regression, is_warning, status, p_value,
 // effect_size]) plus git-flameiq's fields (unit, direction, n_base,
 // n_head, ci, noise, action, budget, accept_reason, notes…), indented by
-// two spaces. Numbers that are not finite never break the document: NaN
+// two spaces. counts.total is the number of diffs (every metric of the
+// report), counts.compared the number compared (not NEW, MISSING, FAILED
+// or SKIPPED). Numbers that are not finite never break the document: NaN
 // and ±Inf are null. effect_size is Cliff's delta.
+// docs/schema/diff.schema.json describes every field.
 func JSON(w io.Writer, r *compare.Result, opts JSONOptions) error {
 	c := r.Counts()
 	out := jsonResult{
@@ -129,7 +136,7 @@ func JSON(w io.Writer, r *compare.Result, opts JSONOptions) error {
 		CurrentCommit:   opts.CurrentCommit,
 		StatisticalMode: r.StatisticalMode,
 		Summary:         r.Summary(),
-		Counts: jsonCounts{Regressions: c.Regressions, Warnings: c.Warnings, Passed: c.Passed, Total: c.Total,
+		Counts: jsonCounts{Regressions: c.Regressions, Warnings: c.Warnings, Passed: c.Passed, Total: len(r.Diffs), Compared: c.Total,
 			Accepted: c.Accepted, Budget: c.Budget, New: c.New, Missing: c.Missing, Skipped: c.Skipped,
 			Improved: c.Improved, Info: c.Info, Failed: c.Failed},
 		Diffs:        make([]jsonDiff, 0, len(r.Diffs)),

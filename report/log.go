@@ -126,7 +126,8 @@ type jsonLogCommit struct {
 // LogJSON writes {"metrics": [keys…], "commits": [{"commit", "date",
 // "subject", "values": {key: value}}…]}, commits newest first, dates in
 // RFC 3339, every metric key present in every commit's values with null
-// where it was not recorded.
+// where it was not recorded. docs/schema/log.schema.json describes every
+// field.
 func LogJSON(w io.Writer, s *history.Series) error {
 	out := jsonLog{Metrics: s.Keys(), Commits: []jsonLogCommit{}}
 	if out.Metrics == nil {

@@ -70,7 +70,8 @@ type jsonProfileDiff struct {
 // head_commit, name, sample_type, unit, base_total, head_total,
 // per_op_unit (when linked), functions: [{name, base_flat, head_flat,
 // base_flat_pct, head_flat_pct, delta_flat_pct, base_cum_pct, head_cum_pct,
-// delta_cum_pct[, base_flat_per_op, head_flat_per_op, delta_flat_per_op]}]}.
+// delta_cum_pct[, base_flat_per_op, head_flat_per_op, delta_flat_per_op]}]};
+// docs/schema/profile-diff.schema.json describes every field.
 func ProfileJSON(w io.Writer, r *profile.DiffResult, m ProfileMeta) error {
 	fs := r.Functions
 	if fs == nil {

@@ -42,7 +42,8 @@ type jsonShowMetric struct {
 
 // ShowJSON writes {commit, branch, suite, environment, timestamp, tags,
 // metrics: [{key, unit, direction, value, n, samples}], profiles},
-// indented, HTML characters unescaped.
+// indented, HTML characters unescaped; docs/schema/show.schema.json
+// describes every field. metrics is [] for a commit with only profiles.
 func ShowJSON(w io.Writer, sh *Show) error {
 	s := sh.Snapshot
 	out := struct {
@@ -55,7 +56,7 @@ func ShowJSON(w io.Writer, sh *Show) error {
 		Metrics     []jsonShowMetric  `json:"metrics"`
 		Profiles    []ShowProfile     `json:"profiles,omitempty"`
 	}{Commit: s.Meta.Commit, Branch: s.Meta.Branch, Suite: s.Meta.Suite, Environment: s.Meta.Environment,
-		Timestamp: s.Meta.Timestamp, Tags: s.Meta.Tags, Profiles: sh.Profiles}
+		Timestamp: s.Meta.Timestamp, Tags: s.Meta.Tags, Metrics: make([]jsonShowMetric, 0, len(s.Metrics)), Profiles: sh.Profiles}
 	for _, m := range s.Metrics {
 		out.Metrics = append(out.Metrics, jsonShowMetric{Key: m.Key, Unit: m.Unit, Direction: m.Direction.String(),
 			Value: m.Value(), N: len(m.Samples), Samples: m.Samples})

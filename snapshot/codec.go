@@ -18,7 +18,8 @@ const Schema = "flameiq/1"
 // byte order of the JSON names, so encoding/json writes sorted keys; maps
 // are sorted by encoding/json too. Numbers use encoding/json's float64
 // formatting (shortest repr that round-trips, exponent for very large or
-// small values), which is deterministic.
+// small values), which is deterministic. docs/schema/note-record.schema.json
+// documents every field (snapshot's tests hold EncodeRecord's lines to it).
 type record struct {
 	ID      string                  `json:"id"`
 	Meta    recordMeta              `json:"meta"`
