@@ -29,6 +29,7 @@ import (
 
 	"github.com/flameiq/git-flameiq/config"
 	"github.com/flameiq/git-flameiq/gitstore"
+	"github.com/flameiq/git-flameiq/internal/termsafe"
 )
 
 // Version is set at build time with -ldflags "-X github.com/flameiq/git-flameiq/commands.Version=…"
@@ -72,6 +73,12 @@ type env struct {
 
 // Main runs the CLI with args (args[0] is the program name) and returns the exit code.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// Everything on stderr (warnings, errors quoting a key or a field
+	// path from an input, progress) is terminal- and log-safe: no escape
+	// sequence, no line a CI runner would read as a workflow command.
+	safeErr := termsafe.NewWriter(stderr)
+	defer safeErr.Flush()
+	stderr = safeErr
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	app := newApp(e)
 	err := app.RunContext(ctx, interspersed(app, args))

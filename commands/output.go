@@ -163,6 +163,9 @@ func colorOK(w io.Writer) bool {
 
 // isTTY reports whether w is a terminal.
 func isTTY(w io.Writer) bool {
+	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
+		w = u.Unwrap() // stderr's termsafe.Writer
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

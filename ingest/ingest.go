@@ -28,15 +28,17 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	// One line, whatever the input held: a key or a file name with a line
+	// break or an escape sequence is shown escaped (snapshot.Printable).
 	var b strings.Builder
-	b.WriteString(e.File)
+	b.WriteString(snapshot.Printable(e.File))
 	if e.Line > 0 {
 		fmt.Fprintf(&b, ":%d", e.Line)
 	}
 	if e.Field != "" {
-		fmt.Fprintf(&b, ": %s", e.Field)
+		fmt.Fprintf(&b, ": %s", snapshot.Printable(e.Field))
 	}
-	fmt.Fprintf(&b, ": %s", e.Msg)
+	fmt.Fprintf(&b, ": %s", snapshot.Printable(e.Msg))
 	return b.String()
 }
 

@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"github.com/olekukonko/tablewriter"
+
+	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 // tableStyle is how writeTable lays out a table. The zero style is the
@@ -74,7 +76,7 @@ func writeTable(w io.Writer, rows [][]string, st tableStyle) error {
 		t.Render()
 	}
 	if !st.ragged {
-		_, err := w.Write(buf.Bytes())
+		_, err := w.Write(noCommandLines(buf.Bytes()))
 		return err
 	}
 	lines := strings.SplitAfter(buf.String(), "\n")
@@ -88,16 +90,36 @@ func writeTable(w io.Writer, rows [][]string, st tableStyle) error {
 		}
 		out.WriteByte('\n')
 	}
-	_, err := w.Write(out.Bytes())
+	_, err := w.Write(noCommandLines(out.Bytes()))
 	return err
 }
 
-// cellText makes s fit one table cell: control characters become spaces.
+// noCommandLines indents a table line that would start with "::" (a metric
+// named "::error::x" at the start of a row): in a GitHub Actions log such a
+// line is a workflow command, and only report.GitHub writes those.
+func noCommandLines(b []byte) []byte {
+	if !bytes.HasPrefix(b, []byte("::")) && !bytes.Contains(b, []byte("\n::")) {
+		return b
+	}
+	lines := bytes.SplitAfter(b, []byte("\n"))
+	var out bytes.Buffer
+	for _, l := range lines {
+		if bytes.HasPrefix(l, []byte("::")) {
+			out.WriteByte(' ')
+		}
+		out.Write(l)
+	}
+	return out.Bytes()
+}
+
+// cellText makes s fit one table cell: control characters become spaces,
+// zero-width and bidi characters escapes (\u200b), as termsafe shows them.
 func cellText(s string) string {
-	return strings.Map(func(r rune) rune {
+	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '
 		}
 		return r
 	}, s)
+	return snapshot.Printable(s)
 }

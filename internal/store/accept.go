@@ -7,6 +7,7 @@ import (
 
 	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/gitstore"
+	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 // ParseAcceptances finds `Perf-Accepted: <glob>: <reason>` lines anywhere
@@ -37,6 +38,8 @@ func ParseAcceptances(text, source string) []compare.Acceptance {
 		if !visible(reason) {
 			reason = "" // zero-width or bidi characters only: no written reason
 		}
+		// Shown in terminals, logs and reports: escapes, never raw.
+		g, reason = snapshot.Printable(g), snapshot.Printable(reason)
 		out = append(out, compare.Acceptance{Glob: g, Reason: reason, Source: source})
 	}
 	return out

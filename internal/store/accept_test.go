@@ -16,7 +16,8 @@ func TestParseAcceptances(t *testing.T) {
 		{"Perf-Accepted: Work*:", []compare.Acceptance{{Glob: "Work*", Source: "s"}}},
 		// A reason of zero-width, bidi and format characters is no reason.
 		{"Perf-Accepted: *: \u200b\u200d\u202e\u2066 \ufeff", []compare.Acceptance{{Glob: "*", Source: "s"}}},
-		{"Perf-Accepted: *: ok\u200b", []compare.Acceptance{{Glob: "*", Reason: "ok\u200b", Source: "s"}}},
+		{"Perf-Accepted: *: ok\u200b", []compare.Acceptance{{Glob: "*", Reason: `ok\u200b`, Source: "s"}}},
+		{"Perf-Accepted: *: fine\x1b[2J", []compare.Acceptance{{Glob: "*", Reason: `fine\x1b[2J`, Source: "s"}}},
 		{"Perf-Accepted:   \nnot a trailer: Perf-Accepted: x: y", nil},
 	}
 	for _, tt := range tests {
