@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"sort"
 
 	"github.com/flameiq/git-flameiq/bisect"
@@ -257,6 +258,7 @@ func (b *Bisector) measure(ctx context.Context, cm *gitstore.Commit) (*snapshot.
 	fmt.Fprintf(b.o.Progress, "git-flameiq: measuring %s %s\n", store.Short(cm.Hash), cm.Subject())
 	run := *b.o.Run
 	run.Dir = wt
+	run.PgidFile = filepath.Join(filepath.Dir(wt), gitstore.PgidFile)
 	snap, _, err := run.Do(ctx)
 	if err != nil {
 		return nil, err

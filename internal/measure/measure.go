@@ -15,6 +15,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,9 +39,28 @@ type Run struct {
 	// command's non-zero exit that goes with them) gives what passed
 	// (PassedOnly).
 	AllowFailed bool
+	// PgidFile, when set, receives the process group of each run while it
+	// runs, so that a later process can stop it if this one is killed.
+	PgidFile string
 	// Stderr receives the command's stderr and the warnings; Progress,
 	// when set, a progress line (a terminal's).
 	Stderr, Progress io.Writer
+}
+
+// run runs cmd on a goroutine locked to its OS thread (Linux's Pdeathsig
+// follows the thread that started the child, which must not go away while
+// the child runs), recording its process group in PgidFile meanwhile.
+func (b Run) run(cmd *exec.Cmd) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	if b.PgidFile != "" {
+		_ = os.WriteFile(b.PgidFile, []byte(strconv.Itoa(cmd.Process.Pid)+"\n"), 0o644)
+		defer os.Remove(b.PgidFile)
+	}
+	return cmd.Wait()
 }
 
 // CommandError is a benchmark command that exited non-zero (or could not
@@ -107,7 +128,7 @@ func (b Run) Do(ctx context.Context) (*snapshot.Snapshot, []string, error) {
 		var out bytes.Buffer
 		cmd.Stdout = &out
 		cmd.Stderr = stderr
-		if err := cmd.Run(); err != nil {
+		if err := b.run(cmd); err != nil {
 			if ctx.Err() != nil {
 				// Ctrl-C or SIGTERM: stop, rather than report (or skip) a
 				// command that did not fail by itself.
