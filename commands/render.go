@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/flameiq/git-flameiq/compare"
@@ -19,8 +20,13 @@ type reportInfo struct {
 	extra                  extraReport
 }
 
-// render writes the result in the format o asks for, where o asks.
+// render writes the result in the format o asks for, where o asks. When
+// the report goes to a file, the one-line verdict still goes to stderr, so
+// a CI log never shows a failing step with nothing said.
 func (e *env) render(o outputOptions, r *compare.Result, info reportInfo) error {
+	if o.File != "" && o.File != "-" {
+		defer fmt.Fprintf(e.stderr, "git-flameiq: %s (%s report in %s)\n", report.SummaryLine(r), o.Format, o.File)
+	}
 	return e.writeOutput(o, func(w io.Writer) error {
 		var err error
 		switch o.Format {

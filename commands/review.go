@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"errors"
+	"fmt"
 	"io"
 
 	"github.com/urfave/cli/v2"
@@ -103,6 +105,11 @@ func (e *env) review(o reviewOptions) error {
 	}
 	rep, err := review.Window(st.Store, review.WindowOptions{Branch: branch, Tip: tip, Since: since, Until: until, MaxWalk: o.MaxWalk,
 		Metrics: o.Metrics, Compare: opts, Warn: e.warn})
+	if errors.Is(err, review.ErrNothingRecorded) {
+		// A quiet week: a scheduled review job must not fail on it.
+		fmt.Fprintf(e.stderr, "git-flameiq: review: nothing recorded: %v\n", err)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

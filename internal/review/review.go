@@ -11,6 +11,7 @@
 package review
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -47,6 +48,11 @@ type Result struct {
 // o.Until: the end is the newest recorded commit in the window, the start
 // the newest recorded one before it (or, when the history starts inside
 // the window, its oldest recorded commit). Four weeks before the window
+// ErrNothingRecorded: no commit in the window has a snapshot (a quiet
+// week). The caller decides whether that is an error (it is not for a
+// scheduled review).
+var ErrNothingRecorded = errors.New("no recorded commit")
+
 // are read too, for the sparklines.
 func Window(st *store.Store, o WindowOptions) (*Result, error) {
 	warn := o.Warn
@@ -107,8 +113,8 @@ func Window(st *store.Store, o WindowOptions) (*Result, error) {
 	}
 	rep.History = hist
 	if end == nil {
-		return nil, fmt.Errorf("no recorded commit on %s between %s and %s; record benchmarks on the base branch (git flameiq record) or widen --since",
-			o.Branch, since.Format("2006-01-02 15:04"), until.Format("2006-01-02 15:04"))
+		return nil, fmt.Errorf("%w on %s between %s and %s; record benchmarks on the base branch (git flameiq record) or widen --since",
+			ErrNothingRecorded, o.Branch, since.Format("2006-01-02 15:04"), until.Format("2006-01-02 15:04"))
 	}
 	rep.ToCommit = end.Commit.Hash.String()
 	globs := o.Metrics
