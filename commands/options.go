@@ -38,6 +38,9 @@ type recordMeta struct {
 	Suite       string   // --suite
 	Tags        []string // --tag KEY=VALUE (record, run)
 	Environment string   // --environment
+	// RequireClean (--require-clean): refuse to record on HEAD from a work
+	// tree with uncommitted changes to tracked files.
+	RequireClean bool
 }
 
 // measureOptions are measureFlags: how bisect and check measure a commit

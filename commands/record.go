@@ -23,6 +23,7 @@ func recordFlags() []cli.Flag {
 		&cli.StringFlag{Name: "suite", Usage: "suite `NAME` stored in the record's metadata"},
 		&cli.StringSliceFlag{Name: "tag", Usage: "free `KEY=VALUE` metadata (repeatable)"},
 		&cli.StringFlag{Name: "environment", Usage: "environment `NAME` (e.g. ci, laptop)"},
+		&cli.BoolFlag{Name: "require-clean", Usage: "refuse to record on HEAD when tracked files have uncommitted changes (the results would not measure HEAD)"},
 		allowFailedFlag,
 	}
 }
@@ -46,7 +47,7 @@ Example:
 		Action: func(c *cli.Context) error {
 			return e.record(recordOptions{Files: c.Args().Slice(), Format: c.String("format"), AllowFailed: c.Bool("allow-failed"),
 				Profiles: c.StringSlice("profile"), Meta: recordMeta{Commit: c.String("commit"), Suite: c.String("suite"),
-					Tags: c.StringSlice("tag"), Environment: c.String("environment")}})
+					Tags: c.StringSlice("tag"), Environment: c.String("environment"), RequireClean: c.Bool("require-clean")}})
 		},
 	}
 }
@@ -123,6 +124,17 @@ func (e *env) recordSnapshot(m recordMeta, snap *snapshot.Snapshot) (*store, git
 		return nil, h, err
 	}
 	snap.Meta.Tags = tags
+	if m.Commit == "HEAD" && e.topLevel() != "" {
+		// Results measured in a work tree with uncommitted changes do not
+		// measure HEAD: say so, or refuse with --require-clean.
+		if changed, err := gitstore.ChangedFiles(e.ctx, e.workDir()); err == nil && len(changed) > 0 {
+			msg := fmt.Sprintf("the work tree has uncommitted changes to %s (%s): these results may not measure HEAD %s", plural(len(changed), "tracked file"), namedList(changed), short(h))
+			if m.RequireClean {
+				return nil, h, usagef("%s; commit them, or record with --commit on the commit that was measured (--require-clean)", msg)
+			}
+			e.warn([]string{msg})
+		}
+	}
 	if snap.Meta.Branch == "" && m.Commit == "HEAD" {
 		snap.Meta.Branch = st.repo.CurrentBranch()
 	}

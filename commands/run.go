@@ -32,7 +32,7 @@ Example:
 		Action: func(c *cli.Context) error {
 			return e.run(runOptions{Argv: c.Args().Slice(), N: c.Int("n"), Warmup: c.Int("warmup"), Profile: c.String("profile"),
 				Format: c.String("format"), AllowFailed: c.Bool("allow-failed"), Meta: recordMeta{Commit: c.String("commit"),
-					Suite: c.String("suite"), Tags: c.StringSlice("tag"), Environment: c.String("environment")}})
+					Suite: c.String("suite"), Tags: c.StringSlice("tag"), Environment: c.String("environment"), RequireClean: c.Bool("require-clean")}})
 		},
 	}
 }
