@@ -4,7 +4,8 @@
 //
 //   - compare.Result (diff, compare): Text, a benchstat-style table; JSON,
 //     FlameIQ's result shape plus git-flameiq's own fields; Markdown and
-//     GitHub for pull requests; HTML, one offline page (rich.go, html.go);
+//     GitHub for pull requests; HTML, one offline page (rich.go, html.go,
+//     its SVG charts in chart.go);
 //   - `log` (a history.Series): LogText, LogCSV, LogJSON, HistoryHTML;
 //     Sparkline draws any series of values (log.go);
 //   - `show`: ShowText, ShowJSON (show.go); `drift`: DriftText, DriftJSON

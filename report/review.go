@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // Review is the weekly performance review of a branch: the values at the
-// start and the end of a window compared by the rules of diff. The commands
-// package fills it; Text, Markdown, JSON and HTML render it.
+// start and the end of a window compared by the rules of diff.
+// internal/review fills it; Text, Markdown, JSON and HTML render it.
 type Review struct {
 	Since      time.Time `json:"since"`
 	Until      time.Time `json:"until"`
@@ -185,25 +186,84 @@ func (r *Review) Markdown(w io.Writer) error {
 }
 
 // HTML writes the review as the "fixed dashboard": one offline page with
-// the review on top and the history chart of every metric below.
+// the review, each slower or faster metric a compact row (icon, name,
+// sparkline, before → after, change) that a click opens on its chart from
+// history (the window's first and last commits marked "from" and "to"),
+// the names of the other metrics folded, then accepted regressions,
+// budget headroom and drift, each metric's change points on one line.
+// Times are UTC (fmtDate), as the page's header says.
 func (r *Review) HTML(w io.Writer, history []HistorySeries) error {
-	page := htmlPage{Title: r.title(), Headline: r.title(),
-		Summary: fmt.Sprintf("%d slower · %d faster · %d unchanged · %d recorded commits", len(r.Slower), len(r.Faster), r.Unchanged, r.Recorded),
-		History: lineCharts(history)}
+	title := fmt.Sprintf("Performance review of %s, %s → %s", r.Branch, fmtDate(r.Since), fmtDate(r.Until))
+	page := htmlPage{Title: title, Headline: title, Dates: true,
+		Summary: fmt.Sprintf("%d slower · %d faster · %d unchanged · %d recorded commits", len(r.Slower), len(r.Faster), r.Unchanged, r.Recorded)}
 	switch {
 	case r.FromInWindow:
 		page.Compared = fmt.Sprintf("%s (oldest recorded in the window) → %s", shortSha(r.FromCommit), shortSha(r.ToCommit))
 	case r.FromCommit != "":
 		page.Compared = fmt.Sprintf("%s → %s", shortSha(r.FromCommit), shortSha(r.ToCommit))
 	}
-	changes := func(title string, cs []ReviewChange) htmlSection {
-		sec := htmlSection{Title: fmt.Sprintf("%s (%d)", title, len(cs)), Empty: "None.", Head: []string{"Metric", "Before", "After", "Δ", "Trend"}}
+	series := map[string]HistorySeries{}
+	for _, s := range history {
+		series[s.Key] = s
+	}
+	changed := map[string]bool{}
+	charts := 0
+	changes := func(title, icon, class string, cs []ReviewChange) htmlSection {
+		sec := htmlSection{Title: fmt.Sprintf("%s (%d)", title, len(cs)), Empty: "None."}
 		for _, ch := range cs {
-			sec.Rows = append(sec.Rows, []string{ch.Metric, rval(ch.Before, ch.Unit), rval(ch.After, ch.Unit), fmt.Sprintf("%+.2f%%", ch.DeltaPct), ch.Sparkline})
+			changed[ch.Metric] = true
+			row := htmlTrend{Icon: &htmlIcon{Kind: icon, Label: strings.ToLower(title)}, Key: ch.Metric,
+				Values: rval(ch.Before, ch.Unit) + " → " + rval(ch.After, ch.Unit), Delta: fmt.Sprintf("%+.2f%%", ch.DeltaPct),
+				Class: class, SparkText: ch.Sparkline}
+			if s, ok := series[ch.Metric]; ok && len(s.Points) > 0 {
+				var pts []chartPoint
+				var vals []float64
+				for i, p := range s.Points {
+					cp := historyPoint(i, p, s.Unit)
+					switch {
+					case r.ToCommit != "" && p.Sha == r.ToCommit:
+						cp.Kind, cp.Label, cp.Class = "head", "to", class
+					case r.FromCommit != "" && p.Sha == r.FromCommit:
+						cp.Kind, cp.Label = "base", "from"
+					}
+					pts = append(pts, cp)
+					vals = append(vals, p.Value)
+				}
+				row.Spark = sparkSVG(vals, false, class, plural(len(vals), "recorded commit", "recorded commits"))
+				row.Chart = chart(fullChart, "history of "+ch.Metric, s.Unit, len(pts), pts)
+				if row.Chart != nil {
+					row.SparkText = ""
+					charts++
+				}
+			}
+			sec.Trends = append(sec.Trends, row)
 		}
 		return sec
 	}
-	page.Sections = append(page.Sections, changes("Slower", r.Slower), changes("Faster", r.Faster))
+	page.Sections = append(page.Sections, changes("Slower", "fail", "bad", r.Slower), changes("Faster", "improved", "ok", r.Faster))
+	if charts > 0 {
+		// Said once, over the first section with a chart.
+		i := 0
+		if len(r.Slower) == 0 {
+			i = 1
+		}
+		page.Sections[i].Note = "Click a row for its chart: one point per recorded commit (the median of its samples), oldest left, from and to marked; hover a point for its commit. No error bars: the history records no spread."
+	}
+	un := htmlSection{Title: fmt.Sprintf("Unchanged (%d)", r.Unchanged)}
+	for _, s := range history {
+		if !changed[s.Key] {
+			un.Items = append(un.Items, s.Key)
+		}
+	}
+	if len(un.Items) > 0 {
+		un.Fold = "the " + plural(len(un.Items), "other metric", "other metrics") + " of the history"
+	} else {
+		un.Empty = "Nothing else was compared."
+		if r.Unchanged > 0 {
+			un.Empty = plural(r.Unchanged, "metric did not change.", "metrics did not change.")
+		}
+	}
+	page.Sections = append(page.Sections, un)
 	acc := htmlSection{Title: fmt.Sprintf("Accepted regressions (%d)", len(r.Accepted)), Empty: "None."}
 	for _, a := range r.Accepted {
 		acc.Items = append(acc.Items, fmt.Sprintf("%s %s: %s: %s", shortSha(a.Commit), a.Subject, a.Glob, a.Reason))
@@ -221,9 +281,18 @@ func (r *Review) HTML(w io.Writer, history []HistorySeries) error {
 		page.Sections = append(page.Sections, b)
 	}
 	if len(r.Drift) > 0 {
-		d := htmlSection{Title: "Drift"}
+		// One line a metric: a metric with several change points is named
+		// once.
+		d := htmlSection{Title: "Drift (change points in the window)"}
+		at := map[string]int{}
 		for _, x := range r.Drift {
-			d.Items = append(d.Items, fmt.Sprintf("%s changed %+.2f%% at %s", x.Metric, x.ChangePercent, shortSha(x.Commit)))
+			cp := fmt.Sprintf("%+.2f%% at %s", x.ChangePercent, shortSha(x.Commit))
+			if i, ok := at[x.Metric]; ok {
+				d.Items[i] += ", " + cp
+				continue
+			}
+			at[x.Metric] = len(d.Items)
+			d.Items = append(d.Items, x.Metric+" changed "+cp)
 		}
 		page.Sections = append(page.Sections, d)
 	}

@@ -50,6 +50,10 @@ type HistoryPoint struct {
 	Subject string
 	Date    time.Time
 	Value   float64
+	// Lo and Hi, when Lo < Hi, are an interval around Value (e.g. the
+	// confidence interval of a median) that the HTML charts draw as an
+	// error bar; leave them zero when the data carries no spread.
+	Lo, Hi float64
 }
 
 // ProfileChanges is the head of a differential profile: the functions
@@ -191,6 +195,7 @@ func statusWord(s compare.Status) string {
 // verdictPart is one count of a verdict line.
 type verdictPart struct {
 	emoji string
+	icon  string // the HTML pages' icon for emoji (see statusIcon)
 	n     int
 	text  string
 }
@@ -200,22 +205,22 @@ type verdictPart struct {
 // that were not compared.
 func verdictParts(r *compare.Result) []verdictPart {
 	c := r.Counts()
-	missEmoji := "❔"
+	missEmoji, missIcon := "❔", "missing"
 	if r.Failed() && c.Missing > 0 && c.Regressions+c.Budget+c.Failed == 0 {
-		missEmoji = "❌" // only missing metrics fail the check
+		missEmoji, missIcon = "❌", "fail" // only missing metrics fail the check
 	}
 	return []verdictPart{
-		{"❌", c.Regressions, plural(c.Regressions, "regression", "regressions")},
-		{"❌", c.Budget, plural(c.Budget, "budget breach", "budget breaches")},
-		{"❌", c.Failed, fmt.Sprintf("%d failed", c.Failed)},
-		{missEmoji, c.Missing, fmt.Sprintf("%d missing", c.Missing)},
-		{"⚠️", c.Warnings, plural(c.Warnings, "warning", "warnings")},
-		{"☑️", c.Accepted, fmt.Sprintf("%d accepted", c.Accepted)},
-		{"🚀", c.Improved, fmt.Sprintf("%d improved", c.Improved)},
-		{"", c.Passed, fmt.Sprintf("%d unchanged", c.Passed)},
-		{"ℹ️", c.Info, fmt.Sprintf("%d not gated", c.Info)},
-		{"🆕", c.New, fmt.Sprintf("%d new", c.New)},
-		{"➖", c.Skipped, fmt.Sprintf("%d skipped", c.Skipped)},
+		{"❌", "fail", c.Regressions, plural(c.Regressions, "regression", "regressions")},
+		{"❌", "fail", c.Budget, plural(c.Budget, "budget breach", "budget breaches")},
+		{"❌", "fail", c.Failed, fmt.Sprintf("%d failed", c.Failed)},
+		{missEmoji, missIcon, c.Missing, fmt.Sprintf("%d missing", c.Missing)},
+		{"⚠️", "warn", c.Warnings, plural(c.Warnings, "warning", "warnings")},
+		{"☑️", "accepted", c.Accepted, fmt.Sprintf("%d accepted", c.Accepted)},
+		{"🚀", "improved", c.Improved, fmt.Sprintf("%d improved", c.Improved)},
+		{"", "", c.Passed, fmt.Sprintf("%d unchanged", c.Passed)},
+		{"ℹ️", "info", c.Info, fmt.Sprintf("%d not gated", c.Info)},
+		{"🆕", "new", c.New, fmt.Sprintf("%d new", c.New)},
+		{"➖", "skipped", c.Skipped, fmt.Sprintf("%d skipped", c.Skipped)},
 	}
 }
 
@@ -225,14 +230,7 @@ func verdictParts(r *compare.Result) []verdictPart {
 // warned. Counts of zero are left out.
 func Headline(r *compare.Result) string {
 	var parts []string
-	c := r.Counts()
-	if !r.Failed() && c.Warnings == 0 && c.Missing == 0 {
-		parts = append(parts, "✅ No performance regressions")
-	}
-	for _, p := range verdictParts(r) {
-		if p.n == 0 {
-			continue
-		}
+	for _, p := range headlineParts(r) {
 		if p.emoji != "" {
 			parts = append(parts, p.emoji+" "+p.text)
 		} else {
@@ -240,6 +238,39 @@ func Headline(r *compare.Result) string {
 		}
 	}
 	return strings.Join(parts, " · ")
+}
+
+// headlineParts are the parts of the Headline: "No performance
+// regressions" when nothing failed or warned, then the counts that are
+// not zero. The HTML page draws their icons; Markdown writes their emoji.
+func headlineParts(r *compare.Result) []verdictPart {
+	var parts []verdictPart
+	c := r.Counts()
+	if !r.Failed() && c.Warnings == 0 && c.Missing == 0 {
+		parts = append(parts, verdictPart{emoji: "✅", icon: "pass", text: "No performance regressions"})
+	}
+	for _, p := range verdictParts(r) {
+		if p.n != 0 {
+			parts = append(parts, p)
+		}
+	}
+	return parts
+}
+
+// statusIcon names the HTML pages' icon of a status (the shapes of the
+// "icon" template): the emoji of statusEmoji, drawn without an emoji font.
+var statusIcon = map[compare.Status]string{
+	compare.Regression:   "fail",
+	compare.BudgetBreach: "fail",
+	compare.Failed:       "fail",
+	compare.Warning:      "warn",
+	compare.Accepted:     "accepted",
+	compare.Improved:     "improved",
+	compare.Pass:         "pass",
+	compare.Info:         "info",
+	compare.New:          "new",
+	compare.Missing:      "missing",
+	compare.Skipped:      "skipped",
 }
 
 // valueUnit formats v with its unit for a report that mixes units in one

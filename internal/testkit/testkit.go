@@ -61,6 +61,16 @@ func Chromium(t testing.TB) string {
 	return ""
 }
 
+// HeadlessArgs are the flags a headless Chromium needs here (as root in a
+// container, offline, nothing started in the background), with a fresh
+// profile directory under t.TempDir(); append the page's flags and URL.
+func HeadlessArgs(t testing.TB) []string {
+	t.Helper()
+	return []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+		"--user-data-dir=" + t.TempDir()}
+}
+
 // RunChromium runs the browser at bin with args and returns what it wrote
 // to stdout and stderr. Headless Chromium occasionally dies by a signal on
 // a loaded 2-core machine (a segfault in its own start-up, seen in CI), which

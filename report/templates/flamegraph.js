@@ -39,11 +39,42 @@
   }
   document.title = D.title;
   document.getElementById("title").textContent = D.title + " — " + D.sample_type;
-  document.getElementById("meta").textContent = "base " + (D.base_commit || "?") + " (total " + fmt(D.base_total) +
-    ") → head " + (D.head_commit || "?") + " (total " + fmt(D.head_total) + ")";
+  // The header: short commit ids, the full id on hover.
+  var meta = document.getElementById("meta");
+  function commit(side, id, total) {
+    meta.appendChild(document.createTextNode(side + " "));
+    var c = el("code", id && /^[0-9a-f]{12,}$/.test(id) ? id.slice(0, 7) : (id || "?"), "commit");
+    if (id) c.title = id;
+    meta.appendChild(c);
+    meta.appendChild(document.createTextNode(" (total " + fmt(total) + ")"));
+  }
+  commit("base", D.base_commit, D.base_total);
+  meta.appendChild(document.createTextNode(" → "));
+  commit("head", D.head_commit, D.head_total);
   var flame = document.getElementById("flame"), details = document.getElementById("details");
   var search = document.getElementById("search"), matched = document.getElementById("matched");
   var zoom = root, term = "";
+  // The advance of one character of a frame's font, measured once.
+  var chW = (function () {
+    var s = el("span", "mmmmmmmmmmmmmmmmmmmm", "frame");
+    s.style.visibility = "hidden"; s.style.padding = "0"; s.style.border = "0";
+    flame.appendChild(s);
+    var w = s.getBoundingClientRect().width / 20;
+    flame.removeChild(s);
+    return w > 0 ? w : 6.7;
+  })();
+  // label is what a frame px wide shows: its name, else the name without
+  // its import path, else the function without its package, else that
+  // cut short with "…"; nothing when fewer than three characters fit.
+  function label(name, px) {
+    var n = Math.floor((px - 8) / chW);
+    if (n < 3) return "";
+    var short = name.slice(name.lastIndexOf("/") + 1), dot = short.indexOf(".");
+    var fn = dot > 0 && dot < short.length - 1 ? short.slice(dot + 1) : short;
+    var c = [name, short, fn];
+    for (var i = 0; i < c.length; i++) if (c[i].length <= n) return c[i];
+    return fn.slice(0, n - 1) + "…";
+  }
   function render() {
     while (flame.firstChild) flame.removeChild(flame.firstChild);
     var W = flame.clientWidth || 1000, maxDepth = 0, frames = [];
@@ -61,14 +92,17 @@
     place(zoom, 0, zoom.h > 0 ? 1 : 0, chain.length - 1);
     maxDepth = Math.max(maxDepth, chain.length - 1);
     flame.style.height = ((maxDepth + 1) * H) + "px";
-    var hit = 0, lt = term.toLowerCase();
+    var hit = 0, lt = term.toLowerCase(), labelled = 0, matches = 0;
     frames.forEach(function (f) {
-      var e = el("div", f.n.name, "frame");
+      var text = label(f.n.name, f.w * W);
+      if (text) labelled++;
+      var e = el("div", text, "frame");
+      e.setAttribute("data-name", f.n.name);
       e.style.left = (100 * f.x) + "%"; e.style.width = (100 * f.w) + "%";
       e.style.top = ((maxDepth - f.d) * H) + "px"; e.style.background = colour(f.n);
       e.title = describe(f.n);
-      if (lt && f.n.name.toLowerCase().indexOf(lt) >= 0) e.className += " match";
-      e.addEventListener("mouseenter", function () { details.textContent = describe(f.n); });
+      if (lt && f.n.name.toLowerCase().indexOf(lt) >= 0) { e.className += " match"; matches++; }
+      e.addEventListener("mouseenter", function () { details.textContent = describe(f.n); flame.setAttribute("data-hover", f.n.name); });
       e.addEventListener("click", function () { zoom = f.n; details.textContent = describe(f.n); render(); });
       flame.appendChild(e);
     });
@@ -80,7 +114,24 @@
       })(root, false);
       matched.textContent = "matched " + pct(hit, D.head_total).toFixed(2) + "% of head";
     } else matched.textContent = "";
+    // The state, for people and for tests (a dumped DOM shows it).
+    window.flameState = { zoom: zoom.name, search: term, frames: frames.length, labelled: labelled, matches: matches };
     flame.setAttribute("data-frames", String(frames.length));
+    flame.setAttribute("data-labelled", String(labelled));
+    flame.setAttribute("data-zoom", zoom.name);
+    flame.setAttribute("data-search", term);
+    flame.setAttribute("data-matches", String(matches));
+  }
+  // find is the shallowest node named name (else whose name contains it).
+  function find(name) {
+    var queue = [root], part = null;
+    while (queue.length) {
+      var n = queue.shift();
+      if (n.name === name) return n;
+      if (!part && n.name.indexOf(name) >= 0) part = n;
+      queue = queue.concat(n.kids);
+    }
+    return part;
   }
   search.addEventListener("input", function () { term = search.value; render(); });
   document.getElementById("reset").addEventListener("click", function () { zoom = root; render(); });
@@ -103,6 +154,17 @@
     tr.appendChild(el("td", f.name));
     tbody.appendChild(tr);
   });
+  // ?zoom=NAME&search=TERM&hover=NAME open the page zoomed, searched and
+  // hovering a frame (a link to a view, and the browser tests' driver).
+  var q = new URLSearchParams(location.search);
+  if (q.get("zoom")) { var z = find(q.get("zoom")); if (z) zoom = z; }
+  if (q.get("search")) { term = search.value = q.get("search"); }
   render();
+  if (q.get("hover")) {
+    var h = flame.querySelectorAll(".frame");
+    for (var i = 0; i < h.length; i++) {
+      if (h[i].getAttribute("data-name") === q.get("hover")) { h[i].dispatchEvent(new MouseEvent("mouseenter")); break; }
+    }
+  }
   document.body.setAttribute("data-rendered", "1");
 })();
