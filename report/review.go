@@ -32,13 +32,13 @@ type Review struct {
 
 // ReviewChange is a metric that got slower or faster in the window.
 type ReviewChange struct {
-	Metric    string   `json:"metric"`
-	Unit      string   `json:"unit,omitempty"`
-	Before    float64  `json:"before"`
-	After     float64  `json:"after"`
-	DeltaPct  float64  `json:"delta_pct"`
-	P         *float64 `json:"p_value,omitempty"`
-	Sparkline string   `json:"sparkline"`
+	Metric    string    `json:"metric"`
+	Unit      string    `json:"unit,omitempty"`
+	Before    float64   `json:"before"`
+	After     float64   `json:"after"`
+	DeltaPct  NullFloat `json:"delta_pct"`
+	P         *float64  `json:"p_value,omitempty"`
+	Sparkline string    `json:"sparkline"`
 }
 
 // ReviewAccepted is a regression accepted in the window with its reason.
@@ -51,20 +51,20 @@ type ReviewAccepted struct {
 
 // ReviewBudget is a budget's headroom at the end of the window.
 type ReviewBudget struct {
-	Metric      string  `json:"metric"`
-	Unit        string  `json:"unit,omitempty"`
-	Value       float64 `json:"value"`
-	Limit       float64 `json:"limit"`
-	Kind        string  `json:"kind"` // max or min
-	HeadroomPct float64 `json:"headroom_pct"`
-	Breached    bool    `json:"breached"`
+	Metric      string    `json:"metric"`
+	Unit        string    `json:"unit,omitempty"`
+	Value       float64   `json:"value"`
+	Limit       float64   `json:"limit"`
+	Kind        string    `json:"kind"` // max or min
+	HeadroomPct NullFloat `json:"headroom_pct"`
+	Breached    bool      `json:"breached"`
 }
 
 // ReviewDrift is a change point found inside the window.
 type ReviewDrift struct {
-	Metric        string  `json:"metric"`
-	Commit        string  `json:"commit"`
-	ChangePercent float64 `json:"change_percent"`
+	Metric        string    `json:"metric"`
+	Commit        string    `json:"commit"`
+	ChangePercent NullFloat `json:"change_percent"`
 }
 
 func rnum(v float64) string { return strconv.FormatFloat(v, 'g', 5, 64) }

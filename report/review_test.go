@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +53,26 @@ func TestReviewHTMLEscapesAndIsOffline(t *testing.T) {
 	for _, want := range []string{"Slower (1)", "Faster (1)", "Accepted regressions (1)", "correctness first", "Budget headroom", "(breached)", "<svg"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("page lacks %q", want)
+		}
+	}
+}
+
+// TestReviewJSONUndefined: a change from zero, a zero budget limit and a
+// drift from a zero mean have no percentage; the JSON says null instead
+// of failing ("json: unsupported value: NaN").
+func TestReviewJSONUndefined(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	r := &Review{Branch: "main",
+		Slower:  []ReviewChange{{Metric: "A:allocs/op", Before: 0, After: 1, DeltaPct: NullFloat(nan)}},
+		Budgets: []ReviewBudget{{Metric: "B:sec/op", Value: 1, Limit: 0, Kind: "max", HeadroomPct: NullFloat(inf)}},
+		Drift:   []ReviewDrift{{Metric: "C:allocs/op", Commit: strings.Repeat("a", 40), ChangePercent: NullFloat(nan)}}}
+	var b bytes.Buffer
+	if err := r.JSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"delta_pct": null`, `"headroom_pct": null`, `"change_percent": null`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("no %s in\n%s", want, b.String())
 		}
 	}
 }

@@ -146,7 +146,7 @@ func Window(st *store.Store, o WindowOptions) (*Result, error) {
 			if d.Status == compare.New || d.Status == compare.Missing || d.Status == compare.Skipped {
 				continue
 			}
-			ch := report.ReviewChange{Metric: d.Key, Unit: d.Unit, Before: d.Base, After: d.Head, DeltaPct: d.ChangePercent, Sparkline: report.Sparkline(s.Values(d.Key))}
+			ch := report.ReviewChange{Metric: d.Key, Unit: d.Unit, Before: d.Base, After: d.Head, DeltaPct: report.NullFloat(d.ChangePercent), Sparkline: report.Sparkline(s.Values(d.Key))}
 			if d.Statistical && !math.IsNaN(d.PTwoSided) {
 				p := d.PTwoSided // benchstat's p: meaningful for speed-ups too
 				ch.P = &p
@@ -184,7 +184,7 @@ func Window(st *store.Store, o WindowOptions) (*Result, error) {
 				if when.Before(since) || when.After(until) {
 					continue
 				}
-				rep.Drift = append(rep.Drift, report.ReviewDrift{Metric: k, Commit: hist[cp.Index].Commit.Hash.String(), ChangePercent: cp.ChangePercent})
+				rep.Drift = append(rep.Drift, report.ReviewDrift{Metric: k, Commit: hist[cp.Index].Commit.Hash.String(), ChangePercent: report.NullFloat(cp.ChangePercent)})
 			}
 		}
 	}
@@ -216,10 +216,10 @@ func budgetsFor(rules []compare.Rule, m *snapshot.Metric) []report.ReviewBudget 
 		max, min = nil, b.Max
 	}
 	if max != nil {
-		out = append(out, report.ReviewBudget{Metric: m.Key, Unit: m.Unit, Value: v, Limit: *max, Kind: "max", HeadroomPct: (*max - v) / math.Abs(*max) * 100, Breached: v > *max})
+		out = append(out, report.ReviewBudget{Metric: m.Key, Unit: m.Unit, Value: v, Limit: *max, Kind: "max", HeadroomPct: report.NullFloat((*max - v) / math.Abs(*max) * 100), Breached: v > *max})
 	}
 	if min != nil {
-		out = append(out, report.ReviewBudget{Metric: m.Key, Unit: m.Unit, Value: v, Limit: *min, Kind: "min", HeadroomPct: (v - *min) / math.Abs(*min) * 100, Breached: v < *min})
+		out = append(out, report.ReviewBudget{Metric: m.Key, Unit: m.Unit, Value: v, Limit: *min, Kind: "min", HeadroomPct: report.NullFloat((v - *min) / math.Abs(*min) * 100), Breached: v < *min})
 	}
 	return out
 }
