@@ -100,7 +100,8 @@ func (e *env) diff(o diffOptions) error {
 		return err
 	}
 	head := current
-	headLabel := "--current " + o.Current
+	// The head is still HEAD's commit; the results come from the file.
+	headLabel := short(sd.Head) + " (results from " + o.Current + ")"
 	if head == nil {
 		var ok bool
 		var warns []string
