@@ -65,9 +65,9 @@ func (e *env) run(o runOptions) error {
 	if _, err := e.openStore(); err != nil {
 		return err
 	}
-	if isTTY(e.stderr) {
-		b.Progress = e.stderr // a progress line on a terminal only
-	}
+	// Progress always: one line redrawn on a terminal, one plain line
+	// per run in a CI log.
+	b.Progress, b.ProgressLines = e.stderr, !isTTY(e.stderr)
 	snap, profs, err := b.Do(e.ctx)
 	defer func() {
 		for _, p := range profs {

@@ -43,8 +43,10 @@ type Run struct {
 	// runs, so that a later process can stop it if this one is killed.
 	PgidFile string
 	// Stderr receives the command's stderr and the warnings; Progress,
-	// when set, a progress line (a terminal's).
+	// when set, the progress: one line redrawn in place on a terminal, or,
+	// with ProgressLines (a CI log), one plain line per run.
 	Stderr, Progress io.Writer
+	ProgressLines    bool
 }
 
 // run runs cmd on a goroutine locked to its OS thread (Linux's Pdeathsig
@@ -92,16 +94,24 @@ func (b Run) Do(ctx context.Context) (*snapshot.Snapshot, []string, error) {
 		stderr = io.Discard
 	}
 	progress := b.Progress
+	if b.ProgressLines {
+		progress = nil // plain lines end themselves: nothing to close
+	}
 	var snaps []*snapshot.Snapshot
 	var profiles []string
 	total := b.Warmup + b.N
 	for i := 1; i <= total; i++ {
-		if progress != nil {
-			label := "run"
+		if b.Progress != nil {
+			// warm-up k/K, then run j/N: the measured runs count from 1.
+			label, k, of := "run", i-b.Warmup, b.N
 			if i <= b.Warmup {
-				label = "warm-up"
+				label, k, of = "warm-up", i, b.Warmup
 			}
-			fmt.Fprintf(progress, "\rgit-flameiq: %s %d/%d: %s", label, i, total, strings.Join(b.Argv, " "))
+			if b.ProgressLines {
+				fmt.Fprintf(b.Progress, "git-flameiq: %s %d/%d: %s\n", label, k, of, strings.Join(b.Argv, " "))
+			} else {
+				fmt.Fprintf(b.Progress, "\rgit-flameiq: %s %d/%d: %s", label, k, of, strings.Join(b.Argv, " "))
+			}
 		}
 		argv := append([]string(nil), b.Argv...)
 		var prof string

@@ -43,8 +43,18 @@ func TestDo(t *testing.T) {
 	if s.Meta.Source != script {
 		t.Errorf("source %q", s.Meta.Source)
 	}
-	if !strings.Contains(progress.String(), "warm-up 1/3") || !strings.Contains(progress.String(), "run 3/3") {
-		t.Errorf("progress %q", progress.String())
+	// warm-up k/K, then run j/N (the issue's "warm-up 1/3, run 2/3, run
+	// 3/3" counted the warm-up among the runs)
+	if p := progress.String(); !strings.Contains(p, "warm-up 1/1") || !strings.Contains(p, "run 1/2") || !strings.Contains(p, "run 2/2") || strings.Contains(p, "/3") {
+		t.Errorf("progress %q", p)
+	}
+	// In a CI log (no terminal): one plain line per run.
+	progress.Reset()
+	if _, _, err := (Run{Argv: []string{script}, Dir: dir, N: 2, Warmup: 1, Progress: &progress, ProgressLines: true}).Do(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if p := progress.String(); strings.Contains(p, "\r") || strings.Count(p, "\n") != 3 || !strings.HasSuffix(p, "run 2/2: "+script+"\n") {
+		t.Errorf("progress lines %q", p)
 	}
 }
 
