@@ -116,9 +116,9 @@ func onUsageError(c *cli.Context, err error, isSubcommand bool) error {
 	name := "git flameiq"
 	if full := strings.Join(names, " "); full != "" {
 		name += " " + full
-		return usagef("%s: %v\nrun '%s --help' for usage", full, err, name)
+		return usagef("%s: %v\nrun '%s -h' for usage", full, err, name)
 	}
-	return usagef("%v\nrun '%s --help' for usage", err, name)
+	return usagef("%v\nrun '%s -h' for usage", err, name)
 }
 
 func newApp(e *env) *cli.App {
@@ -175,7 +175,7 @@ Environment: NO_COLOR disables colour; GITHUB_STEP_SUMMARY receives --format git
 		ExitErrHandler:       func(*cli.Context, error) {},
 		CommandNotFound: func(c *cli.Context, name string) {
 			e.unknownCommand = true
-			fmt.Fprintf(e.stderr, "git-flameiq: unknown command %q; run 'git flameiq --help'\n", name)
+			fmt.Fprintf(e.stderr, "git-flameiq: unknown command %q; run 'git flameiq -h' (git turns --help into a man page lookup)\n", name)
 		},
 		Before: func(c *cli.Context) error {
 			if e.dir != "" {

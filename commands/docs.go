@@ -9,12 +9,19 @@ import (
 func init() { commandList = append(commandList, cmdMan, cmdCompletion) }
 
 // cmdMan prints the man page generated from the CLI definition, so that
-// `git help flameiq` works once git-flameiq.1 is on MANPATH.
+// `git help flameiq` (and `git flameiq --help`, which git turns into it)
+// works once git-flameiq.1 is on MANPATH.
 func cmdMan(e *env) *cli.Command {
 	return &cli.Command{
-		Name:   "man",
-		Usage:  "print the man page (roff), generated from the CLI definition",
-		Hidden: true,
+		Name:  "man",
+		Usage: "print the man page (roff), generated from the CLI definition",
+		Description: `git turns 'git flameiq --help' into 'git help flameiq', which reads the man
+page git-flameiq(1); go install does not install one. Write it where man looks:
+
+   mkdir -p ~/.local/share/man/man1
+   git flameiq man > ~/.local/share/man/man1/git-flameiq.1
+
+'git flameiq -h' and 'git flameiq help CMD' print the help without it.`,
 		Action: func(c *cli.Context) error {
 			m, err := c.App.ToManWithSection(1)
 			if err != nil {
