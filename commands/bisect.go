@@ -67,7 +67,7 @@ Example:
 		Flags: append(append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "metric", Usage: "metrics to judge, `GLOB` (repeatable; required)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT` of the report, text or json (an input format name, e.g. gobench, is the --run output's)"},
-		}, append(ruleFlags(), measureFlags(false)...)...), recordFlags()[2:]...),
+		}, append(ruleFlags(), measureFlags(false)...)...), recordMetaFlags()...),
 		Action: func(c *cli.Context) error {
 			return e.bisect(bisectOptions{Args: c.Args().Slice(), Metrics: c.StringSlice("metric"), Format: c.String("format"),
 				Rules: ruleOptions{Thresholds: c.StringSlice("threshold"), Holm: c.Bool("holm"),

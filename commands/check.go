@@ -28,7 +28,7 @@ Example:
 			&cli.StringSliceFlag{Name: "metric", Usage: "metrics to judge, `GLOB` (repeatable; required)"},
 			&cli.StringFlag{Name: "against", Usage: "the good `REV` to compare with (required)"},
 			&cli.StringFlag{Name: "commit", Value: "HEAD", Usage: "the `REV` to judge"},
-		}, append(ruleFlags(), measureFlags(true)...)...), recordFlags()[2:]...),
+		}, append(ruleFlags(), measureFlags(true)...)...), recordMetaFlags()...),
 		OnUsageError: func(c *cli.Context, err error, isSubcommand bool) error {
 			return forBisectRun(onUsageError(c, err, isSubcommand))
 		},

@@ -1,5 +1,11 @@
 package commands
 
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+)
+
 // The option groups several commands share. Each command's Action reads
 // its flags into its own options struct (diffOptions, bisectOptions, …),
 // made of these groups and its own fields; nothing below the Action reads
@@ -57,4 +63,28 @@ func ifSet[T any](set bool, v T) *T {
 		return nil
 	}
 	return &v
+}
+
+// inputFormatFlags are --input-format and, for one release, its old name
+// --format on the commands that read inputs (record, run, validate):
+// --format means the output format everywhere else.
+func inputFormatFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "input-format", Usage: "force the input `FORMAT` (default: auto-detect; see validate --help)"},
+		&cli.StringFlag{Name: "format", Hidden: true, Usage: "deprecated: the old name of --input-format"},
+	}
+}
+
+// inputFormat resolves --input-format and its deprecated old name
+// --format (given when legacySet): the old name still works, with a
+// notice; both at once must agree.
+func (e *env) inputFormat(input, legacy string, legacySet bool) (string, error) {
+	if !legacySet {
+		return input, nil
+	}
+	if input != "" && input != legacy {
+		return "", usagef("--format %s and --input-format %s disagree (--format is the old name of --input-format here)", legacy, input)
+	}
+	fmt.Fprintln(e.stderr, "git-flameiq: notice: --format for the input format is deprecated here; use --input-format (--format means the output format everywhere else)")
+	return legacy, nil
 }

@@ -16,10 +16,18 @@ import (
 
 func init() { commandList = append(commandList, cmdRecord) }
 
+// recordFlags are record's and run's: --commit, the record's metadata and
+// the input format.
 func recordFlags() []cli.Flag {
+	flags := []cli.Flag{&cli.StringFlag{Name: "commit", Value: "HEAD", Usage: "attach the record to `REV`"}}
+	flags = append(flags, recordMetaFlags()...)
+	return append(flags, inputFormatFlags()...)
+}
+
+// recordMetaFlags are the metadata of a record (bisect and check record
+// what they measure with them too).
+func recordMetaFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "commit", Value: "HEAD", Usage: "attach the record to `REV`"},
-		&cli.StringFlag{Name: "format", Usage: "force the input `FORMAT` (default: auto-detect; see validate --help)"},
 		&cli.StringFlag{Name: "suite", Usage: "suite `NAME` stored in the record's metadata"},
 		&cli.StringSliceFlag{Name: "tag", Usage: "free `KEY=VALUE` metadata (repeatable)"},
 		&cli.StringFlag{Name: "environment", Usage: "environment `NAME` (e.g. ci, laptop)"},
@@ -45,7 +53,11 @@ Example:
 			&cli.StringSliceFlag{Name: "profile", Usage: "also attach a profile: `NAME=FILE` (repeatable; see profile record)"},
 		),
 		Action: func(c *cli.Context) error {
-			return e.record(recordOptions{Files: c.Args().Slice(), Format: c.String("format"), AllowFailed: c.Bool("allow-failed"),
+			format, err := e.inputFormat(c.String("input-format"), c.String("format"), c.IsSet("format"))
+			if err != nil {
+				return err
+			}
+			return e.record(recordOptions{Files: c.Args().Slice(), Format: format, AllowFailed: c.Bool("allow-failed"),
 				Profiles: c.StringSlice("profile"), Meta: recordMeta{Commit: c.String("commit"), Suite: c.String("suite"),
 					Tags: c.StringSlice("tag"), Environment: c.String("environment"), RequireClean: c.Bool("require-clean")}})
 		},

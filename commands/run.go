@@ -30,8 +30,12 @@ Example:
 			&cli.StringFlag{Name: "profile", Usage: "record the {profile} files each run writes under `NAME`"},
 		}, recordFlags()...),
 		Action: func(c *cli.Context) error {
+			format, err := e.inputFormat(c.String("input-format"), c.String("format"), c.IsSet("format"))
+			if err != nil {
+				return err
+			}
 			return e.run(runOptions{Argv: c.Args().Slice(), N: c.Int("n"), Warmup: c.Int("warmup"), Profile: c.String("profile"),
-				Format: c.String("format"), AllowFailed: c.Bool("allow-failed"), Meta: recordMeta{Commit: c.String("commit"),
+				Format: format, AllowFailed: c.Bool("allow-failed"), Meta: recordMeta{Commit: c.String("commit"),
 					Suite: c.String("suite"), Tags: c.StringSlice("tag"), Environment: c.String("environment"), RequireClean: c.Bool("require-clean")}})
 		},
 	}

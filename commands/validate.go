@@ -34,14 +34,17 @@ func cmdValidate(e *env) *cli.Command {
 		Description: `Example:
    git flameiq validate bench.txt results.json
 
-Formats (auto-detected; force one with --format):
+Formats (auto-detected; force one with --input-format):
 ` + strings.Join(names, "\n"),
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Usage: "force the input `FORMAT`"},
+		Flags: append(inputFormatFlags(),
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per file"},
-		},
+		),
 		Action: func(c *cli.Context) error {
-			return e.validate(validateOptions{Files: c.Args().Slice(), Format: c.String("format"), JSON: c.Bool("json")})
+			format, err := e.inputFormat(c.String("input-format"), c.String("format"), c.IsSet("format"))
+			if err != nil {
+				return err
+			}
+			return e.validate(validateOptions{Files: c.Args().Slice(), Format: format, JSON: c.Bool("json")})
 		},
 	}
 }
