@@ -255,7 +255,7 @@ func (b *Bisector) measure(ctx context.Context, cm *gitstore.Commit) (*snapshot.
 		return nil, fmt.Errorf("creating a worktree for %s: %v", store.Short(cm.Hash), err)
 	}
 	defer cleanup()
-	fmt.Fprintf(b.o.Progress, "git-flameiq: measuring %s %s\n", store.Short(cm.Hash), cm.Subject())
+	fmt.Fprintf(b.o.Progress, "git-flameiq: measuring %s %s %s\n", store.Short(cm.Hash), cm.Subject(), b.stepText())
 	run := *b.o.Run
 	run.Dir = wt
 	run.PgidFile = filepath.Join(filepath.Dir(wt), gitstore.PgidFile)
@@ -273,6 +273,24 @@ func (b *Bisector) measure(ctx context.Context, cm *gitstore.Commit) (*snapshot.
 // largestStep finds the biggest single step in the bad direction of any
 // judged metric between consecutive probed commits (GOOD first, in path
 // order). Probes are cheap to revisit: no note is read again.
+// stepText says where the search stands before a measurement: "[step 2
+// of ~4, 9 commits left]". The first bad commit lies after the newest
+// probe found good and at or before the oldest found bad (BAD itself).
+func (b *Bisector) stepText() string {
+	maxGood, minBad := -1, len(b.path)-1
+	for i, pr := range b.probes {
+		switch pr.verdict {
+		case bisect.Good:
+			maxGood = max(maxGood, i)
+		case bisect.Bad:
+			minBad = min(minBad, i)
+		}
+	}
+	left := max(minBad-maxGood, 1)
+	steps := len(b.probes) + int(math.Ceil(math.Log2(float64(left))))
+	return fmt.Sprintf("[step %d of ~%d, %d commits left]", len(b.probes), max(steps, len(b.probes)), left)
+}
+
 func (b *Bisector) largestStep() *report.BisectStep {
 	var idx []int
 	for i, pr := range b.probes {
