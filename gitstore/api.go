@@ -9,13 +9,17 @@
 // lock-file protocol (compare-and-swap on <ref>.lock), writes notes trees
 // with git's fanout, and walks history (merge-base, first-parent, ranges).
 // The git CLI runs only for network operations (push, pull: gitcli.go),
-// worktrees (worktree.go) and date parsing (date.go); no other package runs
-// git or reads .git itself (WorkTreeOf, CurrentBranch). Values returned (commits,
-// note bytes) are shared with internal caches: callers must not modify them.
+// worktrees (worktree.go) and date parsing (date.go), and as the plumbing
+// backend for repositories the in-process code does not handle (SHA-256
+// object names, reftable refs, a partial clone, an extensions.* key it
+// does not know: plumbing.go); no other package runs git or reads .git
+// itself (WorkTreeOf, CurrentBranch). Values returned (commits, note
+// bytes) are shared with internal caches: callers must not modify them.
 //
 // API contract (implemented in the other files of this package):
 //
-//	Open(dir string) (*Repo, error)                 // dir or any subdirectory of a work tree, or a bare repo; ErrNotRepo
+//	Open(dir string) (*Repo, error)                 // dir or any subdirectory of a work tree, or a bare repo; ErrNotRepo;
+//	                                                 // any repository git reads (SHA-1 in-process, the rest through git plumbing)
 //	(*Repo).Resolve(rev string) (Hash, error)       // commit-ish: sha (short ok), branch, tag, HEAD, HEAD~2, refs/…; ErrUnknownRev
 //	(*Repo).Commit(h Hash) (*Commit, error)
 //	(*Repo).MergeBase(a, b Hash) (Hash, error)      // best common ancestor; ErrNoMergeBase
@@ -34,8 +38,10 @@
 //	WorkTreeOf(dir string) string                   // the work tree containing dir, as Open finds it ("" if none)
 //	(*Repo).CurrentBranch() string                  // the branch HEAD names, "" when detached
 //
-// Also provided: Hash (ParseHash, String, IsZero), Commit{Hash, Tree,
-// Parents, Author, Committer, Message} and Subject, NotesRef (git's
+// Also provided: Hash (a SHA-1 or SHA-256 name: ParseHash of 40 or 64 hex
+// digits, String, IsZero), Commit{Hash, Tree, Parents, Author, Committer,
+// Message} and Subject, (*Repo).Plumbing (what goes through git, and
+// why; "" for the in-process path), NotesRef (git's
 // expansion of short notes ref names), (*Repo).ReadRef, (*Notes).Tip,
 // (*Repo).MergeNotesFrom (the in-process cat_sort_uniq merge used by Push
 // and Pull: union.go), and the error types GitError and LockError
@@ -75,5 +81,8 @@
 // killed at any point leaves the ref at its old or new value. The ref is not fsynced unless core.fsync asks for references, as
 // in git. The git CLI's own `git notes add` overwrites the ref without a
 // compare-and-swap; lines it drops are restored by the next AppendNote from
-// the reflog.
+// the reflog. Where refs go through git (reftable, an unknown extension),
+// the swap is `git update-ref <ref> <new> <old>` instead, and this
+// package's writers queue on a lock of their own after a conflict
+// (plumbing.go).
 package gitstore

@@ -53,7 +53,7 @@ func (r *Repo) AppendNotes(ref string, adds map[Hash][]byte, msg string) error {
 	for k := range adds {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i][:], keys[j][:]) < 0 })
+	sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i].b[:], keys[j].b[:]) < 0 })
 	cfg := r.config()
 	author, committer := r.identity(cfg)
 	return r.updateNotes(full, cfg, committer, msg, func(old Hash, t *notesEditor) (bool, error) {
@@ -278,8 +278,17 @@ type refLock struct {
 
 // lockRef takes <ref>.lock (git's lock-file protocol: O_CREATE|O_EXCL,
 // waiting while another process holds it).
+//
+// On the plumbing backend git's own lock is taken by `git update-ref`, so
+// the lock taken here is a separate one of this package's
+// ($GIT_COMMON_DIR/flameiq/locks/<ref>.lock): it only queues this
+// package's writers after a conflict, and commit swaps the ref with
+// `git update-ref <ref> <new> <old>` (see plumbing.updateRef).
 func (r *Repo) lockRef(ref string) (*refLock, error) {
 	path := filepath.Join(r.refDir(ref), filepath.FromSlash(ref))
+	if r.gitRefs() {
+		path = filepath.Join(r.commonDir, "flameiq", "locks", filepath.FromSlash(ref))
+	}
 	f, err := lockFile(path + ".lock")
 	if errors.Is(err, fs.ErrNotExist) {
 		if err = os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
@@ -307,6 +316,9 @@ func (l *refLock) commit(old, new Hash, cfg gitConfig, who Signature, logMsg str
 			l.release()
 		}
 	}()
+	if l.r.gitRefs() {
+		return l.r.git.updateRef(l.ref, old, new, logMsg)
+	}
 	cur, _, err := l.r.ReadRef(l.ref)
 	if err != nil {
 		return err
@@ -365,5 +377,9 @@ func (r *Repo) appendReflog(ref string, old, new Hash, cfg gitConfig, who Signat
 		return
 	}
 	defer f.Close()
-	fmt.Fprintf(f, "%s %s %s\t%s\n", old, new, who.encode(), msg)
+	oldS := old.String()
+	if old.IsZero() {
+		oldS = strings.Repeat("0", 2*r.hashSize) // ZeroHash prints as SHA-1's
+	}
+	fmt.Fprintf(f, "%s %s %s\t%s\n", oldS, new, who.encode(), msg)
 }

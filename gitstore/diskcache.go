@@ -114,7 +114,7 @@ func openCacheSeg(path string) *cacheSeg {
 
 func (s *cacheSeg) entry(i int) (h Hash, t objType, off, size int) {
 	e := s.data[cacheHeaderSize+i*cacheEntrySize:]
-	copy(h[:], e[:20])
+	h = hashFromRaw(e[:20])
 	return h, objType(e[20]), int(binary.LittleEndian.Uint32(e[24:28])), int(binary.LittleEndian.Uint32(e[28:32]))
 }
 
@@ -124,7 +124,7 @@ func (s *cacheSeg) entry(i int) (h Hash, t objType, off, size int) {
 // 30k-entry segment takes fifteen. After four probes it bisects, so no
 // layout of names can make it slower than a binary search.
 func (s *cacheSeg) search(h Hash) int {
-	key := binary.BigEndian.Uint64(h[:8])
+	key := binary.BigEndian.Uint64(h.b[:8])
 	lo, hi := 0, s.n // the entry, if present, is in [lo, hi)
 	for probe := 0; lo < hi; probe++ {
 		mid := lo + (hi-lo)/2
@@ -135,7 +135,7 @@ func (s *cacheSeg) search(h Hash) int {
 			}
 			mid = lo + int(float64(key-lk)/(float64(hk-lk)+1)*float64(hi-1-lo))
 		}
-		switch c := bytes.Compare(s.name(mid), h[:]); {
+		switch c := bytes.Compare(s.name(mid), h.b[:20]); {
 		case c == 0:
 			return mid
 		case c < 0:
@@ -300,7 +300,7 @@ func writeCacheSeg(dir string, objs map[Hash]cachedObj) error {
 	if size > 1<<31 {
 		return errors.New("object cache segment too large")
 	}
-	slices.SortFunc(hashes, func(a, b Hash) int { return bytes.Compare(a[:], b[:]) })
+	slices.SortFunc(hashes, func(a, b Hash) int { return bytes.Compare(a.b[:], b.b[:]) })
 	name := "seg-" + strconv.FormatInt(time.Now().UnixNano(), 10) + "-" + strconv.FormatUint(rand.Uint64()&0xffffff, 16) + ".bin"
 	tmp := filepath.Join(dir, "tmp-"+name)
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
@@ -318,7 +318,7 @@ func writeCacheSeg(dir string, objs map[Hash]cachedObj) error {
 	for _, h := range hashes {
 		o := objs[h]
 		var e [cacheEntrySize]byte
-		copy(e[:], h[:])
+		copy(e[:20], h.b[:20])
 		e[20] = byte(o.t)
 		binary.LittleEndian.PutUint32(e[24:], uint32(off))
 		binary.LittleEndian.PutUint32(e[28:], uint32(len(o.data)))
@@ -347,6 +347,9 @@ func writeCacheSeg(dir string, objs map[Hash]cachedObj) error {
 // history commands call it: they read thousands of objects, and read the
 // same ones again next time.
 func (r *Repo) CacheReads() {
+	if r.odb.disk == nil {
+		return // the plumbing backend keeps no object cache
+	}
 	r.odb.disk.mu.Lock()
 	r.odb.disk.record = true
 	r.odb.disk.mu.Unlock()
@@ -357,6 +360,9 @@ func (r *Repo) CacheReads() {
 // cache is only an accelerator, so callers may ignore them.
 func (r *Repo) FlushCache() error {
 	r.flushing.Wait()
+	if r.odb.disk == nil {
+		return nil
+	}
 	return r.odb.disk.flush(64)
 }
 
@@ -365,5 +371,8 @@ func (r *Repo) FlushCache() error {
 // meanwhile, on the other core); FlushCache waits for it. An accelerator
 // only: a failure is not reported.
 func (r *Repo) FlushCacheBackground() {
+	if r.odb.disk == nil {
+		return
+	}
 	r.flushing.Go(func() { _ = r.odb.disk.flush(64) })
 }

@@ -242,9 +242,9 @@ func TestCacheSegFindBounds(t *testing.T) {
 func TestCacheSegSearch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	uniform := func(i int) Hash {
-		var h Hash
-		for j := range h {
-			h[j] = byte(rng.Uint32())
+		h := Hash{n: sha1Size}
+		for j := range sha1Size {
+			h.b[j] = byte(rng.Uint32())
 		}
 		return h
 	}
@@ -252,22 +252,22 @@ func TestCacheSegSearch(t *testing.T) {
 		"uniform": uniform,
 		"shared-prefix": func(i int) Hash {
 			h := uniform(i)
-			copy(h[:8], "flameiq!")
+			copy(h.b[:8], "flameiq!")
 			return h
 		},
 		"both-ends": func(i int) Hash {
 			h := uniform(i)
 			if i%2 == 0 {
-				h[0], h[1] = 0, 0
+				h.b[0], h.b[1] = 0, 0
 			} else {
-				h[0], h[1] = 0xff, 0xff
+				h.b[0], h.b[1] = 0xff, 0xff
 			}
 			return h
 		},
 		"steps": func(i int) Hash {
-			var h Hash
-			binary.BigEndian.PutUint64(h[:8], uint64(i)*uint64(i)*uint64(i)*1e9)
-			h[19] = byte(i)
+			h := Hash{n: sha1Size}
+			binary.BigEndian.PutUint64(h.b[:8], uint64(i)*uint64(i)*uint64(i)*1e9)
+			h.b[19] = byte(i)
 			return h
 		},
 	}
@@ -277,18 +277,18 @@ func TestCacheSegSearch(t *testing.T) {
 			for i := 0; len(names) < n; i++ {
 				names[gen(i)] = true
 			}
-			sorted := slices.SortedFunc(maps.Keys(names), func(a, b Hash) int { return bytes.Compare(a[:], b[:]) })
+			sorted := slices.SortedFunc(maps.Keys(names), func(a, b Hash) int { return bytes.Compare(a.b[:], b.b[:]) })
 			data := make([]byte, cacheHeaderSize+n*cacheEntrySize)
 			for i, h := range sorted {
-				copy(data[cacheHeaderSize+i*cacheEntrySize:], h[:])
+				copy(data[cacheHeaderSize+i*cacheEntrySize:], h.b[:20])
 			}
 			s := &cacheSeg{data: data, n: n}
-			probes := append([]Hash{{}, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}, sorted...)
+			probes := append([]Hash{{n: sha1Size}, {b: [32]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, n: sha1Size}}, sorted...)
 			for i := 0; i < 200; i++ {
 				probes = append(probes, gen(1000000+i)) // almost surely absent
 			}
 			for _, h := range sorted {
-				h[19] ^= 1 // a neighbour of a present name
+				h.b[19] ^= 1 // a neighbour of a present name
 				probes = append(probes, h)
 			}
 			for _, h := range probes {

@@ -14,7 +14,12 @@ import (
 // different commits and push to one bare file:// remote at the same time,
 // three rounds each; a fresh clone then pulls and must see every line.
 func TestPushPullConcurrent(t *testing.T) {
-	src := makeRepo(t, 4)
+	pushPullConcurrent(t, makeRepo(t, 4), 4, 3)
+}
+
+// pushPullConcurrent: clones of src record and push to one bare remote at
+// the same time; a fresh clone pulls and must see every line.
+func pushPullConcurrent(t *testing.T, src string, clones, rounds int) {
 	remote := filepath.Join(t.TempDir(), "remote.git")
 	git(t, src, "clone", "-q", "--bare", src, remote)
 	url := "file://" + remote
@@ -25,7 +30,6 @@ func TestPushPullConcurrent(t *testing.T) {
 	if _, err := Pull(ctx, src, url, "flameiq"); err != nil {
 		t.Fatal(err)
 	}
-	clones, rounds := 4, 3
 	dirs := make([]string, clones)
 	for i := range dirs {
 		dirs[i] = filepath.Join(t.TempDir(), fmt.Sprint("clone", i))

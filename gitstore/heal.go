@@ -78,11 +78,13 @@ func parseReflog(buf []byte, partial bool) []reflogEntry {
 	}
 	var out []reflogEntry
 	for _, l := range lines {
-		if len(l) < 82 {
+		// "<old> <new> <who> <when>\t<msg>", names of 40 or 64 hex digits.
+		hx := bytes.IndexByte(l, ' ')
+		if hx != 2*sha1Size && hx != 2*sha256Size || len(l) < 2*hx+2 || l[2*hx+1] != ' ' {
 			continue
 		}
-		o, err1 := ParseHash(string(l[:40]))
-		n, err2 := ParseHash(string(l[41:81]))
+		o, err1 := ParseHash(string(l[:hx]))
+		n, err2 := ParseHash(string(l[hx+1 : 2*hx+1]))
 		if err1 != nil || err2 != nil {
 			continue
 		}

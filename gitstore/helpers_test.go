@@ -130,3 +130,6 @@ func commitFile(t testing.TB, dir, name, content, msg string) Hash {
 	git(t, dir, "commit", "-q", "-m", msg)
 	return mustHash(t, git(t, dir, "rev-parse", "HEAD"))
 }
+
+// testHash is a SHA-1-sized name whose first byte is b (the rest zero).
+func testHash(b byte) Hash { return Hash{b: [32]byte{b}, n: sha1Size} }

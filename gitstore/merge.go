@@ -124,11 +124,11 @@ func (r *Repo) diffNotes(a, b Hash, prefix string, out map[Hash]Hash) error {
 	if err != nil {
 		return err
 	}
-	aents, err := parseTree(ad)
+	aents, err := parseTree(ad, r.hashSize)
 	if err != nil {
 		return err
 	}
-	bents, err := parseTree(bd)
+	bents, err := parseTree(bd, r.hashSize)
 	if err != nil {
 		return err
 	}
@@ -143,12 +143,12 @@ func (r *Repo) diffNotes(a, b Hash, prefix string, out map[Hash]Hash) error {
 		}
 		full := prefix + e.name
 		switch {
-		case len(full) == 40 && !e.isTree():
+		case len(full) == 2*r.hashSize && !e.isTree():
 			k, err := ParseHash(strings.ToLower(full))
 			if err == nil {
 				out[k] = e.hash
 			}
-		case len(e.name) == 2 && len(full) < 40 && e.isTree():
+		case len(e.name) == 2 && len(full) < 2*r.hashSize && e.isTree():
 			sub := ZeroHash
 			if ok && ae.isTree() {
 				sub = ae.hash

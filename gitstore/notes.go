@@ -86,10 +86,9 @@ func (r *Repo) lookupNote(tree, key Hash) (Hash, bool, error) {
 	if tree.IsZero() {
 		return ZeroHash, false, nil
 	}
-	var buf [2 * len(key)]byte
-	hex.Encode(buf[:], key[:])
-	name := buf[:]
-	for depth := 0; depth < 40; depth += 2 {
+	var buf [2 * sha256Size]byte
+	name := buf[:hex.Encode(buf[:], key.raw())]
+	for depth := 0; depth < len(name); depth += 2 {
 		idx, err := r.treeIndex(tree)
 		if err != nil {
 			return ZeroHash, false, err
@@ -113,10 +112,12 @@ type indexedTree struct {
 	data   []byte
 	offs   []int32 // start of each entry in data
 	sorted bool    // every name is lower-case hex and names strictly increase
+	hl     int     // object name size: 20 (SHA-1) or 32 (SHA-256)
 }
 
-func indexTree(data []byte) *indexedTree {
-	t := &indexedTree{data: data, sorted: true}
+// indexTree indexes a tree whose entries hold object names of hl bytes.
+func indexTree(data []byte, hl int) *indexedTree {
+	t := &indexedTree{data: data, sorted: true, hl: hl}
 	var prev []byte
 	for off := 0; off < len(data); {
 		sp := bytes.IndexByte(data[off:], ' ')
@@ -124,7 +125,7 @@ func indexTree(data []byte) *indexedTree {
 			break
 		}
 		nul := bytes.IndexByte(data[off+sp:], 0)
-		if nul < 0 || len(data) < off+sp+nul+21 {
+		if nul < 0 || len(data) < off+sp+nul+1+hl {
 			break
 		}
 		name := data[off+sp+1 : off+sp+nul]
@@ -133,7 +134,7 @@ func indexTree(data []byte) *indexedTree {
 		}
 		prev = name
 		t.offs = append(t.offs, int32(off))
-		off += sp + nul + 21
+		off += sp + nul + 1 + hl
 	}
 	return t
 }
@@ -157,9 +158,7 @@ func (t *indexedTree) entry(i int) treeEntry {
 	sp := bytes.IndexByte(d, ' ')
 	nul := sp + bytes.IndexByte(d[sp:], 0)
 	mode, _ := strconv.ParseUint(string(d[:sp]), 8, 32)
-	e := treeEntry{mode: uint32(mode)}
-	copy(e.hash[:], d[nul+1:nul+21])
-	return e
+	return treeEntry{mode: uint32(mode), hash: hashFromRaw(d[nul+1 : nul+1+t.hl])}
 }
 
 // find looks for the note named full or the fanout subtree named prefix (a
@@ -216,7 +215,7 @@ func (r *Repo) treeIndex(tree Hash) (*indexedTree, error) {
 	if err != nil {
 		return nil, err
 	}
-	t = indexTree(data)
+	t = indexTree(data, r.hashSize)
 	r.treeMu.Lock()
 	if r.trees == nil || len(r.trees) >= treeCacheMax {
 		r.trees = map[Hash]*indexedTree{}
@@ -233,7 +232,7 @@ func (r *Repo) walkNotes(tree Hash, prefix string, fn func(key, blob Hash)) erro
 	if err != nil {
 		return err
 	}
-	ents, err := parseTree(data)
+	ents, err := parseTree(data, r.hashSize)
 	if err != nil {
 		return fmt.Errorf("tree %s: %w", tree, err)
 	}
@@ -243,10 +242,10 @@ func (r *Repo) walkNotes(tree Hash, prefix string, fn func(key, blob Hash)) erro
 		}
 		full := prefix + e.name
 		switch {
-		case len(full) == 40 && !e.isTree():
+		case len(full) == 2*r.hashSize && !e.isTree():
 			k, _ := ParseHash(strings.ToLower(full))
 			fn(k, e.hash)
-		case len(e.name) == 2 && len(full) < 40 && e.isTree():
+		case len(e.name) == 2 && len(full) < 2*r.hashSize && e.isTree():
 			if err := r.walkNotes(e.hash, full, fn); err != nil {
 				return err
 			}

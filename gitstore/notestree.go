@@ -25,10 +25,12 @@ type ntNode struct {
 }
 
 // ntLeaf is a note (key = annotated object) or an unread subtree (key =
-// name prefix padded with zeros, key[19] = prefix length in bytes).
+// name prefix padded with zeros, plen = prefix length in bytes; git keeps
+// the length in the key's last byte, which a separate field spares).
 type ntLeaf struct {
 	key     Hash
 	val     Hash
+	plen    uint8
 	subtree bool
 }
 
@@ -41,7 +43,8 @@ type nonNote struct {
 func newNotesTree(r *Repo, tree Hash) (*notesEditor, error) {
 	t := &notesEditor{r: r, root: &ntNode{}}
 	if !tree.IsZero() {
-		if err := t.load(&ntLeaf{val: tree, subtree: true}, t.root, 0); err != nil {
+		root := &ntLeaf{key: Hash{n: uint8(r.hashSize)}, val: tree, subtree: true}
+		if err := t.load(root, t.root, 0); err != nil {
 			return nil, err
 		}
 	}
@@ -50,15 +53,15 @@ func newNotesTree(r *Repo, tree Hash) (*notesEditor, error) {
 
 func nibble(n int, key *Hash) int {
 	if n%2 == 0 {
-		return int(key[n/2] >> 4)
+		return int(key.b[n/2] >> 4)
 	}
-	return int(key[n/2] & 0xf)
+	return int(key.b[n/2] & 0xf)
 }
 
 // prefixMatch reports whether key starts with the prefix of subtree sub.
 func prefixMatch(key *Hash, sub *ntLeaf) bool {
-	l := int(sub.key[19])
-	return bytes.Equal(key[:l], sub.key[:l])
+	l := int(sub.plen)
+	return bytes.Equal(key.b[:l], sub.key.b[:l])
 }
 
 // load reads subtree sub into node at level n (git's load_subtree).
@@ -67,28 +70,27 @@ func (t *notesEditor) load(sub *ntLeaf, node *ntNode, n int) error {
 	if err != nil {
 		return fmt.Errorf("notes tree: %w", err)
 	}
-	ents, err := parseTree(data)
+	hl := t.r.hashSize
+	ents, err := parseTree(data, hl)
 	if err != nil {
 		return fmt.Errorf("notes tree %s: %w", sub.val, err)
 	}
-	plen := int(sub.key[19])
+	plen := int(sub.plen)
 	for _, e := range ents {
 		l := &ntLeaf{key: sub.key, val: e.hash}
 		ok := false
 		switch {
-		case len(e.name) == 2*(20-plen):
+		case len(e.name) == 2*(hl-plen):
 			if e.mode&0o170000 == 0o100000 {
-				if _, err := hex.Decode(l.key[plen:], []byte(e.name)); err == nil {
+				if _, err := hex.Decode(l.key.b[plen:hl], []byte(e.name)); err == nil {
 					ok = true
 				}
 			}
 		case len(e.name) == 2:
-			if e.isTree() {
-				if _, err := hex.Decode(l.key[plen:plen+1], []byte(e.name)); err == nil {
-					for i := plen + 1; i < 19; i++ {
-						l.key[i] = 0
-					}
-					l.key[19] = byte(plen + 1)
+			if e.isTree() && plen+1 < hl {
+				if _, err := hex.Decode(l.key.b[plen:plen+1], []byte(e.name)); err == nil {
+					clear(l.key.b[plen+1 : hl])
+					l.plen = uint8(plen + 1)
 					l.subtree = true
 					ok = true
 				}
@@ -288,7 +290,7 @@ func (t *notesEditor) walk(tree *ntNode, n, fanout int, out *[]emitted) error {
 				continue
 			}
 			if n < 2*fanout {
-				plen := int(p.key[19])*2 + fanout
+				plen := int(p.plen)*2 + fanout
 				path := pathWithFanout(p.key, fanout)[:plen]
 				path = strings.TrimSuffix(path, "/")
 				*out = append(*out, emitted{path, modeTree, p.val})

@@ -9,7 +9,7 @@ import (
 // sorted all-hex tree) or scans (anything else), for hits, misses, fanout
 // subtrees and leaves that share the subtree's prefix.
 func TestNoteTreeFind(t *testing.T) {
-	h := func(b byte) Hash { var x Hash; x[0] = b; return x }
+	h := testHash
 	blob := func(name string, b byte) treeEntry { return treeEntry{mode: 0o100644, name: name, hash: h(b)} }
 	dir := func(name string, b byte) treeEntry { return treeEntry{mode: 0o40000, name: name, hash: h(b)} }
 	full := func(p string) string { return p + strings.Repeat("0", 40-len(p)) }
@@ -32,7 +32,7 @@ func TestNoteTreeFind(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			idx := indexTree(encodeTree(c.entries))
+			idx := indexTree(encodeTree(c.entries), sha1Size)
 			if idx.sorted != c.sorted {
 				t.Fatalf("sorted = %v, want %v", idx.sorted, c.sorted)
 			}
@@ -42,10 +42,10 @@ func TestNoteTreeFind(t *testing.T) {
 					ix.sorted = false
 				}
 				leaf, sub, ok := ix.find([]byte(c.full), []byte(c.pfx))
-				if got := ok && leaf.hash[0] == c.wantLeaf; (c.wantLeaf != 0) != got {
+				if got := ok && leaf.hash.b[0] == c.wantLeaf; (c.wantLeaf != 0) != got {
 					t.Errorf("scan=%v: leaf = %v %v, want %d", scan, ok, leaf, c.wantLeaf)
 				}
-				if sub.hash[0] != c.wantSub {
+				if sub.hash.b[0] != c.wantSub {
 					t.Errorf("scan=%v: sub = %v, want %d", scan, sub, c.wantSub)
 				}
 			}

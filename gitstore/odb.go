@@ -64,7 +64,8 @@ func parseObjType(s string) objType {
 // front, unlike go-git's default storage, so the first read is cheap even in
 // a 100k-commit repository). Objects are written loose, as git does.
 type odb struct {
-	dirs []string // objects dir first, then alternates
+	dirs []string  // objects dir first, then alternates
+	git  *plumbing // non-nil: objects are read and written by git (plumbing.go)
 
 	mu      sync.Mutex
 	scanned bool
@@ -76,12 +77,20 @@ type odb struct {
 
 // objCache remembers the last objects read by name (commits and trees are
 // read more than once when resolving and walking). Data is shared: callers
-// never modify object data.
+// never modify object data. The objects sit in a ring; the map finds
+// their slot by the first 8 bytes of the name (commitKey), and a lookup
+// checks the whole name.
 type objCache struct {
 	mu   sync.Mutex
-	m    map[Hash]cachedObj
-	ring [256]Hash
+	m    map[uint64]uint8
+	ring [256]ringObj
 	next int
+}
+
+type ringObj struct {
+	h    Hash
+	t    objType
+	data []byte // nil: free slot
 }
 
 type cachedObj struct {
@@ -92,28 +101,36 @@ type cachedObj struct {
 func (c *objCache) get(h Hash) (objType, []byte, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.m[h]
-	return e.t, e.data, ok
+	i, ok := c.m[commitKey(&h)]
+	if !ok || c.ring[i].h != h {
+		return 0, nil, false
+	}
+	e := &c.ring[i]
+	return e.t, e.data, true
 }
 
 func (c *objCache) put(h Hash, t objType, data []byte) {
-	if len(data) > 256<<10 {
+	if len(data) > 256<<10 || data == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
-		c.m = make(map[Hash]cachedObj, len(c.ring))
+		c.m = make(map[uint64]uint8, len(c.ring))
 	}
-	if _, ok := c.m[h]; ok {
+	k := commitKey(&h)
+	if i, ok := c.m[k]; ok && c.ring[i].h == h {
 		return
 	}
-	if old := c.ring[c.next]; len(c.m) >= len(c.ring) {
-		delete(c.m, old)
+	slot := &c.ring[c.next]
+	if slot.data != nil {
+		if old := commitKey(&slot.h); c.m[old] == uint8(c.next) {
+			delete(c.m, old)
+		}
 	}
-	c.ring[c.next] = h
+	*slot = ringObj{h, t, data}
+	c.m[k] = uint8(c.next)
 	c.next = (c.next + 1) % len(c.ring)
-	c.m[h] = cachedObj{t, data}
 }
 
 func newODB(objdir string) *odb {
@@ -177,6 +194,13 @@ func (o *odb) read(h Hash) (objType, []byte, error) {
 	if t, data, ok := o.recent.get(h); ok {
 		return t, data, nil
 	}
+	if o.git != nil {
+		t, data, err := o.git.readObject(h)
+		if err == nil {
+			o.remember(h, t, data)
+		}
+		return t, data, err
+	}
 	if o.disk != nil {
 		if t, data, ok := o.disk.get(h); ok {
 			o.remember(h, t, data)
@@ -196,6 +220,9 @@ func (o *odb) read(h Hash) (objType, []byte, error) {
 // releaseMapped drops the pack pages this process has touched (they stay
 // in the kernel's page cache).
 func (o *odb) releaseMapped() {
+	if o.git != nil {
+		return
+	}
 	for _, p := range o.packList(false) {
 		if p.open() == nil {
 			releaseMapped(p.idx)
@@ -250,6 +277,10 @@ func (o *odb) readType(h Hash, want objType) ([]byte, error) {
 
 // has reports whether an object exists.
 func (o *odb) has(h Hash) bool {
+	if o.git != nil {
+		_, _, err := o.read(h)
+		return err == nil
+	}
 	for _, p := range o.packList(false) {
 		if _, ok, _ := p.find(h); ok {
 			return true
@@ -266,6 +297,9 @@ func (o *odb) has(h Hash) bool {
 // prefix finds every object whose hex name starts with the given prefix
 // (at least 4 hex digits), stopping after two distinct matches.
 func (o *odb) prefix(hexPrefix string) []Hash {
+	if o.git != nil {
+		return nil // Resolve asks git (plumbing.resolve)
+	}
 	seen := map[Hash]bool{}
 	var out []Hash
 	add := func(h Hash) {
@@ -376,7 +410,8 @@ func hashObject(t objType, content []byte) Hash {
 	hw.Write([]byte{0})
 	hw.Write(content)
 	var h Hash
-	hw.Sum(h[:0])
+	hw.Sum(h.b[:0])
+	h.n = sha1Size
 	return h
 }
 
@@ -384,6 +419,9 @@ func hashObject(t objType, content []byte) Hash {
 // already exists, and returns its name. The file appears atomically: it is
 // written to a temporary file in the same directory and renamed.
 func (o *odb) write(t objType, content []byte) (Hash, error) {
+	if o.git != nil {
+		return o.git.writeObject(t, content)
+	}
 	h := hashObject(t, content)
 	if o.has(h) {
 		return h, nil
@@ -391,7 +429,7 @@ func (o *odb) write(t objType, content []byte) (Hash, error) {
 	hdr := t.String() + " " + strconv.Itoa(len(content)) + "\x00"
 	buf := storedZlib([]byte(hdr), content)
 
-	dir := filepath.Join(o.dirs[0], hex.EncodeToString(h[:1]))
+	dir := filepath.Join(o.dirs[0], hex.EncodeToString(h.b[:1]))
 	var rnd [8]byte
 	binary.LittleEndian.PutUint64(rnd[:], rand.Uint64())
 	tmp := filepath.Join(dir, "tmp_obj_"+hex.EncodeToString(rnd[:]))

@@ -98,8 +98,8 @@ func (p *pack) find(h Hash) (uint64, bool, error) {
 	if err := p.open(); err != nil {
 		return 0, false, err
 	}
-	i := p.search(h[:])
-	if i < p.n && bytes.Equal(p.name(i), h[:]) {
+	i := p.search(h.b[:20])
+	if i < p.n && bytes.Equal(p.name(i), h.b[:20]) {
 		return p.offset(i), true, nil
 	}
 	return 0, false, nil
@@ -117,8 +117,7 @@ func (p *pack) prefix(hexPrefix string, max int) []Hash {
 	}
 	var out []Hash
 	for i := p.search(key); i < p.n && len(out) < max; i++ {
-		var h Hash
-		copy(h[:], p.name(i))
+		h := hashFromRaw(p.name(i))
 		if !bytes.HasPrefix([]byte(h.String()), []byte(hexPrefix)) {
 			break
 		}
@@ -189,8 +188,10 @@ func (p *pack) objectUncached(o *odb, off uint64, depth int) (objType, []byte, e
 				}
 			}
 		} else {
-			var bh Hash
-			copy(bh[:], d[pos:pos+20])
+			if pos+20 > len(d) {
+				return 0, nil, errors.New("truncated delta base name")
+			}
+			bh := hashFromRaw(d[pos : pos+20])
 			pos += 20
 			bt, base, err = o.read(bh)
 		}

@@ -2,6 +2,7 @@ package gitstore
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -21,10 +22,12 @@ type Repo struct {
 	commonDir string // objects, refs, packed-refs, config
 	workTree  string // "" for a bare repository
 	odb       *odb
+	hashSize  int       // object name size: 20 (SHA-1) or 32 (SHA-256)
+	git       *plumbing // non-nil: objects or refs (or both) go through git (plumbing.go)
 
 	treeMu  sync.Mutex
 	trees   map[Hash]*indexedTree // indexed notes trees (see treeIndex)
-	commits map[Hash]*Commit      // parsed commits (see Commit)
+	commits map[uint64]*Commit    // parsed commits, by commitKey (see Commit)
 	parsed  int                   // commits parsed so far
 
 	flushing sync.WaitGroup // background object-cache writes (FlushCacheBackground)
@@ -43,8 +46,16 @@ func WorkTreeOf(dir string) string {
 }
 
 // CurrentBranch is the branch HEAD names ("main"), or "" for a detached
-// HEAD or when HEAD cannot be read. It runs no git process.
+// HEAD or when HEAD cannot be read. It runs no git process, except where
+// refs go through git (`git symbolic-ref HEAD`: plumbing.go).
 func (r *Repo) CurrentBranch() string {
+	if r.gitRefs() {
+		ref, _ := strings.CutPrefix(r.git.symbolicRef("HEAD"), "refs/heads/")
+		if !strings.HasPrefix(ref, "refs/") {
+			return ref
+		}
+		return ""
+	}
 	b, err := os.ReadFile(filepath.Join(r.gitDir, "HEAD"))
 	if err != nil {
 		return ""
@@ -59,8 +70,17 @@ func (r *Repo) CurrentBranch() string {
 // Open opens the repository containing dir: dir may be a work tree or any
 // directory below it, a bare repository, or a linked worktree. $GIT_DIR,
 // when set, names the git directory directly (relative to dir), as it does
-// for git. It fails with ErrNotRepo when no repository is found, and with
-// ErrObjectFormat for a repository whose objects are not named by SHA-1.
+// for git. It fails with ErrNotRepo when no repository is found.
+//
+// A repository the in-process code handles (SHA-1 object names, refs in
+// files, no repository extension it does not know) is read and written
+// in-process. For any other one, what the in-process code does not handle
+// goes through git plumbing instead (see repoFormat and plumbing.go):
+// objects for extensions.objectFormat = sha256 or a partial clone, refs
+// for extensions.refStorage = reftable, both for an extensions.* key this
+// package does not know. That is slower but reads exactly what git reads;
+// git's own refusal (a repository format newer than the installed git) is
+// returned as a *GitError.
 func Open(dir string) (*Repo, error) {
 	r, err := locate(dir)
 	if err != nil {
@@ -68,8 +88,10 @@ func Open(dir string) (*Repo, error) {
 	}
 	c := gitConfig{}
 	c.readFile(filepath.Join(r.commonDir, "config"))
-	if f := c["extensions.objectformat"]; f != "" && !strings.EqualFold(f, "sha1") {
-		return nil, fmt.Errorf("%w: %s names objects with %s (extensions.objectFormat); git-flameiq reads SHA-1 repositories only", ErrObjectFormat, r.commonDir, f)
+	if f := repoFormat(c); f.objects || f.refs {
+		if err := r.usePlumbing(f); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }
@@ -165,7 +187,7 @@ func newRepo(gitDir, workTree string) *Repo {
 	}
 	o := newODB(objdir)
 	o.disk = newDiskCache(common)
-	return &Repo{gitDir: gitDir, commonDir: common, workTree: workTree, odb: o}
+	return &Repo{gitDir: gitDir, commonDir: common, workTree: workTree, odb: o, hashSize: sha1Size}
 }
 
 // refDir returns the directory that stores a ref: HEAD and per-worktree
@@ -224,11 +246,13 @@ func (r *Repo) packedRef(name string) (Hash, bool, error) {
 			return ZeroHash, false, nil
 		}
 		end := i + j
-		start := end - 40
-		if start >= 0 && (start == 0 || b[start-1] == '\n') {
-			h, err := ParseHash(string(b[start:end]))
-			if err == nil {
-				return h, true, nil
+		for _, size := range [...]int{2 * sha1Size, 2 * sha256Size} {
+			start := end - size
+			if start >= 0 && (start == 0 || b[start-1] == '\n') {
+				h, err := ParseHash(string(b[start:end]))
+				if err == nil {
+					return h, true, nil
+				}
 			}
 		}
 		i = end + len(needle)
@@ -238,6 +262,9 @@ func (r *Repo) packedRef(name string) (Hash, bool, error) {
 // ReadRef returns the value of a ref (following symbolic refs); ok is false
 // when it does not exist.
 func (r *Repo) ReadRef(name string) (h Hash, ok bool, err error) {
+	if r.gitRefs() {
+		return r.git.readRef(name)
+	}
 	for i := 0; i < 8; i++ {
 		var sym string
 		h, sym, ok, err = r.readRefRaw(name)
@@ -259,6 +286,9 @@ func (r *Repo) IsShallow() bool {
 // points at (for example "refs/remotes/origin/main"), or "" when the remote
 // HEAD is not known locally.
 func (r *Repo) DefaultBranch(remote string) string {
+	if r.gitRefs() {
+		return r.git.symbolicRef("refs/remotes/" + remote + "/HEAD")
+	}
 	_, sym, ok, err := r.readRefRaw("refs/remotes/" + remote + "/HEAD")
 	if err != nil || !ok {
 		return ""
@@ -269,9 +299,9 @@ func (r *Repo) DefaultBranch(remote string) string {
 // Commit reads and decodes a commit.
 func (r *Repo) Commit(h Hash) (*Commit, error) {
 	r.treeMu.Lock()
-	c, ok := r.commits[h]
+	c, ok := r.commits[commitKey(&h)]
 	r.treeMu.Unlock()
-	if ok {
+	if ok && c.Hash == h {
 		return c, nil
 	}
 	data, err := r.odb.readType(h, objCommit)
@@ -284,9 +314,9 @@ func (r *Repo) Commit(h Hash) (*Commit, error) {
 	}
 	r.treeMu.Lock()
 	if r.commits == nil || len(r.commits) >= commitCacheMax {
-		r.commits = map[Hash]*Commit{}
+		r.commits = map[uint64]*Commit{}
 	}
-	r.commits[h] = c
+	r.commits[commitKey(&h)] = c
 	r.parsed++
 	release := r.parsed%releaseEvery == 0
 	r.treeMu.Unlock()
@@ -301,6 +331,13 @@ func (r *Repo) Commit(h Hash) (*Commit, error) {
 // 100k-commit history under 100 MB.
 const releaseEvery = 8192
 
+// commitKey keys the commit cache by the first 8 bytes of a commit's name
+// (names are uniformly distributed): a 16-byte map slot instead of 48 for
+// a whole Hash, which a 100k-commit bisect holds 100k of. A lookup checks
+// the whole name; two commits that share a key just take turns in the
+// cache.
+func commitKey(h *Hash) uint64 { return binary.LittleEndian.Uint64(h.b[:8]) }
+
 // commitCacheMax bounds the parsed commits a Repo keeps: resolving
 // `main~9998` and then walking the same path (bisect, log after resolve)
 // reads each commit once. Commits are immutable; callers must not modify
@@ -314,6 +351,9 @@ const commitCacheMax = 1 << 17
 func (r *Repo) Resolve(rev string) (Hash, error) {
 	if rev == "" {
 		return ZeroHash, &revError{rev: rev, why: "empty revision"}
+	}
+	if r.git != nil {
+		return r.git.resolve(rev)
 	}
 	base := rev
 	ops := ""

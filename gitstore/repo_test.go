@@ -219,22 +219,3 @@ func TestWalk(t *testing.T) {
 		t.Fatalf("FirstParent in shallow clone: %d, %v", len(cs), err)
 	}
 }
-
-// TestOpenObjectFormat: a SHA-256 repository is refused with
-// ErrObjectFormat (its 32-byte names would read as garbage), an explicit
-// objectFormat = sha1 is fine.
-func TestOpenObjectFormat(t *testing.T) {
-	dir := t.TempDir()
-	git(t, dir, "init", "-q", "--object-format=sha256")
-	git(t, dir, "commit", "-q", "--allow-empty", "-m", "x")
-	_, err := Open(dir)
-	if !errors.Is(err, ErrObjectFormat) || !strings.Contains(err.Error(), "sha256") {
-		t.Fatalf("Open(sha256 repository) = %v, want ErrObjectFormat naming sha256", err)
-	}
-	dir1 := t.TempDir()
-	git(t, dir1, "init", "-q", "--object-format=sha1")
-	git(t, dir1, "config", "extensions.objectFormat", "sha1")
-	if _, err := Open(dir1); err != nil {
-		t.Fatalf("Open(objectFormat = sha1) = %v", err)
-	}
-}

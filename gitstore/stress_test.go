@@ -50,7 +50,13 @@ func TestConcurrentAppend(t *testing.T) {
 	if testing.Short() {
 		writers, per = 4, 20
 	}
-	dir := makeRepo(t, 9)
+	concurrentAppend(t, makeRepo(t, 9), writers, per, true)
+}
+
+// concurrentAppend runs writer processes × per appends against dir (beside
+// a `git notes append` loop when cli) and checks that every line is there
+// once.
+func concurrentAppend(t *testing.T, dir string, writers, per int, cli bool) {
 	commits := strings.Fields(git(t, dir, "rev-list", "main"))
 	exe, err := os.Executable()
 	if err != nil {
@@ -79,7 +85,7 @@ func TestConcurrentAppend(t *testing.T) {
 	cliWG.Add(1)
 	go func() {
 		defer cliWG.Done()
-		for i := 0; ; i++ {
+		for i := 0; cli; i++ {
 			select {
 			case <-done:
 				return

@@ -17,7 +17,10 @@
 # Usage: scripts/bench.sh [SIZES...]   (default: 10000 100000)
 # Env: BENCH_DIR (default: a temp dir, kept for reuse), RUNS (pairs, default
 # 30), PIPE=1 (read the commands' output through a pipe, as a pager or a CI
-# log would, instead of sending it to /dev/null).
+# log would, instead of sending it to /dev/null), OBJECT_FORMAT=sha256
+# (build SHA-256 repositories, repo-N-sha256, which gitstore reads and
+# writes through git plumbing instead of in-process: its cost against the
+# same git CLI anchors).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=("${@:-10000 100000}")
@@ -40,7 +43,7 @@ if [ "${PIPE:-0}" = 1 ]; then PIPEFLAG=(-pipe) DEST="a pipe"; fi
 make_repo() { # n dir
   local n=$1 dir=$2
   [ -d "$dir/.git" ] && return 0
-  rm -rf "$dir"; git init -q -b main "$dir"
+  rm -rf "$dir"; git init -q -b main ${OBJECT_FORMAT:+--object-format="$OBJECT_FORMAT"} "$dir"
   awk -v n="$n" 'BEGIN {
     for (i = 1; i <= n; i++) {
       printf "commit refs/heads/main\nmark :%d\ncommitter C <c@example.com> %d +0000\ndata <<EOF\ncommit %d\nEOF\n", i, 1700000000 + i * 60, i
@@ -80,7 +83,7 @@ solo() { # SIZE OP CMD [PREPARE]: a command without a git anchor (paired with tr
 
 printf "%-8s %-8s %11s %9s %7s  %s\n" size op "flameiq ms" "git ms" ratio "range"
 for n in "${SIZES[@]}"; do
-  dir="$BENCH_DIR/repo-$n"
+  dir="$BENCH_DIR/repo-$n${OBJECT_FORMAT:+-$OBJECT_FORMAT}"
   make_repo "$n" "$dir"
   printf 'mb=$(git -C %s merge-base HEAD main) && git -C %s notes --ref=flameiq show HEAD && git -C %s notes --ref=flameiq show "$mb"\n' \
     "$dir" "$dir" "$dir" >"$BENCH_DIR/gitdiff-$n.sh"
