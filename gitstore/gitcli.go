@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"os"
 	"os/exec"
 	"strings"
@@ -53,10 +54,16 @@ func runGit(ctx context.Context, dir string, args ...string) (string, error) {
 // pushAttempts bounds the fetch-merge-push loop of Push.
 const pushAttempts = 40
 
+// TempRefPrefix holds the temporary refs push and pull fetch into: one per
+// process and attempt, so that two pushes from one clone never contend for
+// the same ref lock ("cannot lock ref") and a killed one leaves no ref a
+// later run would read.
+const TempRefPrefix = "refs/flameiq-tmp/"
+
 // fetchNotes fetches the remote's notes ref into a temporary local ref and
 // returns its value (zero when the remote has no such ref).
 func fetchNotes(ctx context.Context, dir, remote, ref string) (tmp string, tip Hash, err error) {
-	tmp = "refs/notes/flameiq-remote/" + strings.TrimPrefix(ref, "refs/notes/")
+	tmp = fmt.Sprintf("%s%d-%x/%s", TempRefPrefix, os.Getpid(), mrand.Uint64(), strings.TrimPrefix(ref, "refs/notes/"))
 	_, err = runGit(ctx, dir, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", remote, "+"+ref+":"+tmp)
 	if err != nil {
 		var ge *GitError
@@ -143,6 +150,9 @@ func Pull(ctx context.Context, dir, remote, ref string) (found bool, err error) 
 // and the remote tip (zero when the remote has no such ref).
 func fetchAndMerge(ctx context.Context, dir, remote, full string) (*Repo, string, Hash, error) {
 	tmp, remoteTip, err := fetchNotes(ctx, dir, remote, full)
+	// The temporary ref only carries the fetch: once its tip is known (and
+	// merged) it goes, whatever happens next, so retries leave none behind.
+	defer func() { _, _ = runGit(context.Background(), dir, "update-ref", "-d", "--", tmp) }()
 	if err != nil {
 		return nil, tmp, remoteTip, err
 	}

@@ -94,7 +94,7 @@ func pushPullConcurrent(t *testing.T, src string, clones, rounds int) {
 			}
 		}
 	}
-	if out := git(t, fresh, "for-each-ref", "refs/notes/flameiq-remote"); out != "" {
+	if out := git(t, fresh, "for-each-ref", TempRefPrefix); out != "" {
 		t.Errorf("temporary ref left behind: %s", out)
 	}
 	git(t, remote, "fsck", "--strict", "--no-progress")
@@ -115,5 +115,61 @@ func pushPullConcurrent(t *testing.T, src string, clones, rounds int) {
 	var ge *GitError
 	if !errors.As(err, &ge) || ge.ExitCode == 0 || ge.Stderr == "" {
 		t.Fatalf("push to a missing remote: %v", err)
+	}
+}
+
+// TestPushFromOneCloneConcurrent: several pushes and pulls from the same
+// clone at once (they used to fail with "cannot lock ref
+// 'refs/notes/flameiq-remote/flameiq'", the shared temporary ref): none
+// fails, every line arrives, no temporary ref is left.
+func TestPushFromOneCloneConcurrent(t *testing.T) {
+	src := makeRepo(t, 4)
+	remote := filepath.Join(t.TempDir(), "remote.git")
+	git(t, src, "clone", "-q", "--bare", src, remote)
+	url := "file://" + remote
+	commits := strings.Fields(git(t, src, "rev-list", "main"))
+	r, err := Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*n)
+	for i := range n {
+		line := fmt.Sprintf("{\"push\":%d}", i)
+		if err := r.AppendNote("flameiq", mustHash(t, commits[i%len(commits)]), []byte(line), ""); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			if err := Push(ctx, src, url, "flameiq"); err != nil {
+				errs <- fmt.Errorf("push %d: %w", i, err)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			if _, err := Pull(ctx, src, url, "flameiq"); err != nil {
+				errs <- fmt.Errorf("pull %d: %w", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if err := Push(ctx, src, url, "flameiq"); err != nil {
+		t.Fatal(err)
+	}
+	notes := git(t, remote, "log", "--format=%N", "--notes=flameiq", "main")
+	for i := range n {
+		if !strings.Contains(notes, fmt.Sprintf("{\"push\":%d}", i)) {
+			t.Errorf("line of push %d missing on the remote", i)
+		}
+	}
+	if out := git(t, src, "for-each-ref", TempRefPrefix); out != "" {
+		t.Errorf("temporary refs left behind: %s", out)
 	}
 }
