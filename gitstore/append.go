@@ -356,14 +356,19 @@ func (r *Repo) casRef(ref string, old, new Hash, cfg gitConfig, who Signature, l
 
 // appendReflog writes a reflog entry when the log exists, or when git would
 // create one (core.logAllRefUpdates, default on in non-bare repositories,
-// covers refs/notes/). Reflog failures are not fatal, as in git.
+// covers refs/notes/), and always for a notes ref: heal finds the lines a
+// concurrent `git notes add/append` dropped in that reflog, and git appends
+// to a reflog that exists even in a bare repository (which creates none by
+// default), so creating it ourselves makes recovery work there too.
+// Reflog failures are not fatal, as in git.
 func (r *Repo) appendReflog(ref string, old, new Hash, cfg gitConfig, who Signature, msg string) {
 	path := filepath.Join(r.refDir(ref), "logs", filepath.FromSlash(ref))
 	flags := os.O_WRONLY | os.O_APPEND
 	if _, err := os.Stat(path); err != nil {
 		bare := cfg.bool("core.bare", r.workTree == "")
 		v := strings.ToLower(cfg["core.logallrefupdates"])
-		create := v == "always" || (!bare && v == "") || (v != "" && v != "always" && cfg.bool("core.logallrefupdates", false))
+		create := v == "always" || (!bare && v == "") || (v != "" && v != "always" && cfg.bool("core.logallrefupdates", false)) ||
+			strings.HasPrefix(ref, "refs/notes/")
 		if !create {
 			return
 		}
