@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/flameiq/git-flameiq/snapshot"
 	"io"
 	"math"
 	"sort"
@@ -116,7 +117,7 @@ func BisectText(w io.Writer, b *Bisect) error {
 		}
 	}
 	if b.FirstBad != "" {
-		if _, err := fmt.Fprintf(w, "\nfirst bad commit: %s %s\n", b.FirstBad, b.FirstBadSubject); err != nil {
+		if _, err := fmt.Fprintf(w, "\nfirst bad commit: %s %s\n", b.FirstBad, snapshot.Printable(b.FirstBadSubject)); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/flameiq/git-flameiq/compare"
+	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 // AnnotationLimit is how many annotations of one level GitHub shows per
@@ -175,7 +176,14 @@ func ghMessage(d compare.Diff, alpha float64, noteUses map[string]int) string {
 // ghCommand writes `::cmd title=TITLE::MESSAGE` with both parts escaped
 // as the Actions runner expects.
 func ghCommand(b *bytes.Buffer, cmd, title, msg string) {
-	fmt.Fprintf(b, "::%s title=%s::%s\n", cmd, ghProperty(title), ghData(msg))
+	// Each line of the message, and the title, shown escaped
+	// (snapshot.Printable): a profile function name or an opt-out reason
+	// cannot carry an escape sequence into the log.
+	lines := strings.Split(msg, "\n")
+	for i, l := range lines {
+		lines[i] = snapshot.Printable(l)
+	}
+	fmt.Fprintf(b, "::%s title=%s::%s\n", cmd, ghProperty(snapshot.Printable(title)), ghData(strings.Join(lines, "\n")))
 }
 
 // ghDataEscaper escapes a workflow command's message.
