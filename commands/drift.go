@@ -26,7 +26,7 @@ Example:
    git flameiq drift -n 200 --metric '*:sec/op'
    git flameiq drift --against v1.2.0 --fail`,
 		Flags: []cli.Flag{
-			&cli.IntFlag{Name: "n", Aliases: []string{"max-count"}, Usage: "walk `N` first-parent commits (default: flameiq.yaml drift.window, else 50)"},
+			&cli.IntFlag{Name: "n", Aliases: []string{"max-count"}, Usage: "walk `N` first-parent commits", DefaultText: "flameiq.yaml drift.window, else 50"},
 			&cli.StringSliceFlag{Name: "metric", Usage: "only metrics matching `GLOB` (repeatable)"},
 			&cli.StringFlag{Name: "against", Usage: "creep reference `REV` (default: the oldest recorded commit in the window)"},
 			&cli.StringFlag{Name: "threshold", Aliases: []string{"t"}, Usage: "drift threshold `VALUE` like 5%"},
