@@ -38,7 +38,7 @@ func LogText(w io.Writer, s *history.Series) error {
 	for _, k := range keys {
 		num[k] = logFormatter(s, k)
 	}
-	rows := [][]string{append([]string{"commit", "date", "subject"}, keys...)}
+	rows := [][]string{append([]string{"commit", "date (UTC)", "subject"}, keys...)}
 	for i := len(s.Commits) - 1; i >= 0; i-- {
 		p := s.Commits[i]
 		cells := []string{logShort(p.Sha), logDate(p.Date), clip(p.Subject, logSubjectWidth)}
@@ -212,11 +212,13 @@ func logShort(sha string) string {
 	return sha
 }
 
+// logDate is the commit's date in UTC, the one convention of every page
+// (the HTML says so in its header, the text table in its column title).
 func logDate(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.Format("2006-01-02")
+	return t.UTC().Format("2006-01-02")
 }
 
 // clip cuts s to n runes, ending with "…" when it was longer.
