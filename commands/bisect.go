@@ -2,6 +2,7 @@ package commands
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -102,6 +103,9 @@ func (e *env) bisect(o bisectOptions) error {
 		return usagef("needs --metric GLOB (e.g. --metric '*:sec/op')")
 	}
 	reportFormat, inputFormat, err := bisectFormats(o.Format, o.Measure.InputFormat)
+	if err == nil && o.Format != reportFormat {
+		fmt.Fprintln(e.stderr, "git-flameiq: notice: --format for the --run output's format is deprecated; use --input-format (--format is the report's: text or json)")
+	}
 	if err != nil {
 		return err
 	}
