@@ -19,19 +19,19 @@ import (
 
 func init() { commandList = append(commandList, cmdBisect, cmdCheck) }
 
-// measureFlags are the --run flags of bisect and check. formatAlias makes
-// --format another name for --input-format, for check, which prints no
-// report of its own (bisect's --format is its report's).
-func measureFlags(formatAlias bool) []cli.Flag {
-	in := &cli.StringFlag{Name: "input-format", Usage: "input `FORMAT` of the --run output (default: auto-detect)"}
-	if formatAlias {
-		in.Aliases = []string{"format"}
-	}
-	return []cli.Flag{
+// measureFlags are the --run flags of bisect and check. legacyFormat adds
+// check's old hidden --format for --input-format (check prints no report
+// of its own; bisect's --format is its report's).
+func measureFlags(legacyFormat bool) []cli.Flag {
+	flags := []cli.Flag{
 		&cli.StringFlag{Name: "run", Usage: "measure a commit without a note by running `CMD` (sh -c) and record the result (bisect: in a temporary worktree; check: in the work tree)"},
-		in,
+		&cli.StringFlag{Name: "input-format", Usage: "input `FORMAT` of the --run output (default: auto-detect)"},
 		&cli.IntFlag{Name: "count", Aliases: []string{"n"}, Value: 1, Usage: "run the --run command `N` times per commit"},
 	}
+	if legacyFormat {
+		flags = append(flags, legacyFormatFlag())
+	}
+	return flags
 }
 
 // bisectFormats splits bisect's --format: text or json is the report's;

@@ -33,11 +33,15 @@ Example:
 			return forBisectRun(onUsageError(c, err, isSubcommand))
 		},
 		Action: func(c *cli.Context) error {
+			inputFormat, err := e.inputFormat(c.String("input-format"), c.String("format"), c.IsSet("format"))
+			if err != nil {
+				return forBisectRun(err)
+			}
 			return forBisectRun(e.check(checkOptions{Args: c.Args().Slice(), Metrics: c.StringSlice("metric"), Against: c.String("against"), Commit: c.String("commit"),
 				Rules: ruleOptions{Thresholds: c.StringSlice("threshold"), Holm: c.Bool("holm"),
 					Margin: ifSet(c.IsSet("margin"), c.Float64("margin")), Alpha: ifSet(c.IsSet("alpha"), c.Float64("alpha")),
 					MinSamples: ifSet(c.IsSet("min-samples"), c.Int("min-samples")), Correction: ifSet(c.IsSet("correction"), c.String("correction"))},
-				Measure: measureOptions{Run: c.String("run"), InputFormat: c.String("input-format"), Count: c.Int("count")},
+				Measure: measureOptions{Run: c.String("run"), InputFormat: inputFormat, Count: c.Int("count")},
 				Meta:    recordMeta{Suite: c.String("suite"), Environment: c.String("environment")}}))
 		},
 	}

@@ -71,8 +71,13 @@ func ifSet[T any](set bool, v T) *T {
 func inputFormatFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "input-format", Usage: "force the input `FORMAT` (default: auto-detect; see validate --help)"},
-		&cli.StringFlag{Name: "format", Hidden: true, Usage: "deprecated: the old name of --input-format"},
+		legacyFormatFlag(),
 	}
+}
+
+// legacyFormatFlag is the hidden old name --format of --input-format.
+func legacyFormatFlag() cli.Flag {
+	return &cli.StringFlag{Name: "format", Hidden: true, Usage: "deprecated: the old name of --input-format"}
 }
 
 // inputFormat resolves --input-format and its deprecated old name
