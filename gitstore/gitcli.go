@@ -35,10 +35,18 @@ func (e *GitError) Error() string {
 func runGit(ctx context.Context, dir string, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
+	return execGit(cmd, args, nil)
+}
+
+// execGit runs cmd (git with args, as given to the caller) with stdin and
+// returns its stdout; a failure is a *GitError carrying git's stderr.
+func execGit(cmd *exec.Cmd, args []string, stdin []byte) (string, error) {
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
-	err := cmd.Run()
-	if err != nil {
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	if err := cmd.Run(); err != nil {
 		ge := &GitError{Args: args, ExitCode: -1, Stderr: stderr.String()}
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {

@@ -178,22 +178,7 @@ func (r *Repo) Plumbing() string {
 func (p *plumbing) run(stdin []byte, args ...string) (string, error) {
 	cmd := exec.Command("git", append([]string{"--git-dir=" + p.gitDir}, args...)...)
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "LC_ALL=C")
-	var out, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &stderr
-	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
-	}
-	if err := cmd.Run(); err != nil {
-		ge := &GitError{Args: args, ExitCode: -1, Stderr: stderr.String()}
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			ge.ExitCode = ee.ExitCode()
-		} else if ge.Stderr == "" {
-			ge.Stderr = err.Error()
-		}
-		return out.String(), ge
-	}
-	return out.String(), nil
+	return execGit(cmd, args, stdin)
 }
 
 // zero is the all-zero name of this repository's length, which
