@@ -11,14 +11,21 @@ import (
 
 func init() { commandList = append(commandList, cmdPush, cmdPull) }
 
-// sharedRefs are the refs push and pull carry: the metric notes and the
-// profile notes derived from them.
-func (e *env) sharedRefs() ([]string, error) {
+// sharing resolves what push and pull work on: the remote named by args,
+// the refs carried (the metric notes and the profile notes derived from
+// them) and the repository.
+func (e *env) sharing(args []string) (remote string, refs []string, r *gitstore.Repo, err error) {
+	if remote, err = remoteArg(args); err != nil {
+		return "", nil, nil, err
+	}
 	ref, err := e.notesRef()
 	if err != nil {
-		return nil, err
+		return "", nil, nil, err
 	}
-	return []string{ref, profileRef(ref)}, nil
+	if r, err = e.repo(); err != nil {
+		return "", nil, nil, err
+	}
+	return remote, []string{ref, profileRef(ref)}, r, nil
 }
 
 // remoteArg is push's and pull's optional REMOTE argument (default origin).
@@ -60,15 +67,7 @@ Example:
 
 // push shares the notes with the remote named by args (see cmdPush).
 func (e *env) push(args []string) error {
-	remote, err := remoteArg(args)
-	if err != nil {
-		return err
-	}
-	refs, err := e.sharedRefs()
-	if err != nil {
-		return err
-	}
-	r, err := e.repo()
+	remote, refs, r, err := e.sharing(args)
 	if err != nil {
 		return err
 	}
@@ -103,15 +102,8 @@ func cmdPull(e *env) *cli.Command {
 
 // pull merges the notes of the remote named by args (see cmdPull).
 func (e *env) pull(args []string) error {
-	remote, err := remoteArg(args)
+	remote, refs, _, err := e.sharing(args)
 	if err != nil {
-		return err
-	}
-	refs, err := e.sharedRefs()
-	if err != nil {
-		return err
-	}
-	if _, err := e.repo(); err != nil {
 		return err
 	}
 	var pulled []string
