@@ -29,15 +29,7 @@ func sample(ns float64) *snapshot.Snapshot {
 func setup(t *testing.T) (*store.Store, []gitstore.Hash) {
 	t.Helper()
 	dir, git := testkit.GitRepo(t)
-	var ids []gitstore.Hash
-	for i := 1; i <= 6; i++ {
-		git("commit", "-q", "--allow-empty", "-m", "c"+string(rune('0'+i)))
-		h, err := gitstore.ParseHash(git("rev-parse", "HEAD"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, h)
-	}
+	ids := testkit.EmptyCommits(t, git, 6)
 	st, err := store.Open(dir, "refs/notes/flameiq", false)
 	if err != nil {
 		t.Fatal(err)

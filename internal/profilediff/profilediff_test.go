@@ -15,15 +15,7 @@ import (
 // falls back to c1, and says so.
 func TestDiff(t *testing.T) {
 	dir, git := testkit.GitRepo(t)
-	var ids []gitstore.Hash
-	for i := 1; i <= 3; i++ {
-		git("commit", "-q", "--allow-empty", "-m", "c"+string(rune('0'+i)))
-		h, err := gitstore.ParseHash(git("rev-parse", "HEAD"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, h)
-	}
+	ids := testkit.EmptyCommits(t, git, 3)
 	st, err := store.Open(dir, "refs/notes/flameiq", false)
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/perf/benchfmt"
 
+	"github.com/flameiq/git-flameiq/gitstore"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
@@ -131,4 +132,20 @@ func GitRepo(t testing.TB) (dir string, git func(args ...string) string) {
 	}
 	git("init", "-q", "-b", "main")
 	return dir, git
+}
+
+// EmptyCommits makes n empty commits "c1" … "cn" with git (as GitRepo
+// returns it) and returns their ids, oldest first.
+func EmptyCommits(t testing.TB, git func(args ...string) string, n int) []gitstore.Hash {
+	t.Helper()
+	ids := make([]gitstore.Hash, 0, n)
+	for i := 1; i <= n; i++ {
+		git("commit", "-q", "--allow-empty", "-m", fmt.Sprintf("c%d", i))
+		h, err := gitstore.ParseHash(git("rev-parse", "HEAD"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, h)
+	}
+	return ids
 }
