@@ -103,19 +103,12 @@ func (e *env) record(o recordOptions) error {
 		snap.Meta.Source = strings.Join(srcs, ",")
 		snap.Meta.Format = strings.Join(formats, ",")
 	}
-	st, h, err := e.recordSnapshot(o.Meta, snap)
-	if err != nil {
-		return err
-	}
-	if len(profs) > 0 {
-		return e.writeProfiles(st, h, profs, "")
-	}
-	return nil
+	return e.recordSnapshot(o.Meta, snap, profs)
 }
 
-// recordSnapshot fills the metadata (--tag, the branch) and appends the
-// record to the note of m.Commit.
-func (e *env) recordSnapshot(m recordMeta, snap *snapshot.Snapshot) (*store, gitstore.Hash, error) {
+// recordSnapshot fills the metadata (--tag, the branch), appends the
+// record to the note of m.Commit and stores profs (if any) with it.
+func (e *env) recordSnapshot(m recordMeta, snap *snapshot.Snapshot, profs []profileItem) error {
 	tags := map[string]string{}
 	for k, v := range snap.Meta.Tags {
 		tags[k] = v
@@ -123,17 +116,17 @@ func (e *env) recordSnapshot(m recordMeta, snap *snapshot.Snapshot) (*store, git
 	for _, t := range m.Tags {
 		k, v, ok := strings.Cut(t, "=")
 		if !ok || k == "" {
-			return nil, gitstore.Hash{}, usagef("--tag %s: want KEY=VALUE", t)
+			return usagef("--tag %s: want KEY=VALUE", t)
 		}
 		tags[k] = v
 	}
 	st, err := e.openStore()
 	if err != nil {
-		return nil, gitstore.Hash{}, err
+		return err
 	}
 	h, err := resolve(st.repo, m.Commit)
 	if err != nil {
-		return nil, h, err
+		return err
 	}
 	snap.Meta.Tags = tags
 	if m.Commit == "HEAD" && e.topLevel() != "" {
@@ -142,7 +135,7 @@ func (e *env) recordSnapshot(m recordMeta, snap *snapshot.Snapshot) (*store, git
 		if changed, err := gitstore.ChangedFiles(e.ctx, e.workDir()); err == nil && len(changed) > 0 {
 			msg := fmt.Sprintf("the work tree has uncommitted changes to %s (%s): these results may not measure HEAD %s", plural(len(changed), "tracked file"), namedList(changed), short(h))
 			if m.RequireClean {
-				return nil, h, usagef("%s; commit them, or record with --commit on the commit that was measured (--require-clean)", msg)
+				return usagef("%s; commit them, or record with --commit on the commit that was measured (--require-clean)", msg)
 			}
 			e.warn([]string{msg})
 		}
@@ -150,7 +143,13 @@ func (e *env) recordSnapshot(m recordMeta, snap *snapshot.Snapshot) (*store, git
 	if snap.Meta.Branch == "" && m.Commit == "HEAD" {
 		snap.Meta.Branch = st.repo.CurrentBranch()
 	}
-	return st, h, e.recordOn(st, h, snap, m)
+	if err := e.recordOn(st, h, snap, m); err != nil {
+		return err
+	}
+	if len(profs) > 0 {
+		return e.writeProfiles(st, h, profs, "")
+	}
+	return nil
 }
 
 // recordOn appends snap as one record to the note of h; m's suite and

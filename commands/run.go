@@ -89,12 +89,5 @@ func (e *env) run(o runOptions) error {
 	if err != nil {
 		return err
 	}
-	st, h, err := e.recordSnapshot(o.Meta, snap)
-	if err != nil {
-		return err
-	}
-	if len(items) > 0 {
-		return e.writeProfiles(st, h, items, "")
-	}
-	return nil
+	return e.recordSnapshot(o.Meta, snap, items)
 }
