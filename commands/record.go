@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/gitstore"
+	"github.com/flameiq/git-flameiq/internal/machine"
 	fstore "github.com/flameiq/git-flameiq/internal/store"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
@@ -163,6 +164,9 @@ func (e *env) recordOn(st *store, h gitstore.Hash, snap *snapshot.Snapshot, m re
 		snap.Meta.Environment = m.Environment
 	}
 	snap.Meta.Timestamp = time.Now().UTC().Format(time.RFC3339)
+	if snap.Meta.Machine.IsZero() {
+		snap.Meta.Machine = machine.Of(snap.Meta.Tags)
+	}
 	if err := st.Append(h, snap, "Notes added by 'git flameiq record'"); err != nil {
 		var de *fstore.DataError
 		if errors.As(err, &de) {

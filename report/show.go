@@ -53,10 +53,14 @@ func ShowJSON(w io.Writer, sh *Show) error {
 		Environment string            `json:"environment,omitempty"`
 		Timestamp   string            `json:"timestamp,omitempty"`
 		Tags        map[string]string `json:"tags,omitempty"`
+		Machine     *snapshot.Machine `json:"machine,omitempty"`
 		Metrics     []jsonShowMetric  `json:"metrics"`
 		Profiles    []ShowProfile     `json:"profiles,omitempty"`
 	}{Commit: s.Meta.Commit, Branch: s.Meta.Branch, Suite: s.Meta.Suite, Environment: s.Meta.Environment,
 		Timestamp: s.Meta.Timestamp, Tags: s.Meta.Tags, Metrics: make([]jsonShowMetric, 0, len(s.Metrics)), Profiles: sh.Profiles}
+	if !s.Meta.Machine.IsZero() {
+		out.Machine = &s.Meta.Machine
+	}
 	for _, m := range s.Metrics {
 		out.Metrics = append(out.Metrics, jsonShowMetric{Key: m.Key, Unit: m.Unit, Direction: m.Direction.String(),
 			Value: m.Value(), N: len(m.Samples), Samples: m.Samples})
@@ -85,6 +89,9 @@ func ShowText(w io.Writer, sh *Show) error {
 			tags = append(tags, k+"="+s.Meta.Tags[k])
 		}
 		fmt.Fprintf(&b, "tags: %s\n", strings.Join(tags, " "))
+	}
+	if !s.Meta.Machine.IsZero() {
+		fmt.Fprintf(&b, "machine: %s\n", s.Meta.Machine)
 	}
 	b.WriteString("\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {

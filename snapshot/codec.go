@@ -56,6 +56,7 @@ type recordMeta struct {
 	Environment string            `json:"environment,omitempty"`
 	Failed      []string          `json:"failed,omitempty"`
 	Format      string            `json:"format,omitempty"`
+	Machine     *Machine          `json:"machine,omitempty"`
 	Source      string            `json:"source,omitempty"`
 	Suite       string            `json:"suite,omitempty"`
 	Tags        map[string]string `json:"tags,omitempty"`
@@ -101,6 +102,12 @@ func EncodeRecord(s *Snapshot, id string) ([]byte, error) {
 	}
 	if len(s.Meta.Tags) > 0 {
 		r.Meta.Tags = s.Meta.Tags
+	}
+	if m := s.Meta.Machine; !m.IsZero() {
+		if m.CPUs < 0 {
+			return nil, fmt.Errorf("machine: negative CPU count %d", m.CPUs)
+		}
+		r.Meta.Machine = &m
 	}
 	for _, m := range s.Metrics {
 		if m.Key == "" {
@@ -198,6 +205,12 @@ func DecodeRecord(line []byte) (Record, error) {
 	s := &Snapshot{Meta: Meta{Branch: r.Meta.Branch, Commit: r.Meta.Commit, Environment: r.Meta.Environment,
 		Format: r.Meta.Format, Source: r.Meta.Source, Suite: r.Meta.Suite, Timestamp: r.Meta.Timestamp, Tags: r.Meta.Tags,
 		Failed: r.Meta.Failed}}
+	if m := r.Meta.Machine; m != nil {
+		if m.CPUs < 0 {
+			return Record{}, fmt.Errorf("meta.machine.cpus: negative CPU count %d", m.CPUs)
+		}
+		s.Meta.Machine = *m
+	}
 	list := r.metricList()
 	s.Metrics = make([]*Metric, 0, len(list))
 	for _, m := range list {

@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -157,7 +158,7 @@ func (d *fastDecoder) number() (float64, bool) {
 
 // fields records which keys of an object were seen (bit i: the i-th known
 // key), so that a repeated key can be refused.
-type fields uint8
+type fields uint16
 
 // first reports whether bit is new, and marks it.
 func (f *fields) first(bit fields) bool {
@@ -221,6 +222,12 @@ func (d *fastDecoder) meta(m *recordMeta) bool {
 			dst, bit = &m.Suite, 32
 		case "timestamp":
 			dst, bit, intern = &m.Timestamp, 64, false
+		case "machine":
+			if !seen.first(256) {
+				return false
+			}
+			m.Machine = &Machine{}
+			return d.machine(m.Machine)
 		case "tags":
 			if !seen.first(128) {
 				return false
@@ -241,6 +248,30 @@ func (d *fastDecoder) meta(m *recordMeta) bool {
 			return seen.first(bit) && d.internTo(dst)
 		}
 		return seen.first(bit) && d.strTo(dst)
+	})
+}
+
+// machine reads meta.machine; a CPU count that is not a whole number
+// leaves the line to encoding/json, which refuses it.
+func (d *fastDecoder) machine(m *Machine) bool {
+	var seen fields
+	return d.object(func(key []byte) bool {
+		switch string(key) {
+		case "arch":
+			return seen.first(1) && d.internTo(&m.Arch)
+		case "cpu":
+			return seen.first(2) && d.internTo(&m.CPU)
+		case "os":
+			return seen.first(4) && d.internTo(&m.OS)
+		case "cpus":
+			v, ok := d.number()
+			if !ok || !seen.first(8) || v != math.Trunc(v) || math.Abs(v) > 1<<30 {
+				return false
+			}
+			m.CPUs = int(v)
+			return true
+		}
+		return false
 	})
 }
 

@@ -29,7 +29,8 @@ func TestEncodedRecordsMatchSchema(t *testing.T) {
 	s := noteSchema(t)
 	full := &Snapshot{Meta: Meta{Commit: strings.Repeat("a", 40), Branch: "main", Suite: "unit", Environment: "ci",
 		Timestamp: "2026-11-23T10:00:00Z", Format: "gobench", Source: "bench.txt",
-		Tags: map[string]string{"goos": "linux", "cpu": "<fast> & \"new\""}, Failed: []string{"Flaky-2", "Broken-2"}}}
+		Tags: map[string]string{"goos": "linux", "cpu": "<fast> & \"new\""}, Failed: []string{"Flaky-2", "Broken-2"},
+		Machine: Machine{CPU: "AMD EPYC 7B13", CPUs: 4, OS: "linux", Arch: "amd64"}}}
 	full.Add("Encode-2:sec/op", "sec/op", LowerIsBetter, 4.1e-5, 4.2e-5, 4e-5)
 	full.Add("Encode-2:B/s", "B/s", HigherIsBetter, 1e6).Info = true
 	full.Add("GET /:p95", "ms", LowerIsBetter, 120).CI = &Interval{Lo: 110, Hi: 131, N: 5000}
@@ -56,7 +57,8 @@ func TestEncodedRecordsMatchSchema(t *testing.T) {
 			t.Errorf("%s: the schema accepts an undocumented field: %s", name, extra)
 		}
 	}
-	for _, field := range []string{`"failed":`, `"info":true`, `"ci":{"hi":131,"lo":110,"n":5000}`, `"ci":{"hi":21,"lo":19}`, `"tags":`} {
+	for _, field := range []string{`"failed":`, `"info":true`, `"ci":{"hi":131,"lo":110,"n":5000}`, `"ci":{"hi":21,"lo":19}`, `"tags":`,
+		`"machine":{"arch":"amd64","cpu":"AMD EPYC 7B13","cpus":4,"os":"linux"}`} {
 		if line, _ := EncodeRecord(full, "x"); !bytes.Contains(line, []byte(field)) {
 			t.Errorf("the fixture no longer produces %s: %s", field, line)
 		}

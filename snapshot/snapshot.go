@@ -116,6 +116,8 @@ type Meta struct {
 	Format      string            // input format the metrics came from
 	Source      string            // input file name
 	Tags        map[string]string // free key=value tags
+	// Machine is where the run was measured (record fills it in).
+	Machine Machine
 	// Failed names the benchmarks that failed in the run (as keys name
 	// them, without a unit: "Flaky-2", "Encode/big"), recorded with
 	// --allow-failed; their metrics are absent.
@@ -232,6 +234,9 @@ func mergeMeta(dst *Meta, src Meta) {
 	fill(&dst.Timestamp, src.Timestamp)
 	fill(&dst.Format, src.Format)
 	fill(&dst.Source, src.Source)
+	if dst.Machine.IsZero() {
+		dst.Machine = src.Machine
+	}
 	for _, f := range src.Failed {
 		if !slices.Contains(dst.Failed, f) {
 			dst.Failed = append(dst.Failed, f)

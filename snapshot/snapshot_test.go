@@ -208,6 +208,11 @@ var fastDecodeCases = []struct {
 	{`{"id":"a","meta":{"branch":"main","commit":"c","environment":"ci","format":"gobench","source":"f.txt","suite":"s","tags":{"k":"v","os":"linux"},"timestamp":"2026-01-02T03:04:05Z"},"metrics":{"Op-2:sec/op":{"direction":"lower_is_better","samples":[1.5,2,-0,1e-7,6.02e+23],"unit":"sec/op"}},"schema":"flameiq/1"}`, true},
 	{` { "schema" : "flameiq/1" , "metrics" : { "µs ✓" : { "samples" : [ ] } } } `, true},
 	{`{"schema":"flameiq/1","metrics":{},"meta":{"tags":{}}}`, true},
+	{`{"schema":"flameiq/1","metrics":{},"meta":{"machine":{"arch":"arm64","cpu":"Apple M2","cpus":8,"os":"darwin"}}}`, true},
+	{`{"schema":"flameiq/1","metrics":{},"meta":{"machine":{}}}`, true},
+	{`{"schema":"flameiq/1","metrics":{},"meta":{"machine":{"cpus":2.5}}}`, false},
+	{`{"schema":"flameiq/1","metrics":{},"meta":{"machine":{"cpu":"a","cpu":"b"}}}`, false},
+	{`{"schema":"flameiq/1","metrics":{},"meta":{"machine":{"host":"x"}}}`, false},
 	{`{"schema":"flameiq/1","metrics":{"a":{"samples":[1]}},"extra":1}`, false},           // unknown key: json ignores it
 	{`{"ID":"x","schema":"flameiq/1","metrics":{"a":{"samples":[1]}}}`, false},            // json matches keys case-insensitively
 	{`{"id":"a\u0041","schema":"flameiq/1","metrics":{"a":{"samples":[1]}}}`, false},      // escape
@@ -238,7 +243,7 @@ func TestDecodeFast(t *testing.T) {
 		checkFastDecode(t, []byte(tc.line))
 	}
 	// Every record EncodeRecord writes takes the fast path.
-	for _, s := range []*Snapshot{sample(), {Meta: Meta{Tags: map[string]string{"a": "b"}, Branch: "x/y"},
+	for _, s := range []*Snapshot{sample(), {Meta: Meta{Tags: map[string]string{"a": "b"}, Branch: "x/y", Machine: Machine{CPU: "Intel(R) Xeon(R) CPU @ 2.20GHz", CPUs: 2}},
 		Metrics: []*Metric{{Key: "<b>&\"q\"", Unit: "B/op", Direction: HigherIsBetter, Samples: []float64{1e21, 1e-9, 123456789}}}}} {
 		line, err := EncodeRecord(s, NewID())
 		if err != nil {
