@@ -89,10 +89,6 @@ func (b Run) Do(ctx context.Context) (*snapshot.Snapshot, []string, error) {
 	if len(b.Argv) == 0 {
 		return nil, nil, errors.New("no command to run")
 	}
-	stderr := b.Stderr
-	if stderr == nil {
-		stderr = io.Discard
-	}
 	progress := b.Progress
 	if b.ProgressLines {
 		progress = nil // plain lines end themselves: nothing to close
@@ -113,70 +109,16 @@ func (b Run) Do(ctx context.Context) (*snapshot.Snapshot, []string, error) {
 				fmt.Fprintf(b.Progress, "\rgit-flameiq: %s %d/%d: %s", label, k, of, strings.Join(b.Argv, " "))
 			}
 		}
-		argv := append([]string(nil), b.Argv...)
-		var prof string
-		if b.Profiles {
-			f, err := os.CreateTemp("", "flameiq-profile-*")
-			if err != nil {
-				return nil, nil, err
-			}
-			f.Close()
-			prof = f.Name()
-			for j := range argv {
-				argv[j] = strings.ReplaceAll(argv[j], "{profile}", prof)
-			}
-		}
-		var cmd *exec.Cmd
-		if len(argv) == 1 && strings.ContainsAny(argv[0], " \t|;&$<>") {
-			cmd = exec.CommandContext(ctx, "sh", "-c", argv[0])
-		} else {
-			cmd = exec.CommandContext(ctx, argv[0], argv[1:]...)
-		}
-		cmd.Dir = b.Dir
-		ownProcessGroup(cmd)
-		cmd.WaitDelay = 2 * time.Second // after a cancel, do not wait on a stray holder of the pipes
-		var out bytes.Buffer
-		cmd.Stdout = &out
-		cmd.Stderr = stderr
-		if err := b.run(cmd); err != nil {
-			if ctx.Err() != nil {
-				// Ctrl-C or SIGTERM: stop, rather than report (or skip) a
-				// command that did not fail by itself.
-				if progress != nil {
-					fmt.Fprintln(progress)
-				}
-				return nil, nil, fmt.Errorf("interrupted while running %s", strings.Join(b.Argv, " "))
-			}
-			if progress != nil {
-				fmt.Fprintln(progress)
-			}
-			code := -1
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				code = ee.ExitCode()
-			}
-			// A benchmark that failed makes the tool exit non-zero: say
-			// which one (or, with AllowFailed, keep what passed).
-			var fe *ingest.FailedError
-			if _, perr := ingest.Parse(bytes.NewReader(out.Bytes()), fmt.Sprintf("run %d output", i), b.Format); !errors.As(perr, &fe) {
-				return nil, nil, &CommandError{Run: i, Code: code, Err: err}
-			}
-		}
-		if i <= b.Warmup {
-			if prof != "" {
-				os.Remove(prof)
-			}
-			continue
-		}
-		s, perr := ingest.Parse(&out, fmt.Sprintf("run %d output", i), b.Format)
-		s, err := PassedOnly(s, perr, b.AllowFailed, stderr)
+		s, prof, err := b.Once(ctx, i, i > b.Warmup)
 		if err != nil {
 			if progress != nil {
 				fmt.Fprintln(progress)
 			}
 			return nil, nil, err
 		}
-		snaps = append(snaps, s)
+		if s != nil {
+			snaps = append(snaps, s)
+		}
 		if prof != "" {
 			profiles = append(profiles, prof)
 		}
@@ -187,6 +129,78 @@ func (b Run) Do(ctx context.Context) (*snapshot.Snapshot, []string, error) {
 	m := snapshot.Merge(snaps...)
 	m.Meta.Source = strings.Join(b.Argv, " ")
 	return m, profiles, nil
+}
+
+// Once runs the command once in Dir (i numbers the run in messages). A
+// measured run returns its parsed output and, with Profiles, its profile
+// file (the caller removes it); a warm-up run (measured false) returns
+// neither. A cancelled ctx stops it with an error saying so.
+func (b Run) Once(ctx context.Context, i int, measured bool) (*snapshot.Snapshot, string, error) {
+	if len(b.Argv) == 0 {
+		return nil, "", errors.New("no command to run")
+	}
+	stderr := b.Stderr
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	argv := append([]string(nil), b.Argv...)
+	var prof string
+	if b.Profiles {
+		f, err := os.CreateTemp("", "flameiq-profile-*")
+		if err != nil {
+			return nil, "", err
+		}
+		f.Close()
+		prof = f.Name()
+		for j := range argv {
+			argv[j] = strings.ReplaceAll(argv[j], "{profile}", prof)
+		}
+	}
+	var cmd *exec.Cmd
+	if len(argv) == 1 && strings.ContainsAny(argv[0], " \t|;&$<>") {
+		cmd = exec.CommandContext(ctx, "sh", "-c", argv[0])
+	} else {
+		cmd = exec.CommandContext(ctx, argv[0], argv[1:]...)
+	}
+	cmd.Dir = b.Dir
+	ownProcessGroup(cmd)
+	cmd.WaitDelay = 2 * time.Second // after a cancel, do not wait on a stray holder of the pipes
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = stderr
+	fail := func(err error) (*snapshot.Snapshot, string, error) {
+		if prof != "" {
+			os.Remove(prof)
+		}
+		return nil, "", err
+	}
+	if err := b.run(cmd); err != nil {
+		if ctx.Err() != nil {
+			// Ctrl-C or SIGTERM: stop, rather than report (or skip) a
+			// command that did not fail by itself.
+			return fail(fmt.Errorf("interrupted while running %s", strings.Join(b.Argv, " ")))
+		}
+		code := -1
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		}
+		// A benchmark that failed makes the tool exit non-zero: say
+		// which one (or, with AllowFailed, keep what passed).
+		var fe *ingest.FailedError
+		if _, perr := ingest.Parse(bytes.NewReader(out.Bytes()), fmt.Sprintf("run %d output", i), b.Format); !errors.As(perr, &fe) {
+			return fail(&CommandError{Run: i, Code: code, Err: err})
+		}
+	}
+	if !measured {
+		return fail(nil)
+	}
+	s, perr := ingest.Parse(&out, fmt.Sprintf("run %d output", i), b.Format)
+	s, err := PassedOnly(s, perr, b.AllowFailed, stderr)
+	if err != nil {
+		return fail(err)
+	}
+	return s, prof, nil
 }
 
 // PassedOnly applies the --allow-failed rule to a parse result (s, err).
