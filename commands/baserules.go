@@ -23,15 +23,9 @@ func (e *env) judgeByBaseRules(baseCommit gitstore.Hash, r ruleOptions, globs []
 	if e.configPath != "" {
 		return compareFiltered(globs, base, head, headOpts)
 	}
-	data, found, err := gitstore.ReadFileAt(e.ctx, e.workDir(), baseCommit, config.FileName)
+	baseCfg, err := e.baseConfig(baseCommit)
 	if err != nil {
-		return nil, usagef("reading the base's %s: %v", config.FileName, err)
-	}
-	baseCfg := &config.Config{}
-	if found {
-		if baseCfg, err = config.Parse(data, short(baseCommit)+":"+config.FileName); err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
 	headCfg, err := e.config()
 	if err != nil {
@@ -68,6 +62,19 @@ func (e *env) judgeByBaseRules(baseCommit gitstore.Hash, r ruleOptions, globs []
 	res.RuleChanges = changes
 	res.Warnings = append(res.Warnings, "rules changed in this PR: "+res.RuleDecision)
 	return res, nil
+}
+
+// baseConfig reads flameiq.yaml as the base commit has it (from git, not
+// the work tree); a base without one has the empty config.
+func (e *env) baseConfig(baseCommit gitstore.Hash) (*config.Config, error) {
+	data, found, err := gitstore.ReadFileAt(e.ctx, e.workDir(), baseCommit, config.FileName)
+	if err != nil {
+		return nil, usagef("reading the base's %s: %v", config.FileName, err)
+	}
+	if !found {
+		return &config.Config{}, nil
+	}
+	return config.Parse(data, short(baseCommit)+":"+config.FileName)
 }
 
 // splitConfigAcceptance separates `Perf-Accepted: config: <reason>` (an

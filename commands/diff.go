@@ -33,14 +33,14 @@ baseline, 3 bad input.
 Example:
    go test -bench . -count 10 > bench.txt
    git flameiq diff --current bench.txt --format markdown > comment.md`,
-		Flags: append(compareFlags(),
+		Flags: append(append(compareFlags(),
 			&cli.StringFlag{Name: "base", Usage: "base `BRANCH` whose merge-base with HEAD is the baseline"},
 			&cli.StringFlag{Name: "current", Usage: "compare this results `FILE` (not yet recorded) with the baseline"},
 			&cli.StringFlag{Name: "input-format", Usage: "input `FORMAT` of --current (default: auto-detect)"},
 			allowFailedFlag,
 			&cli.IntFlag{Name: "max-walk", Value: 50, Usage: "look at most `N` first-parent ancestors for a recorded baseline"},
 			&cli.StringSliceFlag{Name: "accept-from", Usage: "read Perf-Accepted: lines from `FILE` (e.g. the PR description; - for stdin)"},
-		),
+		), abFlags()...),
 		Action: func(c *cli.Context) error {
 			return e.diff(diffOptions{
 				Revs:        c.Args().Slice(),
@@ -50,6 +50,7 @@ Example:
 				AllowFailed: c.Bool("allow-failed"),
 				MaxWalk:     c.Int("max-walk"),
 				AcceptFrom:  c.StringSlice("accept-from"),
+				AB:          abOptionsOf(c),
 				judgeOptions: judgeOptions{
 					Rules: ruleOptions{Thresholds: c.StringSlice("threshold"), Holm: c.Bool("holm"),
 						Margin: ifSet(c.IsSet("margin"), c.Float64("margin")), Alpha: ifSet(c.IsSet("alpha"), c.Float64("alpha")),
@@ -72,12 +73,16 @@ type diffOptions struct {
 	AllowFailed bool
 	MaxWalk     int
 	AcceptFrom  []string // --accept-from FILE (- for stdin)
+	AB          abOptions
 	judgeOptions
 }
 
 // diff is the PR check (see cmdDiff).
 func (e *env) diff(o diffOptions) error {
 	if err := checkFormat(o.Output.Format, reportFormats...); err != nil {
+		return err
+	}
+	if err := o.AB.check(o.Current); err != nil {
 		return err
 	}
 	opts, st, err := e.compareStore(o.Rules)
@@ -95,25 +100,9 @@ func (e *env) diff(o diffOptions) error {
 	if err != nil {
 		return err
 	}
-	base, used, err := e.baseline(st, sd, o.MaxWalk)
+	base, head, used, headLabel, err := e.diffSides(st, sd, o, current)
 	if err != nil {
 		return err
-	}
-	head := current
-	// The head is still HEAD's commit; the results come from the file.
-	headLabel := short(sd.Head) + " (results from " + o.Current + ")"
-	if head == nil {
-		var ok bool
-		var warns []string
-		head, ok, warns, err = st.snapshot(sd.Head)
-		e.warn(warns)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return usagef("%s (%s) has no snapshot in %s; %s, or pass --current FILE", sd.HeadRev, short(sd.Head), st.ref, recordHint(sd.Head))
-		}
-		headLabel = short(sd.Head)
 	}
 	// Opt-outs come from the PR's own commits (merge-base..HEAD), never
 	// from the older ancestor a missing baseline fell back to: those
@@ -135,6 +124,45 @@ func (e *env) diff(o diffOptions) error {
 		return err
 	}
 	return verdict(o.NoFail, res)
+}
+
+// diffSides loads (or, with --run, measures) the two sides of a diff and
+// says which baseline was used and how the head is labelled.
+func (e *env) diffSides(st *store, sd baseline.Sides, o diffOptions, current *snapshot.Snapshot) (base, head *snapshot.Snapshot, used baseline.Found, headLabel string, err error) {
+	if o.AB.Run != "" {
+		base, head, used, err = e.sameRunner(st, sd, o.AB)
+		return base, head, used, short(sd.Head), err
+	}
+	headLabel = short(sd.Head)
+	head = current
+	if current != nil {
+		// The head is still HEAD's commit; the results come from the file.
+		headLabel += " (results from " + o.Current + ")"
+	} else {
+		var ok bool
+		var warns []string
+		head, ok, warns, err = st.snapshot(sd.Head)
+		e.warn(warns)
+		if err != nil {
+			return nil, nil, used, "", err
+		}
+		if !ok {
+			return nil, nil, used, "", usagef("%s (%s) has no snapshot in %s; %s, pass --current FILE, or measure both sides here with --run CMD", sd.HeadRev, short(sd.Head), st.ref, recordHint(sd.Head))
+		}
+	}
+	base, used, err = e.baseline(st, sd, o.MaxWalk, head.Meta.Machine)
+	if err != nil {
+		return nil, nil, used, "", err
+	}
+	note, err := e.machineGate(sd.Base, base.Meta.Machine, head.Meta.Machine)
+	if err != nil {
+		return nil, nil, used, "", err
+	}
+	if note != "" {
+		e.warn([]string{note})
+		used.Reason += "; " + note
+	}
+	return base, head, used, headLabel, nil
 }
 
 func (e *env) warn(ws []string) {
@@ -162,8 +190,10 @@ func (e *env) resolveSides(st *store, revs []string, base string, haveCurrent bo
 }
 
 // baseline loads the snapshot of sd.Base, or of its nearest recorded
-// first-parent ancestor (at most maxWalk commits), and says which.
-func (e *env) baseline(st *store, sd baseline.Sides, maxWalk int) (*snapshot.Snapshot, baseline.Found, error) {
+// first-parent ancestor (at most maxWalk commits), and says which. When
+// that commit has records measured on different machines, those measured
+// on a machine like the head's (want) are used, if any.
+func (e *env) baseline(st *store, sd baseline.Sides, maxWalk int, want snapshot.Machine) (*snapshot.Snapshot, baseline.Found, error) {
 	n, err := st.notes()
 	if err != nil {
 		return nil, baseline.Found{}, usagef("reading %s: %v", st.ref, err)
@@ -172,6 +202,13 @@ func (e *env) baseline(st *store, sd baseline.Sides, maxWalk int) (*snapshot.Sna
 		Ref: st.ref, RefMissing: n.Tip().IsZero(), Hint: recordHint})
 	if err != nil {
 		return nil, used, usagef("%v", err)
+	}
+	if !want.IsZero() {
+		snap, ok, warns, err := st.snapshotWhere(used.Commit, func(m snapshot.Meta) bool { return len(m.Machine.Differs(want)) == 0 })
+		if err != nil || ok {
+			e.warn(warns)
+			return snap, used, err
+		}
 	}
 	snap, _, warns, err := st.snapshot(used.Commit)
 	e.warn(warns)

@@ -56,7 +56,12 @@ func (s *store) notes() (*gitstore.Notes, error) { return s.Notes() }
 // snapshot is fstore.Store.Snapshot with exit codes: an unreadable note
 // is exit 3, a failure to read the ref exit 2.
 func (s *store) snapshot(h gitstore.Hash) (*snapshot.Snapshot, bool, []string, error) {
-	snap, ok, warns, err := s.Snapshot(h)
+	return s.snapshotWhere(h, nil)
+}
+
+// snapshotWhere is snapshot over the records keep accepts (all when nil).
+func (s *store) snapshotWhere(h gitstore.Hash, keep func(snapshot.Meta) bool) (*snapshot.Snapshot, bool, []string, error) {
+	snap, ok, warns, err := s.SnapshotWhere(h, keep)
 	var de *fstore.DataError
 	switch {
 	case errors.As(err, &de):

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -37,6 +38,10 @@ type Config struct {
 	DriftWindow    int
 	DriftThreshold *float64
 	ProfileName    string // default profile name for profile diff / PR comment
+	// MustMatch (environment.must_match) names the machine fingerprint
+	// fields (snapshot.MachineFields) that base and head records must
+	// share for diff to judge them.
+	MustMatch []string
 }
 
 // Error is a config error with its position.
@@ -189,8 +194,10 @@ func (p *parser) top(root *yaml.Node) error {
 			p.c.FailOnMissing, err = p.boolean(v, "fail_on_missing")
 		case "profiles":
 			err = p.profiles(v)
+		case "environment":
+			err = p.environment(v)
 		default:
-			return p.errf(k, "unknown key %q (known: base, notes_ref, margin, threshold, thresholds, budgets, metrics, tiers, statistics, drift, fail_on_missing, profiles)", k.Value)
+			return p.errf(k, "unknown key %q (known: base, notes_ref, margin, threshold, thresholds, budgets, metrics, tiers, statistics, drift, fail_on_missing, profiles, environment)", k.Value)
 		}
 		if err != nil {
 			return err
@@ -480,6 +487,29 @@ func (p *parser) drift(v *yaml.Node) error {
 			p.c.DriftThreshold = &f
 		default:
 			return p.errf(kv[0], "unknown key %q in drift (want window, threshold)", kv[0].Value)
+		}
+	}
+	return nil
+}
+
+func (p *parser) environment(v *yaml.Node) error {
+	if err := p.mapping(v, "environment"); err != nil {
+		return err
+	}
+	for _, kv := range pairs(v) {
+		if kv[0].Value != "must_match" {
+			return p.errf(kv[0], "unknown key %q in environment (want must_match)", kv[0].Value)
+		}
+		if kv[1].Kind != yaml.SequenceNode {
+			return p.errf(kv[1], "environment.must_match must be a list of %s", strings.Join(snapshot.MachineFields, ", "))
+		}
+		for _, f := range kv[1].Content {
+			if f.Kind != yaml.ScalarNode || !slices.Contains(snapshot.MachineFields, f.Value) {
+				return p.errf(f, "environment.must_match: unknown field %q (want %s)", f.Value, strings.Join(snapshot.MachineFields, ", "))
+			}
+			if !slices.Contains(p.c.MustMatch, f.Value) {
+				p.c.MustMatch = append(p.c.MustMatch, f.Value)
+			}
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/flameiq/git-flameiq/compare"
 )
@@ -27,6 +28,7 @@ func Diff(a, b *Config) []string {
 	add("statistics.min_samples", nonzeroInt(a.MinSamples), nonzeroInt(b.MinSamples))
 	add("statistics.correction", orDash(a.Correction), orDash(b.Correction))
 	add("fail_on_missing", strconv.FormatBool(a.FailOnMissing), strconv.FormatBool(b.FailOnMissing))
+	add("environment.must_match", orDash(strings.Join(a.MustMatch, ", ")), orDash(strings.Join(b.MustMatch, ", ")))
 	ra, rb := rulesByGlob(a.Rules), rulesByGlob(b.Rules)
 	globs := map[string]bool{}
 	for g := range ra {

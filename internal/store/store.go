@@ -96,6 +96,12 @@ func Short(h gitstore.Hash) string { return h.String()[:7] }
 // warnings (the other records stay usable); a note with no readable record
 // is a *DataError.
 func (s *Store) Snapshot(h gitstore.Hash) (snap *snapshot.Snapshot, ok bool, warnings []string, err error) {
+	return s.SnapshotWhere(h, nil)
+}
+
+// SnapshotWhere is Snapshot over the records of h whose metadata keep
+// accepts (all of them when keep is nil); ok is false when none is.
+func (s *Store) SnapshotWhere(h gitstore.Hash, keep func(snapshot.Meta) bool) (snap *snapshot.Snapshot, ok bool, warnings []string, err error) {
 	n, err := s.Notes()
 	if err != nil {
 		return nil, false, nil, fmt.Errorf("reading %s: %v", s.Ref, err)
@@ -117,6 +123,17 @@ func (s *Store) Snapshot(h gitstore.Hash) (snap *snapshot.Snapshot, ok bool, war
 	if len(recs) == 0 {
 		return nil, false, warnings, &DataError{fmt.Errorf("note of %s in %s holds no readable flameiq record (%d bad line(s)); inspect it with: git notes --ref=%s show %s",
 			Short(h), s.Ref, len(errs), strings.TrimPrefix(s.Ref, "refs/notes/"), Short(h))}
+	}
+	if keep != nil {
+		kept := recs[:0]
+		for _, r := range recs {
+			if keep(r.Snapshot.Meta) {
+				kept = append(kept, r)
+			}
+		}
+		if recs = kept; len(recs) == 0 {
+			return nil, false, warnings, nil
+		}
 	}
 	var m *snapshot.Snapshot
 	if len(recs) == 1 {
