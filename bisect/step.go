@@ -2,6 +2,7 @@ package bisect
 
 import (
 	"math"
+	"sort"
 
 	"github.com/flameiq/git-flameiq/snapshot"
 )
@@ -21,8 +22,22 @@ type Step struct {
 // would. It reports false when fewer than two values are recorded or no step
 // moves in the bad direction.
 func LargestStep(values []float64, dir snapshot.Direction) (Step, bool) {
-	var best Step
-	bestSize, found := 0.0, false
+	steps := Steps(values, dir)
+	if len(steps) == 0 {
+		return Step{}, false
+	}
+	return steps[0], true
+}
+
+// Steps returns every step between consecutive recorded values that moves
+// in the bad direction (as LargestStep defines it), largest first; equal
+// steps keep their order.
+func Steps(values []float64, dir snapshot.Direction) []Step {
+	type sized struct {
+		Step
+		size float64
+	}
+	var all []sized
 	prev := -1
 	for i, v := range values {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -39,14 +54,18 @@ func LargestStep(values []float64, dir snapshot.Direction) (Step, bool) {
 			default:
 				size = math.Abs(d)
 			}
-			if size > bestSize {
-				bestSize, found = size, true
-				best = Step{From: prev, To: i, Before: values[prev], After: v, ChangePercent: percent(values[prev], v)}
+			if size > 0 {
+				all = append(all, sized{Step{From: prev, To: i, Before: values[prev], After: v, ChangePercent: percent(values[prev], v)}, size})
 			}
 		}
 		prev = i
 	}
-	return best, found
+	sort.SliceStable(all, func(i, j int) bool { return all[i].size > all[j].size })
+	out := make([]Step, len(all))
+	for i, s := range all {
+		out[i] = s.Step
+	}
+	return out
 }
 
 func percent(before, after float64) float64 {

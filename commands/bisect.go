@@ -68,6 +68,8 @@ Example:
 		Flags: append(append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "metric", Usage: "metrics to judge, `GLOB` (repeatable; required)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT` of the report, text or json (an input format name, e.g. gobench, is the --run output's)"},
+			&cli.IntFlag{Name: "confirm", Usage: "with --run: measure the first bad commit and its parent side by side in `N` interleaved rounds (default: 5 when one run gives repeated samples, else 10)"},
+			&cli.BoolFlag{Name: "no-confirm", Usage: "with --run: do not re-measure the first bad commit beside its parent"},
 		}, append(ruleFlags(), measureFlags(false)...)...), recordMetaFlags()...),
 		Action: func(c *cli.Context) error {
 			return e.bisect(bisectOptions{Args: c.Args().Slice(), Metrics: c.StringSlice("metric"), Format: c.String("format"),
@@ -75,7 +77,8 @@ Example:
 					Margin: ifSet(c.IsSet("margin"), c.Float64("margin")), Alpha: ifSet(c.IsSet("alpha"), c.Float64("alpha")),
 					MinSamples: ifSet(c.IsSet("min-samples"), c.Int("min-samples")), Correction: ifSet(c.IsSet("correction"), c.String("correction"))},
 				Measure: measureOptions{Run: c.String("run"), InputFormat: c.String("input-format"), Count: c.Int("count")},
-				Meta:    recordMeta{Suite: c.String("suite"), Environment: c.String("environment")}})
+				Meta:    recordMeta{Suite: c.String("suite"), Environment: c.String("environment")},
+				Confirm: c.Int("confirm"), NoConfirm: c.Bool("no-confirm"), ConfirmSet: c.IsSet("confirm")})
 		},
 	}
 }
@@ -90,6 +93,10 @@ type bisectOptions struct {
 	Rules   ruleOptions
 	Measure measureOptions
 	Meta    recordMeta
+	// Confirm is the number of rounds of the confirmation (0: the
+	// default); NoConfirm skips it.
+	Confirm               int
+	NoConfirm, ConfirmSet bool
 }
 
 // bisect finds the first bad commit (see cmdBisect; internal/bisector
@@ -101,6 +108,12 @@ func (e *env) bisect(o bisectOptions) error {
 	}
 	if len(o.Metrics) == 0 {
 		return usagef("needs --metric GLOB (e.g. --metric '*:sec/op')")
+	}
+	if (o.ConfirmSet || o.NoConfirm) && o.Measure.Run == "" {
+		return usagef("--confirm and --no-confirm go with --run CMD (the confirmation measures)")
+	}
+	if o.ConfirmSet && o.Confirm < 1 {
+		return usagef("--confirm must be ≥ 1 (or --no-confirm)")
 	}
 	reportFormat, inputFormat, err := bisectFormats(o.Format, o.Measure.InputFormat)
 	if err == nil && o.Format != reportFormat {
@@ -141,6 +154,10 @@ func (e *env) bisect(o bisectOptions) error {
 		return usagef("GOOD %s has no snapshot in %s; %s (or pass --run CMD)", short(good), st.ref, recordHint(good))
 	}
 	res := b.Find(e.ctx)
+	var cerr error
+	if res.Err == nil && bo.Run != nil && !o.NoConfirm {
+		cerr = b.Confirm(e.ctx, &res, o.Confirm)
+	}
 	rep, ferr := res.Report, res.Err
 	if reportFormat == "json" {
 		if err := report.BisectJSON(e.stdout, rep); err != nil {
@@ -155,6 +172,8 @@ func (e *env) bisect(o bisectOptions) error {
 		}
 	}
 	switch {
+	case ferr == nil && cerr != nil:
+		return fmt.Errorf("confirming the first bad commit: %w", cerr)
 	case ferr == nil:
 		return nil
 	case errors.Is(ferr, bisect.ErrNotFound):

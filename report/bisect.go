@@ -28,6 +28,9 @@ type Bisect struct {
 	// FirstBad and FirstBadSubject are the first bad commit, when found.
 	FirstBad, FirstBadSubject string
 	Step                      *BisectStep // nil when no step was found
+	// Confirmation is the side-by-side re-measurement of the first bad
+	// commit and its parent (bisect --run), nil when none was made.
+	Confirmation *BisectConfirmation
 	// Err is why the search ended without a first bad commit (JSON only:
 	// the command reports it as its error).
 	Err error
@@ -57,6 +60,22 @@ type BisectStep struct {
 	ChangePercent float64 `json:"change_percent"`
 }
 
+// BisectConfirmation is the first bad commit measured again beside its
+// first parent on one machine, in interleaved rounds.
+type BisectConfirmation struct {
+	Before, After   string // the parent and the first bad commit
+	Rounds          int
+	Metric          string  // the metric that speaks: a regression, else the largest move
+	ChangePercent   float64 // Before → After (NaN when no metric could speak)
+	P               float64 // the test's p-value (NaN without one)
+	NBefore, NAfter int
+	Confirmed       bool         // the step is a regression by the search's rules
+	Reason          string       // why nothing could be judged, when so
+	Total           float64      // GOOD → BAD's change on Metric, percent (NaN: unknown)
+	Share           float64      // the part of Total the step explains, as a ratio of log changes (NaN: unknown)
+	OtherSteps      []BisectStep // with Share < 0.5: the largest other steps between probes
+}
+
 // BisectJSON writes {good, bad, probes, first_bad_commit,
 // first_bad_subject, largest_step, error} (the last four when set),
 // indented; docs/schema/bisect.schema.json describes every field. probes
@@ -73,13 +92,31 @@ func BisectJSON(w io.Writer, b *Bisect) error {
 		o["first_bad_subject"] = b.FirstBadSubject
 	}
 	if s := b.Step; s != nil {
-		o["largest_step"] = struct {
-			Metric        string    `json:"metric"`
-			Commit        string    `json:"commit"`
-			Before        float64   `json:"before"`
-			After         float64   `json:"after"`
-			ChangePercent NullFloat `json:"change_percent"`
-		}{s.Metric, s.Commit, s.Before, s.After, NullFloat(s.ChangePercent)}
+		o["largest_step"] = jsonStepOf(*s)
+	}
+	if c := b.Confirmation; c != nil {
+		o["confirmed"] = c.Confirmed
+		o["p_value"] = NullFloat(c.P)
+		other := make([]jsonStep, 0, len(c.OtherSteps))
+		for _, s := range c.OtherSteps {
+			other = append(other, jsonStepOf(s))
+		}
+		o["confirmation"] = struct {
+			Before        string     `json:"before"`
+			After         string     `json:"after"`
+			Rounds        int        `json:"rounds"`
+			Metric        string     `json:"metric,omitempty"`
+			ChangePercent NullFloat  `json:"change_percent"`
+			P             NullFloat  `json:"p_value"`
+			NBefore       int        `json:"n_before"`
+			NAfter        int        `json:"n_after"`
+			Confirmed     bool       `json:"confirmed"`
+			Reason        string     `json:"reason,omitempty"`
+			Total         NullFloat  `json:"total_change_percent"`
+			Share         NullFloat  `json:"share"`
+			OtherSteps    []jsonStep `json:"other_steps"`
+		}{c.Before, c.After, c.Rounds, c.Metric, NullFloat(c.ChangePercent), NullFloat(c.P), c.NBefore, c.NAfter, c.Confirmed, c.Reason,
+			NullFloat(c.Total), NullFloat(c.Share), other}
 	}
 	if b.Err != nil {
 		o["error"] = b.Err.Error()
@@ -87,6 +124,19 @@ func BisectJSON(w io.Writer, b *Bisect) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(o)
+}
+
+// jsonStep is a BisectStep in JSON, its change null when undefined.
+type jsonStep struct {
+	Metric        string    `json:"metric"`
+	Commit        string    `json:"commit"`
+	Before        float64   `json:"before"`
+	After         float64   `json:"after"`
+	ChangePercent NullFloat `json:"change_percent"`
+}
+
+func jsonStepOf(s BisectStep) jsonStep {
+	return jsonStep{s.Metric, s.Commit, s.Before, s.After, NullFloat(s.ChangePercent)}
 }
 
 // BisectText writes a table of the probes (verdict and what decided it:
@@ -121,7 +171,48 @@ func BisectText(w io.Writer, b *Bisect) error {
 			return err
 		}
 	}
+	if c := b.Confirmation; c != nil {
+		if _, err := io.WriteString(w, confirmationText(c, b.Units)); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// confirmationText is the confirmation's paragraph: "confirmed: C^ → C
+// +95.30% (p=0.002, n=10+10) on M, …", the share of GOOD → BAD it explains
+// when that is under half, and the other large steps.
+func confirmationText(c *BisectConfirmation, units map[string]string) string {
+	var b strings.Builder
+	if c.Metric == "" {
+		fmt.Fprintf(&b, "not confirmed: %s → %s: %s\n", shortSha(c.Before), shortSha(c.After), c.Reason)
+		return b.String()
+	}
+	verdict := "confirmed"
+	if !c.Confirmed {
+		verdict = "not confirmed"
+	}
+	p := "no test"
+	if !math.IsNaN(c.P) {
+		p = pText(c.P)
+	}
+	fmt.Fprintf(&b, "%s: %s → %s %+.2f%% (%s, n=%d+%d) on %s, measured again side by side in %d interleaved rounds\n",
+		verdict, shortSha(c.Before), shortSha(c.After), c.ChangePercent, p, c.NBefore, c.NAfter, snapshot.Printable(c.Metric), c.Rounds)
+	if !c.Confirmed {
+		b.WriteString("  the step does not reproduce on one machine: the notes' difference may come from the machines or the noise that measured them\n")
+	}
+	if !math.IsNaN(c.Share) && c.Share < 0.5 {
+		fmt.Fprintf(&b, "  this step explains %.0f%% of GOOD → BAD's %+.2f%%; the change is spread over several commits", math.Max(c.Share, 0)*100, c.Total)
+		if len(c.OtherSteps) == 0 {
+			b.WriteString("\n")
+		} else {
+			b.WriteString(". The largest other steps between probes:\n")
+			for _, s := range c.OtherSteps {
+				fmt.Fprintf(&b, "    %s  %s → %s (%+.2f%%)\n", shortSha(s.Commit), unitValue(s.Before, units[s.Metric]), unitValue(s.After, units[s.Metric]), s.ChangePercent)
+			}
+		}
+	}
+	return b.String()
 }
 
 // probeChanges says what decided a probe's verdict: the failing metrics

@@ -199,7 +199,14 @@ func TestBisectJSONMatchesSchema(t *testing.T) {
 		FirstBad: c('b'), FirstBadSubject: "b",
 		Step: &BisectStep{Metric: "A-2:allocs/op", Commit: c('b'), Before: 0, After: 1, ChangePercent: math.NaN()}}
 	notFound := &Bisect{Good: c('a'), Bad: c('b'), Commits: 1, Err: errors.New("nothing regressed between GOOD and BAD")}
-	for name, b := range map[string]*Bisect{"found": found, "from zero": fromZero, "not found": notFound} {
+	confirmed := *found
+	confirmed.Confirmation = &BisectConfirmation{Before: c('b'), After: c('c'), Rounds: 10, Metric: "Encode-2:sec/op", ChangePercent: 25.1,
+		P: 0.0002, NBefore: 10, NAfter: 10, Confirmed: true, Total: 90, Share: 0.35,
+		OtherSteps: []BisectStep{{Metric: "Encode-2:sec/op", Commit: c('e'), Before: 5e-5, After: 7e-5, ChangePercent: 40}}}
+	unjudged := *found
+	unjudged.Confirmation = &BisectConfirmation{Before: c('b'), After: c('c'), Rounds: 5, ChangePercent: math.NaN(), P: math.NaN(),
+		Total: math.NaN(), Share: math.NaN(), Reason: "the judged metrics are not in both measurements"}
+	for name, b := range map[string]*Bisect{"found": found, "from zero": fromZero, "not found": notFound, "confirmed": &confirmed, "unjudged": &unjudged} {
 		var buf bytes.Buffer
 		if err := BisectJSON(&buf, b); err != nil {
 			t.Fatalf("%s: %v", name, err)

@@ -292,13 +292,7 @@ func (b *Bisector) stepText() string {
 }
 
 func (b *Bisector) largestStep() *report.BisectStep {
-	var idx []int
-	for i, pr := range b.probes {
-		if pr.result != nil {
-			idx = append(idx, i)
-		}
-	}
-	sort.Ints(idx)
+	idx := b.probedInOrder()
 	var best *report.BisectStep
 	for _, m := range b.goodSnap.Metrics {
 		if !b.o.Metrics.Match(m.Key) {
@@ -325,6 +319,19 @@ func (b *Bisector) largestStep() *report.BisectStep {
 		}
 	}
 	return best
+}
+
+// probedInOrder lists the path indexes of the probes that were judged, in
+// path order.
+func (b *Bisector) probedInOrder() []int {
+	var idx []int
+	for i, pr := range b.probes {
+		if pr.result != nil {
+			idx = append(idx, i)
+		}
+	}
+	sort.Ints(idx)
+	return idx
 }
 
 // clipText cuts s to n runes, ending with "…" when it was longer.
