@@ -7,8 +7,12 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/compare"
+	"github.com/flameiq/git-flameiq/gitstore"
+	"github.com/flameiq/git-flameiq/internal/abrun"
+	"github.com/flameiq/git-flameiq/internal/machine"
 	"github.com/flameiq/git-flameiq/internal/measure"
 	"github.com/flameiq/git-flameiq/report"
+	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 func cmdCheck(e *env) *cli.Command {
@@ -41,7 +45,7 @@ Example:
 				Rules: ruleOptions{Thresholds: c.StringSlice("threshold"), Holm: c.Bool("holm"),
 					Margin: ifSet(c.IsSet("margin"), c.Float64("margin")), Alpha: ifSet(c.IsSet("alpha"), c.Float64("alpha")),
 					MinSamples: ifSet(c.IsSet("min-samples"), c.Int("min-samples")), Correction: ifSet(c.IsSet("correction"), c.String("correction"))},
-				Measure: measureOptions{Run: c.String("run"), InputFormat: inputFormat, Count: c.Int("count")},
+				Measure: measureOptions{Run: c.String("run"), InputFormat: inputFormat, Count: c.Int("count"), Rounds: map[bool]int{true: c.Int("count")}[c.IsSet("count")]},
 				Meta:    recordMeta{Suite: c.String("suite"), Environment: c.String("environment")}}))
 		},
 	}
@@ -58,6 +62,63 @@ type checkOptions struct {
 	Rules   ruleOptions
 	Measure measureOptions
 	Meta    recordMeta
+}
+
+// checkMeasure measures h with --run (it has no snapshot) and returns the
+// snapshot to judge it against with it. When the good commit has a record
+// made on this machine, h alone is measured, in the work tree; otherwise
+// both are, side by side in interleaved rounds (internal/abrun: the good
+// commit in a temporary worktree), and both recorded, tagged mode=ab, so
+// the next check of the same bisection reuses the good side. A command
+// that fails on h is exit 125 (skip); on the good commit, an error.
+func (e *env) checkMeasure(st *store, good, h gitstore.Hash, o checkOptions) (base, head *snapshot.Snapshot, err error) {
+	here := func(m snapshot.Meta) bool { return machine.Same(m.Machine) }
+	base, found, warns, err := st.snapshotWhere(good, here)
+	e.warn(warns)
+	if err != nil {
+		return nil, nil, err
+	}
+	run := measure.Run{Argv: []string{o.Measure.Run}, Dir: e.workDir(), N: max(1, o.Measure.Count), Format: o.Measure.InputFormat, Stderr: e.stderr}
+	skip := func(err error) error {
+		return &codeError{125, fmt.Sprintf("check: %s: %v (skip)", short(h), err)}
+	}
+	if found {
+		head, _, err = run.Do(e.ctx)
+		var ce *measure.CommandError
+		if errors.As(err, &ce) {
+			return nil, nil, skip(err)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		return base, head, e.recordOn(st, h, head, o.Meta)
+	}
+	fmt.Fprintf(e.stderr, "git-flameiq: --against %s has no record made on this machine: measuring it beside %s\n", short(good), short(h))
+	headSide := abrun.Side{Name: "commit", Commit: h}
+	if cur, err := st.repo.Resolve("HEAD"); err == nil && cur == h && e.topLevel() != "" {
+		headSide.Dir = e.workDir() // git bisect has checked it out
+	}
+	res, err := abrun.Measure(e.ctx, st.repo, []abrun.Side{{Name: "against", Commit: good}, headSide},
+		abrun.Options{Run: run, Rounds: o.Measure.Rounds, Progress: e.stderr})
+	var se *abrun.SideError
+	var ce *measure.CommandError
+	if errors.As(err, &se) && se.Commit == h && errors.As(err, &ce) {
+		return nil, nil, skip(err)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, c := range []gitstore.Hash{good, h} {
+		s := res.Snapshots[i]
+		if s.Meta.Tags == nil {
+			s.Meta.Tags = map[string]string{}
+		}
+		s.Meta.Tags["mode"] = abTag
+		if err := e.recordOn(st, c, s, o.Meta); err != nil {
+			return nil, nil, err
+		}
+	}
+	return res.Snapshots[0], res.Snapshots[1], nil
 }
 
 // forBisectRun gives check's errors exit code 128. Under `git bisect run`
@@ -92,33 +153,28 @@ func (e *env) check(o checkOptions) error {
 	if err != nil {
 		return err
 	}
-	base, ok, warns, err := st.snapshot(good)
-	e.warn(warns)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return usagef("--against %s has no snapshot in %s; %s", short(good), st.ref, recordHint(good))
-	}
 	head, ok, warns, err := st.snapshot(h)
 	e.warn(warns)
 	if err != nil {
 		return err
 	}
+	var base *snapshot.Snapshot
 	if !ok && o.Measure.Run != "" {
-		run := measure.Run{Argv: []string{o.Measure.Run}, Dir: e.workDir(), N: max(1, o.Measure.Count), Format: o.Measure.InputFormat, Stderr: e.stderr}
-		head, _, err = run.Do(e.ctx)
-		var ce *measure.CommandError
-		if errors.As(err, &ce) {
-			return &codeError{125, fmt.Sprintf("check: %s: %v (skip)", short(h), err)}
-		}
-		if err != nil {
-			return err
-		}
-		if err := e.recordOn(st, h, head, o.Meta); err != nil {
+		if base, head, err = e.checkMeasure(st, good, h, o); err != nil {
 			return err
 		}
 		ok = true
+	}
+	if base == nil {
+		var found bool
+		base, found, warns, err = st.snapshot(good)
+		e.warn(warns)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return usagef("--against %s has no snapshot in %s; %s (or measure it here with --run CMD)", short(good), st.ref, recordHint(good))
+		}
 	}
 	if !ok {
 		return &codeError{125, fmt.Sprintf("check: %s has no snapshot (skip)", short(h))}

@@ -55,6 +55,9 @@ type measureOptions struct {
 	Run         string // --run CMD ("": do not measure)
 	InputFormat string // the format of its output ("": detect)
 	Count       int    // runs per commit (at least 1 is used)
+	// Rounds is check's interleaved rounds (--count when given, else 0:
+	// abrun's default).
+	Rounds int
 }
 
 // ifSet is &v when the flag was given, else nil.
