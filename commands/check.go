@@ -42,9 +42,7 @@ Example:
 				return forBisectRun(err)
 			}
 			return forBisectRun(e.check(checkOptions{Args: c.Args().Slice(), Metrics: c.StringSlice("metric"), Against: c.String("against"), Commit: c.String("commit"),
-				Rules: ruleOptions{Thresholds: c.StringSlice("threshold"), Holm: c.Bool("holm"),
-					Margin: ifSet(c.IsSet("margin"), c.Float64("margin")), Alpha: ifSet(c.IsSet("alpha"), c.Float64("alpha")),
-					MinSamples: ifSet(c.IsSet("min-samples"), c.Int("min-samples")), Correction: ifSet(c.IsSet("correction"), c.String("correction"))},
+				Rules: ruleOptionsOf(c),
 				Measure: measureOptions{Run: c.String("run"), InputFormat: inputFormat, Count: c.Int("count"), Rounds: map[bool]int{true: c.Int("count")}[c.IsSet("count")]},
 				Meta:    recordMeta{Suite: c.String("suite"), Environment: c.String("environment")}}))
 		},

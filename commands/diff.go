@@ -52,9 +52,7 @@ Example:
 				AcceptFrom:  c.StringSlice("accept-from"),
 				AB:          abOptionsOf(c),
 				judgeOptions: judgeOptions{
-					Rules: ruleOptions{Thresholds: c.StringSlice("threshold"), Holm: c.Bool("holm"),
-						Margin: ifSet(c.IsSet("margin"), c.Float64("margin")), Alpha: ifSet(c.IsSet("alpha"), c.Float64("alpha")),
-						MinSamples: ifSet(c.IsSet("min-samples"), c.Int("min-samples")), Correction: ifSet(c.IsSet("correction"), c.String("correction"))},
+					Rules: ruleOptionsOf(c),
 					Metrics: c.StringSlice("metric"),
 					Output:  outputOptions{Format: c.String("format"), File: c.String("output")},
 					NoFail:  c.Bool("no-fail"),

@@ -60,6 +60,13 @@ type measureOptions struct {
 	Rounds int
 }
 
+// ruleOptionsOf reads ruleFlags (diff, compare, bisect, check).
+func ruleOptionsOf(c *cli.Context) ruleOptions {
+	return ruleOptions{Thresholds: c.StringSlice("threshold"), Holm: c.Bool("holm"),
+		Margin: ifSet(c.IsSet("margin"), c.Float64("margin")), Alpha: ifSet(c.IsSet("alpha"), c.Float64("alpha")),
+		MinSamples: ifSet(c.IsSet("min-samples"), c.Int("min-samples")), Correction: ifSet(c.IsSet("correction"), c.String("correction"))}
+}
+
 // ifSet is &v when the flag was given, else nil.
 func ifSet[T any](set bool, v T) *T {
 	if !set {
