@@ -73,7 +73,7 @@ Example:
 		}, append(ruleFlags(), measureFlags(false)...)...), recordMetaFlags()...),
 		Action: func(c *cli.Context) error {
 			return e.bisect(bisectOptions{Args: c.Args().Slice(), Metrics: c.StringSlice("metric"), Format: c.String("format"),
-				Rules: ruleOptionsOf(c),
+				Rules:   ruleOptionsOf(c),
 				Measure: measureOptions{Run: c.String("run"), InputFormat: c.String("input-format"), Count: c.Int("count")},
 				Meta:    recordMeta{Suite: c.String("suite"), Environment: c.String("environment")},
 				Confirm: c.Int("confirm"), NoConfirm: c.Bool("no-confirm"), ConfirmSet: c.IsSet("confirm")})

@@ -24,7 +24,7 @@ Example:
 		Action: func(c *cli.Context) error {
 			return e.compare(compareCmdOptions{Files: c.Args().Slice(), InputFormat: c.String("input-format"), AllowFailed: c.Bool("allow-failed"),
 				judgeOptions: judgeOptions{
-					Rules: ruleOptionsOf(c),
+					Rules:   ruleOptionsOf(c),
 					Metrics: c.StringSlice("metric"),
 					Output:  outputOptions{Format: c.String("format"), File: c.String("output")},
 					NoFail:  c.Bool("no-fail"),

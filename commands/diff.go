@@ -52,7 +52,7 @@ Example:
 				AcceptFrom:  c.StringSlice("accept-from"),
 				AB:          abOptionsOf(c),
 				judgeOptions: judgeOptions{
-					Rules: ruleOptionsOf(c),
+					Rules:   ruleOptionsOf(c),
 					Metrics: c.StringSlice("metric"),
 					Output:  outputOptions{Format: c.String("format"), File: c.String("output")},
 					NoFail:  c.Bool("no-fail"),
