@@ -15,6 +15,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/flameiq/git-flameiq/gitstore"
 	"github.com/flameiq/git-flameiq/internal/measure"
@@ -81,18 +82,38 @@ func Measure(ctx context.Context, repo *gitstore.Repo, sides []Side, o Options) 
 	if len(sides) == 0 {
 		return nil, errors.New("nothing to measure")
 	}
+	// The worktrees are made, and removed, concurrently: each is a git
+	// process that checks out a tree, the harness's largest fixed cost.
 	dirs := make([]string, len(sides))
+	cleanups := make([]func(), len(sides))
+	errs := make([]error, len(sides))
+	var wg sync.WaitGroup
 	for i, sd := range sides {
 		dirs[i] = sd.Dir
 		if sd.Dir != "" {
 			continue
 		}
-		wt, cleanup, err := repo.AddWorktree(ctx, sd.Commit)
-		if err != nil {
-			return nil, &SideError{sd.Name, sd.Commit, fmt.Errorf("creating a worktree: %v", err)}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			dirs[i], cleanups[i], errs[i] = repo.AddWorktree(ctx, sd.Commit)
+		}()
+	}
+	wg.Wait()
+	defer func() {
+		var wg sync.WaitGroup
+		for _, c := range cleanups {
+			if c != nil {
+				wg.Add(1)
+				go func() { defer wg.Done(); c() }()
+			}
 		}
-		defer cleanup()
-		dirs[i] = wt
+		wg.Wait()
+	}()
+	for i, err := range errs {
+		if err != nil {
+			return nil, &SideError{sides[i].Name, sides[i].Commit, fmt.Errorf("creating a worktree: %v", err)}
+		}
 	}
 	runs := make([]measure.Run, len(sides))
 	for i := range sides {
