@@ -1,0 +1,161 @@
+package gitstore
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestGCBesideRecorders: writer processes append records on reachable
+// commits while gc runs again and again (each time after adding notes on
+// commits that do not exist, which it must remove). Whatever the
+// interleaving, every acknowledged record is there at the end, no removed
+// note is, and the notes history is one commit after the last gc.
+func TestGCBesideRecorders(t *testing.T) {
+	writers, per, rounds := 4, 40, 15
+	if testing.Short() {
+		writers, per, rounds = 2, 15, 5
+	}
+	dir := makeRepo(t, 9)
+	commits := strings.Fields(git(t, dir, "rev-list", "main"))
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, writers+1)
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			cmd := exec.Command(exe)
+			cmd.Env = append(os.Environ(), "GITSTORE_HELPER=1", "GITSTORE_DIR="+dir, "GITSTORE_ID="+strconv.Itoa(w),
+				"GITSTORE_N="+strconv.Itoa(per), "GITSTORE_COMMITS="+strings.Join(commits, " "))
+			if out, err := cmd.CombinedOutput(); err != nil {
+				errs <- fmt.Errorf("writer %d: %v: %s", w, err, out)
+			}
+		}(w)
+	}
+	var garbage []Hash
+	gcRun := func(r *Repo) {
+		reach, err := r.Reachable(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.GC("flameiq", reach, GCPolicy{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < rounds; i++ {
+		r := mustOpen(t, dir)
+		g := testHash(byte(0x10 + i))
+		garbage = append(garbage, g)
+		if err := r.AppendNote("flameiq", g, []byte(`{"garbage":true}`), ""); err != nil {
+			t.Fatal(err)
+		}
+		gcRun(r)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	r := mustOpen(t, dir)
+	gcRun(r)
+
+	n, err := r.Notes("flameiq")
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, c := range commits {
+		note, err := n.Read(mustHash(t, c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(string(note), "\n") {
+			if l != "" {
+				count[l]++
+			}
+		}
+	}
+	lost := 0
+	for w := 0; w < writers; w++ {
+		for i := 0; i < per; i++ {
+			if l := fmt.Sprintf("{\"w\":%q,\"i\":%d}", strconv.Itoa(w), i); count[l] != 1 {
+				lost++
+				t.Errorf("record %s present %d times", l, count[l])
+			}
+		}
+	}
+	for _, g := range garbage {
+		if ok, _ := n.Has(g); ok {
+			t.Errorf("the note of %s (no such commit) survived gc", g)
+		}
+	}
+	if got := git(t, dir, "rev-list", "--count", "refs/notes/flameiq"); got != "1" {
+		t.Errorf("notes history after gc: %s commits, want 1", got)
+	}
+	t.Logf("%d writers × %d records beside %d gc runs: %d lost", writers, per, rounds, lost)
+	git(t, dir, "fsck", "--strict", "--no-progress")
+}
+
+// TestGCSameTreeAsGit: the squashed tree is the tree `git notes` writes
+// for the kept notes (same fanout), plus the pruned list.
+func TestGCSameTreeAsGit(t *testing.T) {
+	dir := makeRepo(t, 300)
+	fastImport(t, dir, 0, 0, false)
+	commits := strings.Fields(git(t, dir, "rev-list", "main"))
+	r := mustOpen(t, dir)
+	adds := map[Hash][]byte{}
+	for i, c := range commits {
+		adds[mustHash(t, c)] = []byte(fmt.Sprintf(`{"i":%d}`, i))
+	}
+	adds[testHash(0xee)] = []byte(`{"gone":1}`)
+	if err := r.AppendNotes("flameiq", adds, ""); err != nil {
+		t.Fatal(err)
+	}
+	reach, err := r.Reachable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.GC("flameiq", reach, GCPolicy{})
+	if err != nil || !res.Changed || len(res.Unreachable) != 1 || res.Kept != len(commits) {
+		t.Fatalf("GC = %+v, %v", res, err)
+	}
+	// git's own tree for the same notes: remove the pruned list and let
+	// `git notes` rewrite the tree (copy a note onto itself: -f).
+	got := git(t, dir, "ls-tree", "-r", "refs/notes/flameiq")
+	if !strings.Contains(got, PrunedFile) {
+		t.Fatalf("no %s in the squashed tree", PrunedFile)
+	}
+	var want bytes.Buffer
+	for _, l := range strings.Split(got, "\n") {
+		if !strings.HasSuffix(l, "\t"+PrunedFile) {
+			want.WriteString(l + "\n")
+		}
+	}
+	git(t, dir, "notes", "--ref=flameiq", "add", "-f", "-m", `{"i":0}`, commits[0])
+	after := git(t, dir, "ls-tree", "-r", "refs/notes/flameiq")
+	var notes bytes.Buffer
+	kept := false
+	for _, l := range strings.Split(after, "\n") {
+		if strings.HasSuffix(l, "\t"+PrunedFile) {
+			kept = true
+			continue
+		}
+		notes.WriteString(l + "\n")
+	}
+	if !kept {
+		t.Errorf("git notes dropped %s", PrunedFile)
+	}
+	if notes.String() != want.String() {
+		t.Fatalf("git rewrote the squashed tree differently:\n%s\nwant\n%s", notes.String(), want.String())
+	}
+}
