@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -58,8 +59,8 @@ func (r *Repo) UpstreamRemote() string {
 }
 
 // Deepen fetches n more commits behind the shallow boundary of the clone at
-// dir from remote (`git fetch --deepen=n`, through the git CLI like Push
-// and Pull). moved reports whether the boundary changed: false means the
+// dir from remote (`git fetch --deepen=n <boundary commits>`, through the
+// git CLI like Push and Pull). moved reports whether the boundary changed: false means the
 // remote has no more history to give (it is shallow itself, or the
 // boundary commits are roots). A complete clone is left alone.
 func Deepen(ctx context.Context, dir, remote string, n int) (moved bool, err error) {
@@ -75,8 +76,19 @@ func Deepen(ctx context.Context, dir, remote string, n int) (moved bool, err err
 	if err != nil {
 		return false, err
 	}
-	if _, err := runGit(ctx, dir, "fetch", "--quiet", "--no-tags", fmt.Sprintf("--deepen=%d", n), "--", remote); err != nil {
-		return false, err
+	// Ask for the boundary commits themselves: the deepening then brings
+	// their ancestors only, not every branch the remote's refspec names
+	// (a CI checkout's origin lists all of them). A server that refuses
+	// object names in wants gets the refspec's fetch instead.
+	plain := []string{"fetch", "--quiet", "--no-tags", "--no-write-fetch-head", fmt.Sprintf("--deepen=%d", n), "--", remote}
+	wants := slices.Clone(plain)
+	for h := range readShallow(r.commonDir) {
+		wants = append(wants, h.String())
+	}
+	if _, err := runGit(ctx, dir, wants...); err != nil {
+		if _, err := runGit(ctx, dir, plain...); err != nil {
+			return false, err
+		}
 	}
 	after, err := os.ReadFile(path)
 	if os.IsNotExist(err) {

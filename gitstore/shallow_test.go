@@ -1,6 +1,7 @@
 package gitstore
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,4 +72,69 @@ func TestShallowGrafts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDeepen: Deepen asks for the boundary commits, so it brings their
+// history and not the other branches the refspec names; a server that
+// refuses unadvertised object names (protocol v0) gets the refspec's fetch
+// instead; a complete clone is left alone, and a remote with nothing more
+// reports no progress.
+func TestDeepen(t *testing.T) {
+	up := makeRepo(t, 20)
+	git(t, up, "branch", "side", "main~10")
+	git(t, up, "checkout", "-q", "side")
+	commitFile(t, up, "side.txt", "x", "only on side")
+	git(t, up, "checkout", "-q", "main")
+	ctx := context.Background()
+	for _, proto := range []string{"2", "0"} {
+		t.Run("protocol-v"+proto, func(t *testing.T) {
+			cl := filepath.Join(t.TempDir(), "cl")
+			git(t, up, "clone", "-q", "--depth", "3", "--no-single-branch", "file://"+up, cl)
+			git(t, cl, "config", "protocol.version", proto)
+			moved, err := Deepen(ctx, cl, "origin", 5)
+			if err != nil || !moved {
+				t.Fatalf("Deepen = %v, %v", moved, err)
+			}
+			if got := git(t, cl, "rev-list", "--count", "HEAD"); got != "8" {
+				t.Fatalf("HEAD has %s commits after --deepen=5 from depth 3, want 8", got)
+			}
+			moved, err = Deepen(ctx, cl, "origin", 100)
+			if err != nil || !moved {
+				t.Fatalf("Deepen to the root = %v, %v", moved, err)
+			}
+			if mustOpen(t, cl).IsShallow() {
+				t.Fatal("still shallow after deepening past the root")
+			}
+			if moved, err := Deepen(ctx, cl, "origin", 5); moved || err != nil {
+				t.Fatalf("Deepen on a complete clone = %v, %v", moved, err)
+			}
+		})
+	}
+	t.Run("boundary-only", func(t *testing.T) {
+		cl := filepath.Join(t.TempDir(), "cl")
+		git(t, up, "clone", "-q", "--depth", "1", "--single-branch", "--branch", "main", "file://"+up, cl)
+		git(t, cl, "config", "remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*")
+		if _, err := Deepen(ctx, cl, "origin", 2); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := gitErr(cl, nil, "cat-file", "-e", git(t, up, "rev-parse", "side")); err == nil {
+			t.Fatal("deepening main fetched the side branch too")
+		}
+	})
+	t.Run("shallow-remote", func(t *testing.T) {
+		half := filepath.Join(t.TempDir(), "half.git")
+		git(t, up, "clone", "-q", "--bare", "--depth", "4", "file://"+up, half)
+		cl := filepath.Join(t.TempDir(), "cl")
+		git(t, up, "clone", "-q", "--depth", "1", "file://"+half, cl)
+		var moved bool
+		var err error
+		for i := 0; i < 3; i++ {
+			if moved, err = Deepen(ctx, cl, "origin", 2); err != nil || !moved {
+				break
+			}
+		}
+		if moved || err != nil {
+			t.Fatalf("Deepen past a shallow remote's history = %v, %v; want no progress", moved, err)
+		}
+	})
 }
