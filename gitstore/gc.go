@@ -138,7 +138,22 @@ func (r *Repo) gcTree(ref string, old Hash, reachable map[Hash]bool, p GCPolicy,
 	if res.CommitsBefore, err = r.historyLength(old); err != nil {
 		return res, ZeroHash, err
 	}
-	notes, nonNotes, err := r.readNotesTree(oc.Tree)
+	// Lines a `git notes add` dropped since this package's last write are
+	// restored first, as AppendNote would: after the squash, the reflog
+	// entries that hold them are behind an update of ours.
+	root := oc.Tree
+	t, err := newNotesTree(r, root)
+	if err != nil {
+		return res, ZeroHash, err
+	}
+	if healed, err := r.heal(ref, t); err != nil {
+		return res, ZeroHash, err
+	} else if healed {
+		if root, err = t.write(); err != nil {
+			return res, ZeroHash, err
+		}
+	}
+	notes, nonNotes, err := r.readNotesTree(root)
 	if err != nil {
 		return res, ZeroHash, err
 	}
@@ -220,7 +235,9 @@ func (r *Repo) historyLength(tip Hash) (int, error) {
 }
 
 // readNotesTree lists the notes of a notes tree (two notes of one commit at
-// different fanouts are merged) and its non-note entries at the root.
+// different fanouts are merged) and its non-note entries at the root (gc
+// and the pruned merge carry those; git's own non-notes deeper in the
+// fanout, which no tool here writes, are not kept).
 func (r *Repo) readNotesTree(tree Hash) (map[Hash]Hash, []nonNote, error) {
 	notes := map[Hash]Hash{}
 	var dup []Hash

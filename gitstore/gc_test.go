@@ -159,3 +159,31 @@ func TestGCSameTreeAsGit(t *testing.T) {
 		t.Fatalf("git rewrote the squashed tree differently:\n%s\nwant\n%s", notes.String(), want.String())
 	}
 }
+
+// TestGCHeals: a record a stale `git notes` update dropped is restored by
+// gc before it squashes (after the squash, the reflog entries holding it
+// lie behind an update of ours, where no later write would look).
+func TestGCHeals(t *testing.T) {
+	dir := makeRepo(t, 3)
+	commits := strings.Fields(git(t, dir, "rev-list", "main"))
+	r := mustOpen(t, dir)
+	ours := mustHash(t, commits[0])
+	if err := r.AppendNote("flameiq", ours, []byte(`{"ours":1}`), ""); err != nil {
+		t.Fatal(err)
+	}
+	tip := git(t, dir, "rev-parse", "refs/notes/flameiq")
+	empty := git(t, dir, "mktree")
+	stale := git(t, dir, "commit-tree", empty, "-p", tip, "-m", "Notes added by 'git notes append'")
+	git(t, dir, "update-ref", "-m", "notes: Notes added by 'git notes append'", "refs/notes/flameiq", stale, tip)
+	reach, err := r.Reachable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mustOpen(t, dir).GC("flameiq", reach, GCPolicy{}); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := mustOpen(t, dir).Notes("flameiq")
+	if got, _ := n.Read(ours); !strings.Contains(string(got), `{"ours":1}`) {
+		t.Fatalf("gc lost the record a stale git notes update dropped: %q", got)
+	}
+}
