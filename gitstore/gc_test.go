@@ -187,3 +187,44 @@ func TestGCHeals(t *testing.T) {
 		t.Fatalf("gc lost the record a stale git notes update dropped: %q", got)
 	}
 }
+
+// TestGCPlumbing: gc and size on the repositories read through git
+// plumbing (SHA-256, refs through git update-ref, a partial clone).
+func TestGCPlumbing(t *testing.T) {
+	for _, k := range plumbingKinds {
+		k.run(t, func(t *testing.T) {
+			dir := k.make(t, 4)
+			r := k.open(t, dir)
+			commits := strings.Fields(git(t, dir, "rev-list", "main"))
+			for i, c := range commits {
+				if err := r.AppendNote("flameiq", mustHash(t, c), []byte(fmt.Sprintf(`{"i":%d}`, i)), ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			gone := Hash{n: uint8(k.hashSize)}
+			gone.b[0] = 0xab
+			if err := r.AppendNote("flameiq", gone, []byte(`{"gone":1}`), ""); err != nil {
+				t.Fatal(err)
+			}
+			s, err := r.Size("flameiq", 1)
+			if err != nil || s.Notes != len(commits)+1 || s.Commits != len(commits)+1 || len(s.Largest) != 1 {
+				t.Fatalf("Size = %+v, %v", s, err)
+			}
+			reach, err := r.Reachable(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := r.GC("flameiq", reach, GCPolicy{})
+			if err != nil || !res.Changed || len(res.Unreachable) != 1 || res.Unreachable[0] != gone || res.Kept != len(commits) {
+				t.Fatalf("GC = %+v, %v", res, err)
+			}
+			if got := git(t, dir, "rev-list", "--count", "refs/notes/flameiq"); got != "1" {
+				t.Fatalf("notes history: %s commits", got)
+			}
+			if got := strings.Count(git(t, dir, "notes", "--ref=flameiq", "list"), "\n") + 1; got != len(commits) {
+				t.Fatalf("git notes list: %d notes, want %d", got, len(commits))
+			}
+			git(t, dir, "fsck", "--strict", "--no-progress")
+		})
+	}
+}
