@@ -228,3 +228,59 @@ func TestGCPlumbing(t *testing.T) {
 		})
 	}
 }
+
+// TestMergePruned: merging a side that has seen a gc with one that has
+// not. A note pruned on one side is taken from that side only (the stale
+// copy does not come back, a record made there after the gc stays); other
+// notes are the union; the merge keeps only the pruned side's history.
+func TestMergePruned(t *testing.T) {
+	dir := makeRepo(t, 2)
+	c1 := mustHash(t, git(t, dir, "rev-parse", "main"))
+	gone := testHash(0xab)
+	r := mustOpen(t, dir)
+	if err := r.AppendNotes("refs/notes/a", map[Hash][]byte{c1: []byte(`{"c1":0}`), gone: []byte(`{"gone":"before"}`)}, ""); err != nil {
+		t.Fatal(err)
+	}
+	git(t, dir, "update-ref", "refs/notes/b", "refs/notes/a")
+	reach, err := r.Reachable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.GC("refs/notes/a", reach, GCPolicy{}); err != nil {
+		t.Fatal(err)
+	}
+	// After the gc, side a records on the pruned commit again; side b
+	// (stale) records on c1.
+	if err := r.AppendNote("refs/notes/a", gone, []byte(`{"gone":"after"}`), ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AppendNote("refs/notes/b", c1, []byte(`{"c1":"b"}`), ""); err != nil {
+		t.Fatal(err)
+	}
+	aTip, _, _ := r.ReadRef("refs/notes/a")
+	bTip, _, _ := r.ReadRef("refs/notes/b")
+	for _, tc := range []struct{ into, from string }{{"refs/notes/a", "refs/notes/b"}, {"refs/notes/b", "refs/notes/a"}} {
+		git(t, dir, "update-ref", "refs/notes/a", aTip.String())
+		git(t, dir, "update-ref", "refs/notes/b", bTip.String())
+		other, _, _ := r.ReadRef(tc.from)
+		if err := mustOpen(t, dir).MergeNotesFrom(tc.into, other); err != nil {
+			t.Fatal(err)
+		}
+		m := mustOpen(t, dir)
+		n, _ := m.Notes(tc.into)
+		g, _ := n.Read(gone)
+		one, _ := n.Read(c1)
+		if string(g) != "{\"gone\":\"after\"}\n" {
+			t.Errorf("merge into %s: pruned commit's note = %q, want only the record made after the gc", tc.into, g)
+		}
+		if string(one) != "{\"c1\":\"b\"}\n{\"c1\":0}\n" {
+			t.Errorf("merge into %s: c1's note = %q, want the union", tc.into, one)
+		}
+		tip, _, _ := m.ReadRef(tc.into)
+		c, _ := m.Commit(tip)
+		if len(c.Parents) != 1 || c.Parents[0] != aTip {
+			t.Errorf("merge into %s: parents %v, want only the pruned side's tip %s", tc.into, c.Parents, aTip)
+		}
+	}
+	git(t, dir, "fsck", "--strict", "--no-progress")
+}
