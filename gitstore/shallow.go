@@ -3,6 +3,7 @@ package gitstore
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -161,10 +162,14 @@ type ShallowError struct {
 
 func (e *ShallowError) Error() string {
 	why := e.Remote + " has no more history to give"
-	if e.Err != nil {
+	var ge *GitError
+	switch {
+	case errors.As(e.Err, &ge) && strings.TrimSpace(ge.Stderr) != "":
+		why = fmt.Sprintf("fetching from %s failed: %s", e.Remote, strings.TrimSpace(ge.Stderr))
+	case e.Err != nil:
 		why = fmt.Sprintf("fetching from %s failed: %v", e.Remote, e.Err)
 	}
-	return fmt.Sprintf("this is a shallow clone and %s lies beyond its boundary; %s\n"+
+	return fmt.Sprintf("this is a shallow clone, and %s is not in it; %s\n"+
 		"fix: fetch the whole history (git fetch --unshallow %s, or actions/checkout with fetch-depth: 0)", e.What, why, e.Remote)
 }
 
