@@ -295,25 +295,48 @@ func (r *Repo) rootNonNotes(tree Hash) ([]nonNote, error) {
 
 // readPruned reads PrunedFile among a notes tree's root non-notes.
 func (r *Repo) readPruned(non []nonNote) map[Hash]int64 {
-	out := map[Hash]int64{}
 	for _, n := range non {
-		if n.path != PrunedFile {
-			continue
+		if n.path == PrunedFile {
+			b, err := r.odb.readType(n.hash, objBlob)
+			if err != nil {
+				return map[Hash]int64{} // not a file: nothing pruned
+			}
+			return parsePruned(b)
 		}
-		b, err := r.odb.readType(n.hash, objBlob)
-		if err != nil {
-			return out
-		}
-		for _, l := range strings.Split(string(b), "\n") {
-			hx, when, _ := strings.Cut(l, " ")
-			h, err1 := ParseHash(hx)
-			t, err2 := strconv.ParseInt(when, 10, 64)
-			if err1 == nil && err2 == nil {
-				out[h] = max(out[h], t)
+	}
+	return map[Hash]int64{}
+}
+
+// parsePruned reads PrunedFile's lines "<commit> <unix time>"; lines that
+// are not (a hand edit) are skipped, and a commit listed twice keeps its
+// latest time.
+func parsePruned(b []byte) map[Hash]int64 {
+	out := map[Hash]int64{}
+	for _, l := range strings.Split(string(b), "\n") {
+		hx, when, _ := strings.Cut(l, " ")
+		h, err1 := ParseHash(hx)
+		t, err2 := strconv.ParseInt(when, 10, 64)
+		if err1 == nil && err2 == nil {
+			if old, ok := out[h]; !ok || t > old {
+				out[h] = t
 			}
 		}
 	}
 	return out
+}
+
+// formatPruned writes PrunedFile's content, sorted by commit.
+func formatPruned(pruned map[Hash]int64) []byte {
+	ps := make([]Hash, 0, len(pruned))
+	for k := range pruned {
+		ps = append(ps, k)
+	}
+	sortHashes(ps)
+	var b bytes.Buffer
+	for _, k := range ps {
+		fmt.Fprintf(&b, "%s %d\n", k, pruned[k])
+	}
+	return b.Bytes()
 }
 
 // writeNotesTree writes a notes tree (git's fanout) holding notes, the
@@ -340,16 +363,7 @@ func (r *Repo) writeNotesTree(notes map[Hash]Hash, non []nonNote, pruned map[Has
 		}
 	}
 	if len(pruned) > 0 {
-		ps := make([]Hash, 0, len(pruned))
-		for k := range pruned {
-			ps = append(ps, k)
-		}
-		sortHashes(ps)
-		var b bytes.Buffer
-		for _, k := range ps {
-			fmt.Fprintf(&b, "%s %d\n", k, pruned[k])
-		}
-		blob, err := r.odb.write(objBlob, b.Bytes())
+		blob, err := r.odb.write(objBlob, formatPruned(pruned))
 		if err != nil {
 			return ZeroHash, err
 		}
