@@ -161,6 +161,11 @@ func (e *env) diffNeed(o diffOptions, haveCurrent bool) historyNeed {
 	}
 	return historyNeed{What: "the baseline (the base commit and its recorded ancestor)", Branch: branch, Step: o.MaxWalk,
 		Have: func(st *store) (bool, error) {
+			if len(o.Revs) == 0 {
+				if _, _, err := baseline.Branch(st.repo, branch); err != nil {
+					return true, nil // no base branch: more history cannot help; resolveSides says why
+				}
+			}
 			sd, err := baseline.Resolve(st.repo, baseline.Request{Revs: o.Revs, Branch: branch, HaveCurrent: haveCurrent})
 			if err != nil {
 				return false, nil // maybe beyond the boundary: resolveSides says why if deepening does not help

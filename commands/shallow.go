@@ -53,8 +53,12 @@ func (e *env) reachHistory(st *store, need historyNeed) error {
 		if _, _, err := baseline.Branch(st.repo, need.Branch); err != nil {
 			branch := strings.TrimPrefix(need.Branch, remote+"/")
 			fmt.Fprintf(e.stderr, "git-flameiq: shallow clone: fetching the base branch %s from %s (git fetch --depth=%d)\n", branch, remote, need.Step)
-			if err := gitstore.FetchBranch(e.ctx, e.workDir(), remote, branch, need.Step); err != nil {
+			found, err := gitstore.FetchBranch(e.ctx, e.workDir(), remote, branch, need.Step)
+			if err != nil {
 				return usagef("%v", &gitstore.ShallowError{What: "the base branch " + need.Branch, Remote: remote, Err: err})
+			}
+			if !found {
+				return nil // the command says the base branch is not found
 			}
 		}
 	}

@@ -100,18 +100,23 @@ func Deepen(ctx context.Context, dir, remote string, n int) (moved bool, err err
 
 // FetchBranch fetches branch from remote into refs/remotes/<remote>/<branch>
 // (at most depth commits of it when depth > 0, as a shallow clone fetches):
-// the base branch a shallow CI checkout did not fetch.
-func FetchBranch(ctx context.Context, dir, remote, branch string, depth int) error {
+// the base branch a shallow CI checkout did not fetch. found is false when
+// the remote has no such branch.
+func FetchBranch(ctx context.Context, dir, remote, branch string, depth int) (found bool, err error) {
 	if strings.HasPrefix(branch, "-") || !validRefName("refs/heads/"+branch) {
-		return fmt.Errorf("branch %q: not a branch name", branch)
+		return false, nil // not a branch name: nothing the remote could have
 	}
 	args := []string{"fetch", "--quiet", "--no-tags"}
 	if depth > 0 {
 		args = append(args, fmt.Sprintf("--depth=%d", depth))
 	}
 	args = append(args, "--", remote, "+refs/heads/"+branch+":refs/remotes/"+remote+"/"+branch)
-	_, err := runGit(ctx, dir, args...)
-	return err
+	_, err = runGit(ctx, dir, args...)
+	var ge *GitError
+	if errors.As(err, &ge) && strings.Contains(ge.Stderr, "couldn't find remote ref") {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // OnShallowBoundary reports whether h is a boundary commit of a shallow
