@@ -159,7 +159,7 @@ func (e *env) diffNeed(o diffOptions, haveCurrent bool) historyNeed {
 	if len(o.Revs) > 0 {
 		branch = ""
 	}
-	return historyNeed{What: "the baseline (the base commit and its recorded ancestor)", Branch: branch, Step: o.MaxWalk,
+	return historyNeed{What: "the baseline (the base commit and its recorded ancestor)", Branch: branch, Step: max(o.MaxWalk, 1),
 		Have: func(st *store) (bool, error) {
 			if len(o.Revs) == 0 {
 				if _, _, err := baseline.Branch(st.repo, branch); err != nil {
