@@ -124,6 +124,18 @@ func (e *env) bisect(o bisectOptions) error {
 	if err != nil {
 		return err
 	}
+	err = e.reachHistory(st, historyNeed{What: fmt.Sprintf("the history from %s to %s", o.Args[0], o.Args[1]), Step: 64,
+		Have: func(st *store) (bool, error) {
+			if !resolves(st.repo, o.Args...) {
+				return false, nil
+			}
+			good, _ := st.repo.Resolve(o.Args[0])
+			bad, _ := st.repo.Resolve(o.Args[1])
+			return st.repo.HistoryReaches(bad, 0, func(h gitstore.Hash) (bool, error) { return h == good, nil })
+		}})
+	if err != nil {
+		return err
+	}
 	good, err := resolve(st.repo, o.Args[0])
 	if err != nil {
 		return err

@@ -143,6 +143,11 @@ func (e *env) check(o checkOptions) error {
 	if err != nil {
 		return err
 	}
+	err = e.reachHistory(st, historyNeed{What: fmt.Sprintf("--against %s and --commit %s", o.Against, o.Commit), Step: 64,
+		Have: func(st *store) (bool, error) { return resolves(st.repo, o.Against, o.Commit), nil }})
+	if err != nil {
+		return err
+	}
 	good, err := resolve(st.repo, o.Against)
 	if err != nil {
 		return err

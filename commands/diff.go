@@ -94,6 +94,9 @@ func (e *env) diff(o diffOptions) error {
 			return err
 		}
 	}
+	if err := e.reachHistory(st, e.diffNeed(o, current != nil)); err != nil {
+		return err
+	}
 	sd, err := e.resolveSides(st, o.Revs, o.Base, current != nil)
 	if err != nil {
 		return err
@@ -167,6 +170,38 @@ func (e *env) warn(ws []string) {
 	for _, w := range ws {
 		fmt.Fprintln(e.stderr, "git-flameiq: warning: "+w)
 	}
+}
+
+// diffNeed is what diff needs from a shallow clone: the base commit and
+// its first-parent history as far as the baseline search walks (up to the
+// first recorded commit, at most maxWalk commits).
+func (e *env) diffNeed(o diffOptions, haveCurrent bool) historyNeed {
+	branch := o.Base
+	if len(o.Revs) == 0 && branch == "" {
+		if cfg, err := e.config(); err == nil {
+			branch = cfg.Base
+		}
+	}
+	if len(o.Revs) > 0 {
+		branch = ""
+	}
+	return historyNeed{What: "the baseline (the base commit and its recorded ancestor)", Branch: branch, Step: max(o.MaxWalk, 1),
+		Have: func(st *store) (bool, error) {
+			if len(o.Revs) == 0 {
+				if _, _, err := baseline.Branch(st.repo, branch); err != nil {
+					return true, nil // no base branch: more history cannot help; resolveSides says why
+				}
+			}
+			sd, err := baseline.Resolve(st.repo, baseline.Request{Revs: o.Revs, Branch: branch, HaveCurrent: haveCurrent})
+			if err != nil {
+				return false, nil // maybe beyond the boundary: resolveSides says why if deepening does not help
+			}
+			n, err := st.notes()
+			if err != nil {
+				return false, err
+			}
+			return st.repo.HistoryReaches(sd.Base, o.MaxWalk, n.Has)
+		}}
 }
 
 // resolveSides applies diff's revision grammar (internal/baseline). The

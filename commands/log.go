@@ -57,6 +57,11 @@ func (e *env) log(o logOptions) error {
 	if err != nil {
 		return err
 	}
+	err = e.reachHistory(st, historyNeed{What: fmt.Sprintf("the history of %s (-n %d)", rev, o.N), Step: o.N,
+		Have: func(st *store) (bool, error) { return st.repo.HistoryReaches(h, o.N, nil) }})
+	if err != nil {
+		return err
+	}
 	hist, err := e.loadHistory(st, h, o.N)
 	if err != nil {
 		return err

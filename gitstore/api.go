@@ -8,8 +8,9 @@
 // `git notes add` (see the README). It updates refs with git's own
 // lock-file protocol (compare-and-swap on <ref>.lock), writes notes trees
 // with git's fanout, and walks history (merge-base, first-parent, ranges).
-// The git CLI runs only for network operations (push, pull: gitcli.go),
-// worktrees (worktree.go) and date parsing (date.go), and as the plumbing
+// The git CLI runs only for network operations (push, pull: gitcli.go;
+// deepening a shallow clone: shallow.go), worktrees (worktree.go), date
+// parsing (date.go) and gc's list of reachable commits (gc.go), and as the plumbing
 // backend for repositories the in-process code does not handle (SHA-256
 // object names, reftable refs, a partial clone, an extensions.* key it
 // does not know: plumbing.go); no other package runs git or reads .git
@@ -24,7 +25,10 @@
 //	(*Repo).Commit(h Hash) (*Commit, error)
 //	(*Repo).MergeBase(a, b Hash) (Hash, error)      // best common ancestor; ErrNoMergeBase
 //	(*Repo).FirstParent(from Hash, n int) ([]*Commit, error) // from, its first parent, … (n<=0: all)
-//	(*Repo).IsShallow() bool
+//	(*Repo).IsShallow() bool                       // commits in .git/shallow read as parentless, as git reads them (shallow.go)
+//	Deepen(ctx, dir, remote string, n int) (moved bool, err error) // git fetch --deepen=n; DeepenUntil: growing steps until a check holds
+//	(*Repo).GC(ref, reachable, GCPolicy) (GCResult, error) // drop notes of unreachable/old commits, squash the notes history (CAS, retried)
+//	(*Repo).Size(ref string, top int) (NotesSize, error)   // notes, records, bytes, history length, largest notes
 //	(*Repo).Notes(ref string) (*Notes, error)       // ref must be under refs/notes/ (ErrBadRef)
 //	(*Notes).Read(commit Hash) ([]byte, error)      // nil, nil when the commit has no note; any fanout depth
 //	(*Notes).Has(commit Hash) (bool, error)
@@ -37,6 +41,10 @@
 //	Pull(ctx, dir, remote, ref string) (found bool, err error) // git CLI fetch into a temp ref, local union merge; found: the remote has the ref
 //	WorkTreeOf(dir string) string                   // the work tree containing dir, as Open finds it ("" if none)
 //	(*Repo).CurrentBranch() string                  // the branch HEAD names, "" when detached
+//
+// GC lists the commits whose notes it removed in a non-note file of the
+// notes tree (PrunedFile), which MergeNotesFrom honours, so push and pull
+// keep a pruned remote pruned (gc.go).
 //
 // Also provided: Hash (a SHA-1 or SHA-256 name: ParseHash of 40 or 64 hex
 // digits, String, IsZero), Commit{Hash, Tree, Parents, Author, Committer,

@@ -59,6 +59,9 @@ func (r *Repo) mergeCommit(ref string, local Hash, other *Commit, cfg gitConfig,
 	if err != nil {
 		return err
 	}
+	if done, err := r.mergePruned(ref, lc, other, cfg, author, committer, msg); done || err != nil {
+		return err
+	}
 	diff := map[Hash]Hash{}
 	if err := r.diffNotes(lc.Tree, other.Tree, "", diff); err != nil {
 		return err
@@ -159,4 +162,106 @@ func (r *Repo) diffNotes(a, b Hash, prefix string, out map[Hash]Hash) error {
 		}
 	}
 	return nil
+}
+
+// mergePruned merges two notes trees whose gc records differ (PrunedFile:
+// see gc.go): a note of a commit pruned on one side only is taken from
+// that side alone, every other note is the union of both; the pruned lists
+// are merged. When one side's list holds the other's, the result's only
+// parent is that side's commit (the other side's older history stays
+// unreachable), and when the result is that side's tree the ref is just
+// set to it. done is false when both sides have the same list: the plain
+// union merge applies.
+func (r *Repo) mergePruned(ref string, lc, oc *Commit, cfg gitConfig, author, committer Signature, msg string) (done bool, err error) {
+	lnon, err := r.rootNonNotes(lc.Tree)
+	if err != nil {
+		return false, err
+	}
+	onon, err := r.rootNonNotes(oc.Tree)
+	if err != nil {
+		return false, err
+	}
+	lp, op := r.readPruned(lnon), r.readPruned(onon)
+	lHasAll, oHasAll := coversKeys(lp, op), coversKeys(op, lp)
+	if lHasAll && oHasAll {
+		return false, nil
+	}
+	ln, _, err := r.readNotesTree(lc.Tree)
+	if err != nil {
+		return false, err
+	}
+	on, _, err := r.readNotesTree(oc.Tree)
+	if err != nil {
+		return false, err
+	}
+	notes := map[Hash]Hash{}
+	for k, lb := range ln {
+		if _, prunedByOther := op[k]; prunedByOther {
+			if _, alsoLocal := lp[k]; !alsoLocal {
+				continue // the other side removed it; a stale copy here
+			}
+		}
+		notes[k] = lb
+	}
+	for k, ob := range on {
+		if _, prunedHere := lp[k]; prunedHere {
+			if _, alsoOther := op[k]; !alsoOther {
+				continue
+			}
+		}
+		lb, ok := notes[k]
+		if !ok || lb == ob {
+			notes[k] = ob
+			continue
+		}
+		ld, err := r.odb.readType(lb, objBlob)
+		if err != nil {
+			return false, err
+		}
+		od, err := r.odb.readType(ob, objBlob)
+		if err != nil {
+			return false, err
+		}
+		if notes[k], err = r.odb.write(objBlob, catSortUniq(ld, od)); err != nil {
+			return false, err
+		}
+	}
+	pruned := map[Hash]int64{}
+	for _, p := range []map[Hash]int64{lp, op} {
+		for k, t := range p {
+			pruned[k] = max(pruned[k], t)
+		}
+	}
+	tree, err := r.writeNotesTree(notes, lnon, pruned)
+	if err != nil {
+		return false, err
+	}
+	local := lc.Hash
+	parents := []Hash{local, oc.Hash}
+	switch {
+	case lHasAll && tree == lc.Tree:
+		return true, nil // everything the other side has that gc kept is here
+	case oHasAll && tree == oc.Tree:
+		return true, r.casRef(ref, local, oc.Hash, cfg, committer, "notes: fast-forward to the pruned notes")
+	case lHasAll:
+		parents = []Hash{local}
+	case oHasAll:
+		parents = []Hash{oc.Hash}
+	}
+	c, err := r.odb.write(objCommit, encodeCommit(tree, parents, author, committer, msg))
+	if err != nil {
+		return false, err
+	}
+	first, _, _ := strings.Cut(msg, "\n")
+	return true, r.casRef(ref, local, c, cfg, committer, "notes: "+first)
+}
+
+// coversKeys reports whether every key of b is a key of a.
+func coversKeys(a, b map[Hash]int64) bool {
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			return false
+		}
+	}
+	return true
 }

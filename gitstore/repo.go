@@ -22,8 +22,9 @@ type Repo struct {
 	commonDir string // objects, refs, packed-refs, config
 	workTree  string // "" for a bare repository
 	odb       *odb
-	hashSize  int       // object name size: 20 (SHA-1) or 32 (SHA-256)
-	git       *plumbing // non-nil: objects or refs (or both) go through git (plumbing.go)
+	hashSize  int           // object name size: 20 (SHA-1) or 32 (SHA-256)
+	git       *plumbing     // non-nil: objects or refs (or both) go through git (plumbing.go)
+	shallow   map[Hash]bool // a shallow clone's boundary commits, read as parentless (shallow.go)
 
 	treeMu  sync.Mutex
 	trees   map[Hash]*indexedTree // indexed notes trees (see treeIndex)
@@ -187,7 +188,7 @@ func newRepo(gitDir, workTree string) *Repo {
 	}
 	o := newODB(objdir)
 	o.disk = newDiskCache(common)
-	return &Repo{gitDir: gitDir, commonDir: common, workTree: workTree, odb: o, hashSize: sha1Size}
+	return &Repo{gitDir: gitDir, commonDir: common, workTree: workTree, odb: o, hashSize: sha1Size, shallow: readShallow(common)}
 }
 
 // refDir returns the directory that stores a ref: HEAD and per-worktree
@@ -312,6 +313,7 @@ func (r *Repo) Commit(h Hash) (*Commit, error) {
 	if err != nil {
 		return nil, err
 	}
+	c = r.graft(c)
 	r.treeMu.Lock()
 	if r.commits == nil || len(r.commits) >= commitCacheMax {
 		r.commits = map[uint64]*Commit{}
