@@ -28,7 +28,7 @@ Example:
 						Margin: ifSet(c.IsSet("margin"), c.Float64("margin")), Alpha: ifSet(c.IsSet("alpha"), c.Float64("alpha")),
 						MinSamples: ifSet(c.IsSet("min-samples"), c.Int("min-samples")), Correction: ifSet(c.IsSet("correction"), c.String("correction"))},
 					Metrics: c.StringSlice("metric"),
-					Output:  outputOptions{Format: c.String("format"), File: c.String("output")},
+					Output:  outputOptions{Format: c.String("format"), File: c.String("output"), All: c.Bool("all")},
 					NoFail:  c.Bool("no-fail"),
 				},
 			})
