@@ -248,7 +248,7 @@ func TestHTMLPagesChromium(t *testing.T) {
 		"diff-flameiq": render(f["flameiq"]),
 	}
 	var buf bytes.Buffer
-	if err := HistoryHTML(&buf, "git flameiq log HEAD", logSeries()); err != nil {
+	if err := HistoryHTML(&buf, "git flameiq log HEAD", logSeries(), len(logSeries())); err != nil {
 		t.Fatal(err)
 	}
 	pages["log"] = bytes.Clone(buf.Bytes())

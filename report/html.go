@@ -493,8 +493,10 @@ const logColumns = 12
 // multiples of series (a few small charts a row, commits on a common x
 // axis, a commit's label on hover), then a table of the commits, newest
 // first, with their date, subject and the value of each metric (the first
-// 12 metrics when there are more).
-func HistoryHTML(w io.Writer, title string, series []HistorySeries) error {
+// 12 metrics when there are more). metrics is the number of metrics of
+// the history the series were picked from (LogKeys): when it is larger,
+// the page says how many it left out and how to see them.
+func HistoryHTML(w io.Writer, title string, series []HistorySeries, metrics int) error {
 	page := htmlPage{Title: title, Headline: title}
 	commits := mergeCommits(series)
 	if len(commits) == 0 {
@@ -503,6 +505,9 @@ func HistoryHTML(w io.Writer, title string, series []HistorySeries) error {
 	}
 	page.Dates = true
 	page.Summary = fmt.Sprintf("%s · %s", plural(len(commits), "recorded commit", "recorded commits"), plural(len(series), "metric", "metrics"))
+	if left := logLeftOut(len(series), metrics); left != "" {
+		page.Summary += fmt.Sprintf(" of %s: %s.", thousands(metrics), left)
+	}
 	idx := map[string]int{}
 	for i, c := range commits {
 		idx[c.Sha] = i

@@ -324,7 +324,7 @@ func logSeries() []HistorySeries {
 func TestHistoryHTMLTable(t *testing.T) {
 	series := logSeries()
 	var buf bytes.Buffer
-	if err := HistoryHTML(&buf, "git flameiq log HEAD", series); err != nil {
+	if err := HistoryHTML(&buf, "git flameiq log HEAD", series, len(series)); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -421,7 +421,7 @@ func TestHTMLNotesOnce(t *testing.T) {
 	}
 	pages["units"] = buf.String()
 	buf.Reset()
-	if err := HistoryHTML(&buf, "log", logSeries()); err != nil {
+	if err := HistoryHTML(&buf, "log", logSeries(), len(logSeries())); err != nil {
 		t.Fatal(err)
 	}
 	pages["log"] = buf.String()

@@ -177,7 +177,7 @@ func TestHistoryHTML(t *testing.T) {
 	series := append(append([]HistorySeries(nil), f["mixed"].History...), f["hostile"].History...)
 	series = append(series, HistorySeries{Key: "empty"})
 	var buf bytes.Buffer
-	if err := HistoryHTML(&buf, "history of "+evilName, series); err != nil {
+	if err := HistoryHTML(&buf, "history of "+evilName, series, len(series)); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
