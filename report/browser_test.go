@@ -422,3 +422,100 @@ func TestFlameGraphChromium(t *testing.T) {
 		t.Error("a hostile frame name is not rendered as text")
 	}
 }
+
+// filterProbeJS types "CASE-2" into the full table's filter (as a reader
+// would: the value, then an input event) and reports, before and after,
+// the rows drawn, the table's note and whether it is open, and the keys
+// of the history charts.
+const filterProbeJS = `<script>
+(function () {
+  function rows() {
+    return Array.prototype.map.call(document.querySelectorAll("#all tbody tr"), function (tr) {
+      return { key: tr.children[1].textContent, status: tr.children[7].textContent, icon: tr.querySelectorAll("svg.icon").length };
+    });
+  }
+  var out = { before: rows().length, charts: [] };
+  document.querySelectorAll("details.trend svg.chart").forEach(function (s) { out.charts.push(s.getAttribute("aria-label")); });
+  var input = document.getElementById("filter");
+  input.value = "CASE-2";
+  input.dispatchEvent(new Event("input"));
+  out.after = rows();
+  out.note = document.getElementById("all-note").textContent;
+  out.open = document.getElementById("all-fold").open;
+  var pre = document.createElement("pre");
+  pre.id = "probe";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+  // For the screenshot: the table at the top (the icons' symbols kept).
+  for (var e = input.parentNode.previousElementSibling.previousElementSibling; e; ) {
+    var prev = e.previousElementSibling;
+    if (!e.classList.contains("defs")) e.remove();
+    e = prev;
+  }
+})();
+</script>
+`
+
+// TestHTMLFilterChromium: the diff page of 600 metrics (300 changed, a
+// history for every one) draws history charts for changed metrics only
+// (the first trendsMax), shows the first allRowsMax rows of the full
+// table, and its filter box, typed into, opens the table and draws exactly
+// the rows whose name matches, case-insensitively, with their icons, and
+// says how many. Screenshots before and after typing (with the page above
+// the table left out).
+func TestHTMLFilterChromium(t *testing.T) {
+	b := newBrowser(t)
+	rich := manyRich(t, 300)
+	var page bytes.Buffer
+	if err := HTML(&page, rich); err != nil {
+		t.Fatal(err)
+	}
+	changed := map[string]bool{}
+	for _, d := range changedDiffs(rich.Result) {
+		changed[d.Key] = true
+	}
+	plain := b.write("filter.html", page.Bytes())
+	probed := b.write("filter-probe.html", bytes.Replace(page.Bytes(), []byte("</body>"), []byte(filterProbeJS+"</body>"), 1))
+	dom := b.dump(t, "file://"+probed, 1200)
+	m := probeRE.FindStringSubmatch(dom)
+	if m == nil {
+		t.Fatalf("the probe did not run (a script error?):\n%.3000s", dom)
+	}
+	var p struct {
+		Before int
+		Charts []string
+		After  []struct {
+			Key, Status string
+			Icon        int
+		}
+		Note string
+		Open bool
+	}
+	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Before != allRowsMax {
+		t.Errorf("%d rows before filtering, want the first %d", p.Before, allRowsMax)
+	}
+	if len(p.Charts) != trendsMax {
+		t.Errorf("%d history charts, want %d (the first of 300 changed metrics)", len(p.Charts), trendsMax)
+	}
+	for _, c := range p.Charts {
+		if k := strings.TrimPrefix(c, "history of "); !changed[k] {
+			t.Errorf("chart %q: not a changed metric", c)
+		}
+	}
+	if len(p.After) != 100 {
+		t.Errorf("%d rows match CASE-2, want 100 (case-200 … case-299)", len(p.After))
+	}
+	for _, r := range p.After {
+		if !strings.Contains(r.Key, "case-2") || r.Status != "REGRESSION" || r.Icon != 1 {
+			t.Errorf("row %+v: want a case-2xx regression with its icon", r)
+		}
+	}
+	if p.Note != "100 of 600 metrics match." || !p.Open {
+		t.Errorf("after typing: note %q, table open %v", p.Note, p.Open)
+	}
+	b.shot(t, "file://"+plain, "filter-before", 900)
+	b.shot(t, "file://"+probed, "filter-after", 900)
+}

@@ -22,8 +22,11 @@ import (
 // one compact row per changed metric with a history in rich.History (a
 // sparkline; a click opens its chart, which ends at the head's value,
 // marked, with the base marked and error bars where the comparison has
-// intervals) and the table of every metric. Every name goes through
-// html/template's contextual escaping.
+// intervals; the first 100 such metrics) and the table of every metric
+// with a filter box: the page carries every row as data and draws the
+// first 500 that match what is typed (so 60,000 metrics open in a
+// second or two). Every name goes through html/template's contextual
+// escaping (the rows' data is JSON inside its script element).
 func HTML(w io.Writer, rich Rich) error {
 	r := rich.Result
 	page := htmlPage{
@@ -53,10 +56,25 @@ func HTML(w io.Writer, rich Rich) error {
 			page.Notes = append(page.Notes, wn)
 		}
 	}
-	for _, d := range r.Diffs {
-		page.All = append(page.All, toHTMLRow(d, r.Alpha))
+	page.AllCount, page.AllMax = len(r.Diffs), allRowsMax
+	page.AllOpen = len(r.Diffs) <= allOpenMax
+	page.AllData = make([][]any, 0, len(r.Diffs))
+	kinds := map[[4]string]int{}
+	for i, d := range r.Diffs {
+		row := toHTMLRow(d, r.Alpha)
+		if i < allRowsMax {
+			page.All = append(page.All, row)
+		}
+		kind := row.kind()
+		k, ok := kinds[kind]
+		if !ok {
+			k = len(page.AllKinds)
+			kinds[kind] = k
+			page.AllKinds = append(page.AllKinds, kind[:])
+		}
+		page.AllData = append(page.AllData, []any{k, row.Key, row.Base, row.Head, row.Delta, row.PN, row.Threshold})
 	}
-	page.AllOpen = len(page.All) <= allOpenMax
+	page.AllNote = allNote(len(page.All), len(r.Diffs))
 	for _, d := range acceptedDiffs(r) {
 		page.Accepted = append(page.Accepted, htmlAccepted{Key: d.Key, Delta: delta(d, r.Alpha), Reason: d.AcceptReason, Source: d.AcceptSource})
 	}
@@ -76,8 +94,28 @@ func HTML(w io.Writer, rich Rich) error {
 }
 
 // allOpenMax is the largest number of metrics whose full table the diff
-// page shows open; a longer one is folded (a click opens it).
+// page shows open; a longer one is folded (a click, or typing in its
+// filter, opens it).
 const allOpenMax = 30
+
+// allRowsMax is the most rows the table of every metric shows at once: the
+// page carries every row as data, and its script draws the first
+// allRowsMax that match the filter (the page stays quick to open with
+// 60,000 metrics; without script, the first allRowsMax are shown).
+const allRowsMax = 500
+
+// allNote says which rows the table of every metric shows before any
+// filtering (the page's script says it again as the filter changes).
+func allNote(shown, total int) string {
+	if shown >= total {
+		return fmt.Sprintf("%s metrics; type to filter them by name.", thousands(total))
+	}
+	return fmt.Sprintf("The first %s of %s metrics; type to filter them by name.", thousands(shown), thousands(total))
+}
+
+// trendsMax is the most history charts the diff page draws: the changed
+// metrics in the changed table's order (most urgent, then largest, first).
+const trendsMax = 100
 
 // plainHeadline is the Headline without its emoji (the page's <title>).
 func plainHeadline(r *compare.Result) string {
@@ -101,7 +139,12 @@ type htmlPage struct {
 	Report   bool // a diff report (not a history page)
 	Bars     *htmlBars
 	Changed  []htmlRow
-	All      []htmlRow
+	All      []htmlRow  // the first rows of every metric (allRowsMax)
+	AllData  [][]any    // every metric's row, for the filter: AllKinds index, key, base, head, delta, p / n, threshold
+	AllKinds [][]string // the rows' icon kind, icon label, status and class (htmlRow.kind)
+	AllCount int
+	AllMax   int
+	AllNote  string
 	AllOpen  bool
 	Notes    []string
 	Accepted []htmlAccepted
@@ -173,6 +216,16 @@ func toHTMLRow(d compare.Diff, alpha float64) htmlRow {
 	}
 	return htmlRow{Icon: statusHTMLIcon(d.Status), Key: d.Key, Base: base, Head: head, Delta: delta(d, alpha),
 		PN: pnPlain(d), Threshold: thresholdCell(d), Status: status, Class: statusClass(d.Status)}
+}
+
+// kind is what rows of one status share, as the page's filter script
+// draws it: icon kind and label, status and class.
+func (r htmlRow) kind() [4]string {
+	kind, label := "", ""
+	if r.Icon != nil {
+		kind, label = r.Icon.Kind, r.Icon.Label
+	}
+	return [4]string{kind, label, r.Status, r.Class}
 }
 
 // statusClass is the CSS class of a status.
@@ -297,6 +350,7 @@ func barChart(ds []compare.Diff, alpha float64) *htmlBars {
 type htmlTrends struct {
 	Note string
 	Rows []htmlTrend
+	More int // changed metrics with a history that were not charted (trendsMax)
 }
 
 // htmlTrend is a compact row: icon, name, sparkline, values and change;
@@ -313,7 +367,7 @@ type htmlTrend struct {
 }
 
 // diffTrends builds the rows of the changed metrics that rich.History has
-// a series of. Each chart ends at the head's value, from the Diff: the
+// a series of, the first trendsMax of them (More counts the others). Each chart ends at the head's value, from the Diff: the
 // history's last point when it is the head commit, else a point added
 // after it; the base commit's point is marked too, and both carry the
 // comparison's interval of their median as an error bar when it has one.
@@ -331,6 +385,10 @@ func diffTrends(rich Rich, changed []compare.Diff) *htmlTrends {
 	for _, d := range changed {
 		s, ok := series[d.Key]
 		if !ok || len(s.Points) == 0 {
+			continue
+		}
+		if len(t.Rows) == trendsMax {
+			t.More++
 			continue
 		}
 		unit := s.Unit
