@@ -56,7 +56,7 @@ func HTML(w io.Writer, rich Rich) error {
 			page.Notes = append(page.Notes, wn)
 		}
 	}
-	page.AllCount, page.AllMax = len(r.Diffs), allRowsMax
+	page.AllCount, page.AllMax = thousands(len(r.Diffs)), allRowsMax
 	page.AllOpen = len(r.Diffs) <= allOpenMax
 	page.AllData = make([][]any, 0, len(r.Diffs))
 	kinds := map[[4]string]int{}
@@ -142,7 +142,7 @@ type htmlPage struct {
 	All      []htmlRow  // the first rows of every metric (allRowsMax)
 	AllData  [][]any    // every metric's row, for the filter: AllKinds index, key, base, head, delta, p / n, threshold
 	AllKinds [][]string // the rows' icon kind, icon label, status and class (htmlRow.kind)
-	AllCount int
+	AllCount string // the number of metrics, 60,000
 	AllMax   int
 	AllNote  string
 	AllOpen  bool
