@@ -35,12 +35,12 @@ type mdBudget struct {
 
 // commentBudget is a PR comment's: MarkdownLimit UTF-16 code units.
 var commentBudget = mdBudget{limit: MarkdownLimit, measure: utf16Len,
-	where: "not shown (comment size limit): the job summary and the HTML report (`git flameiq diff --format html`) list every metric"}
+	where: "not shown (comment size limit): the job summary and the HTML report (`git flameiq diff --format html`) list them all"}
 
 // summaryBudget is a job summary's: room bytes left of SummaryLimit.
 func summaryBudget(room int) mdBudget {
 	return mdBudget{limit: room, measure: func(s string) int { return len(s) },
-		where: "not shown (job summary size limit): the HTML report (`git flameiq diff --format html`) lists every metric"}
+		where: "not shown (job summary size limit): the HTML report (`git flameiq diff --format html`) lists them all"}
 }
 
 // utf16Len is s's length in UTF-16 code units.
@@ -54,6 +54,9 @@ func utf16Len(s string) int {
 	}
 	return n
 }
+
+// mdNotesRoom is the most room the findings' notes are sure to get.
+const mdNotesRoom = 8000
 
 // mdTail is the room kept back for what every report ends with when it
 // is cut short: a "… N more" line per section, the closing of the
@@ -148,8 +151,19 @@ func writeMarkdown(w io.Writer, rich Rich, budget mdBudget) error {
 	}
 
 	changed := changedDiffs(r)
+	notes := mdNotes(changed, r)
+	// The notes explain the findings (few lines, said once for many
+	// metrics): keep room for them, up to mdNotesRoom, before the rows
+	// (and for the line that counts the rows left out).
+	room := 400
+	for _, n := range notes {
+		room += o.budget.measure(n) + 1
+	}
+	room = min(room, mdNotesRoom)
+	o.budget.limit -= room
 	o.lines(mdTableHead, mdRows(changed, r.Alpha), "changed metrics")
-	o.lines("**Notes**\n\n", mdNotes(changed, r), "notes")
+	o.budget.limit += room
+	o.lines("**Notes**\n\n", notes, "notes")
 
 	var acc []string
 	for _, d := range acceptedDiffs(r) {

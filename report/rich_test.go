@@ -294,9 +294,9 @@ func manyDiffs(t *testing.T, n, changed int) *compare.Result {
 }
 
 // TestMarkdownLimit: whatever the number of metrics and of findings, the
-// comment stays under MarkdownLimit characters, findings first; the rows
-// left out are counted, per table, and the report still ends with its
-// footer.
+// comment stays under MarkdownLimit characters, findings first, their
+// notes kept; the rows left out are counted, per table, and the report
+// still ends with its footer.
 func TestMarkdownLimit(t *testing.T) {
 	for _, c := range []struct {
 		name              string
@@ -310,11 +310,15 @@ func TestMarkdownLimit(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := manyDiffs(t, c.n, c.changed)
+			r.Warnings = append(r.Warnings, "a note the reviewer must read")
 			var buf bytes.Buffer
 			if err := Markdown(&buf, Rich{Result: r}); err != nil {
 				t.Fatal(err)
 			}
 			out := buf.String()
+			if !strings.Contains(out, "**Notes**\n\n- a note the reviewer must read\n") {
+				t.Error("the findings' notes were left out")
+			}
 			if n := utf16Len(out); n > MarkdownLimit {
 				t.Errorf("%d characters, over MarkdownLimit", n)
 			}
