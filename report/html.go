@@ -142,7 +142,7 @@ type htmlPage struct {
 	All      []htmlRow  // the first rows of every metric (allRowsMax)
 	AllData  [][]any    // every metric's row, for the filter: AllKinds index, key, base, head, delta, p / n, threshold
 	AllKinds [][]string // the rows' icon kind, icon label, status and class (htmlRow.kind)
-	AllCount string // the number of metrics, 60,000
+	AllCount string     // the number of metrics, 60,000
 	AllMax   int
 	AllNote  string
 	AllOpen  bool
