@@ -434,8 +434,17 @@ const filterProbeJS = `<script>
       return { key: tr.children[1].textContent, status: tr.children[7].textContent, icon: tr.querySelectorAll("svg.icon").length };
     });
   }
-  var out = { before: rows().length, charts: [] };
+  var out = { before: rows().length, charts: [], changedRows: document.querySelector("table").querySelectorAll("tbody tr").length };
   document.querySelectorAll("details.trend svg.chart").forEach(function (s) { out.charts.push(s.getAttribute("aria-label")); });
+  var more = document.getElementById("show-all"), only = document.getElementById("changed-only");
+  out.button = more.hidden ? "" : more.textContent;
+  more.click();
+  out.all = rows().length;
+  only.checked = true;
+  only.dispatchEvent(new Event("change"));
+  out.only = rows();
+  out.onlyNote = document.getElementById("all-note").textContent;
+  only.checked = false;
   var input = document.getElementById("filter");
   input.value = "CASE-2";
   input.dispatchEvent(new Event("input"));
@@ -458,10 +467,12 @@ const filterProbeJS = `<script>
 
 // TestHTMLFilterChromium: the diff page of 600 metrics (300 changed, a
 // history for every one) draws history charts for changed metrics only
-// (the first trendsMax), shows the first allRowsMax rows of the full
-// table, and its filter box, typed into, opens the table and draws exactly
-// the rows whose name matches, case-insensitively, with their icons, and
-// says how many. Screenshots before and after typing (with the page above
+// (the first trendsMax), lists the first changedRowsMax changed metrics,
+// shows the first allRowsMax rows of the full table with a button that
+// draws them all, a "changed only" box that keeps the 300 changed, and a
+// filter box that, typed into, opens the table and draws exactly the rows
+// whose name matches, case-insensitively, with their icons, and says how
+// many. Screenshots before and after typing (with the page above
 // the table left out).
 func TestHTMLFilterChromium(t *testing.T) {
 	b := newBrowser(t)
@@ -481,21 +492,37 @@ func TestHTMLFilterChromium(t *testing.T) {
 	if m == nil {
 		t.Fatalf("the probe did not run (a script error?):\n%.3000s", dom)
 	}
+	type row struct {
+		Key, Status string
+		Icon        int
+	}
 	var p struct {
-		Before int
-		Charts []string
-		After  []struct {
-			Key, Status string
-			Icon        int
-		}
-		Note string
-		Open bool
+		Before, ChangedRows, All int
+		Button                   string
+		Charts                   []string
+		After, Only              []row
+		Note, OnlyNote           string
+		Open                     bool
 	}
 	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &p); err != nil {
 		t.Fatal(err)
 	}
 	if p.Before != allRowsMax {
 		t.Errorf("%d rows before filtering, want the first %d", p.Before, allRowsMax)
+	}
+	if p.ChangedRows != changedRowsMax {
+		t.Errorf("the changed table has %d rows, want the first %d of 300", p.ChangedRows, changedRowsMax)
+	}
+	if p.Button != "show all 600" || p.All != 600 {
+		t.Errorf("button %q drew %d rows, want \"show all 600\" drawing 600", p.Button, p.All)
+	}
+	if len(p.Only) != 300 || p.OnlyNote != "300 of 600 metrics match." {
+		t.Errorf("changed only: %d rows, note %q; want the 300 changed", len(p.Only), p.OnlyNote)
+	}
+	for _, r := range p.Only {
+		if r.Status != "REGRESSION" {
+			t.Errorf("changed only: row %+v", r)
+		}
 	}
 	if len(p.Charts) != trendsMax {
 		t.Errorf("%d history charts, want %d (the first of 300 changed metrics)", len(p.Charts), trendsMax)

@@ -44,7 +44,12 @@ func HTML(w io.Writer, rich Rich) error {
 		page.Parts = append(page.Parts, hp)
 	}
 	changed := changedDiffs(r)
-	for _, d := range changed {
+	for i, d := range changed {
+		if i == changedRowsMax {
+			page.ChangedMore = fmt.Sprintf("The first %d of %s changed metrics, most urgent first; the table of every metric below has them all (tick “changed only”).",
+				changedRowsMax, thousands(len(changed)))
+			break
+		}
 		page.Changed = append(page.Changed, toHTMLRow(d, r.Alpha))
 	}
 	said := map[string]bool{}
@@ -59,13 +64,13 @@ func HTML(w io.Writer, rich Rich) error {
 	page.AllCount, page.AllMax = thousands(len(r.Diffs)), allRowsMax
 	page.AllOpen = len(r.Diffs) <= allOpenMax
 	page.AllData = make([][]any, 0, len(r.Diffs))
-	kinds := map[[4]string]int{}
+	kinds := map[[5]string]int{}
 	for i, d := range r.Diffs {
 		row := toHTMLRow(d, r.Alpha)
 		if i < allRowsMax {
 			page.All = append(page.All, row)
 		}
-		kind := row.kind()
+		kind := row.kind(statusRank, d.Status)
 		k, ok := kinds[kind]
 		if !ok {
 			k = len(page.AllKinds)
@@ -97,6 +102,11 @@ func HTML(w io.Writer, rich Rich) error {
 // page shows open; a longer one is folded (a click, or typing in its
 // filter, opens it).
 const allOpenMax = 30
+
+// changedRowsMax is the most rows the changed metrics' table lists (a
+// monorepo's 2,000 would take seconds to lay out); the table of every
+// metric has the others.
+const changedRowsMax = 200
 
 // allRowsMax is the most rows the table of every metric shows at once: the
 // page carries every row as data, and its script draws the first
@@ -138,10 +148,11 @@ type htmlPage struct {
 	Dates    bool // the page shows dates: its header says they are UTC
 	Report   bool // a diff report (not a history page)
 	Bars     *htmlBars
-	Changed  []htmlRow
+	Changed     []htmlRow // the first changedRowsMax changed metrics
+	ChangedMore string    // says how many more there are
 	All      []htmlRow  // the first rows of every metric (allRowsMax)
 	AllData  [][]any    // every metric's row, for the filter: AllKinds index, key, base, head, delta, p / n, threshold
-	AllKinds [][]string // the rows' icon kind, icon label, status and class (htmlRow.kind)
+	AllKinds [][]string // the rows' icon kind, icon label, status, class and changed (htmlRow.kind)
 	AllCount string     // the number of metrics, 60,000
 	AllMax   int
 	AllNote  string
@@ -219,13 +230,18 @@ func toHTMLRow(d compare.Diff, alpha float64) htmlRow {
 }
 
 // kind is what rows of one status share, as the page's filter script
-// draws it: icon kind and label, status and class.
-func (r htmlRow) kind() [4]string {
+// draws it: icon kind and label, status, class, and "1" when the status
+// is a finding (changed: a key of rank, changedDiffs' statusRank).
+func (r htmlRow) kind(rank map[compare.Status]int, s compare.Status) [5]string {
 	kind, label := "", ""
 	if r.Icon != nil {
 		kind, label = r.Icon.Kind, r.Icon.Label
 	}
-	return [4]string{kind, label, r.Status, r.Class}
+	changed := ""
+	if _, ok := rank[s]; ok {
+		changed = "1"
+	}
+	return [5]string{kind, label, r.Status, r.Class, changed}
 }
 
 // statusClass is the CSS class of a status.
