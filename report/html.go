@@ -139,31 +139,31 @@ func plainHeadline(r *compare.Result) string {
 // htmlPage is the data of htmlTemplate; only plain strings and numbers,
 // so html/template escapes every name.
 type htmlPage struct {
-	Title    string
-	Headline string     // the h1, when Parts is empty
-	Parts    []htmlPart // the h1: the Headline's parts with their icons
-	Class    string
-	Compared string
-	Summary  string
-	Dates    bool // the page shows dates: its header says they are UTC
-	Report   bool // a diff report (not a history page)
-	Bars     *htmlBars
-	Changed     []htmlRow // the first changedRowsMax changed metrics
-	ChangedMore string    // says how many more there are
-	All      []htmlRow  // the first rows of every metric (allRowsMax)
-	AllData  [][]any    // every metric's row, for the filter: AllKinds index, key, base, head, delta, p / n, threshold
-	AllKinds [][]string // the rows' icon kind, icon label, status, class and changed (htmlRow.kind)
-	AllCount string     // the number of metrics, 60,000
-	AllMax   int
-	AllNote  string
-	AllOpen  bool
-	Notes    []string
-	Accepted []htmlAccepted
-	Profile  *htmlProfile
-	Trends   *htmlTrends   // the changed metrics' histories (diff)
-	Sections []htmlSection // generic sections (the weekly review)
-	Cards    *htmlCards    // small multiples (log)
-	Log      *htmlLogTable // the commit table (log)
+	Title       string
+	Headline    string     // the h1, when Parts is empty
+	Parts       []htmlPart // the h1: the Headline's parts with their icons
+	Class       string
+	Compared    string
+	Summary     string
+	Dates       bool // the page shows dates: its header says they are UTC
+	Report      bool // a diff report (not a history page)
+	Bars        *htmlBars
+	Changed     []htmlRow  // the first changedRowsMax changed metrics
+	ChangedMore string     // says how many more there are
+	All         []htmlRow  // the first rows of every metric (allRowsMax)
+	AllData     [][]any    // every metric's row, for the filter: AllKinds index, key, base, head, delta, p / n, threshold
+	AllKinds    [][]string // the rows' icon kind, icon label, status, class and changed (htmlRow.kind)
+	AllCount    string     // the number of metrics, 60,000
+	AllMax      int
+	AllNote     string
+	AllOpen     bool
+	Notes       []string
+	Accepted    []htmlAccepted
+	Profile     *htmlProfile
+	Trends      *htmlTrends   // the changed metrics' histories (diff)
+	Sections    []htmlSection // generic sections (the weekly review)
+	Cards       *htmlCards    // small multiples (log)
+	Log         *htmlLogTable // the commit table (log)
 }
 
 // htmlIcon is one of the "icon" template's shapes (Kind) with its text
