@@ -366,7 +366,7 @@ func barChart(ds []compare.Diff, alpha float64) *htmlBars {
 type htmlTrends struct {
 	Note string
 	Rows []htmlTrend
-	More int // changed metrics with a history that were not charted (trendsMax)
+	More string // says how many changed metrics with a history were not charted (trendsMax)
 }
 
 // htmlTrend is a compact row: icon, name, sparkline, values and change;
@@ -383,7 +383,7 @@ type htmlTrend struct {
 }
 
 // diffTrends builds the rows of the changed metrics that rich.History has
-// a series of, the first trendsMax of them (More counts the others). Each chart ends at the head's value, from the Diff: the
+// a series of, the first trendsMax of them (More says how many others). Each chart ends at the head's value, from the Diff: the
 // history's last point when it is the head commit, else a point added
 // after it; the base commit's point is marked too, and both carry the
 // comparison's interval of their median as an error bar when it has one.
@@ -397,14 +397,14 @@ func diffTrends(rich Rich, changed []compare.Diff) *htmlTrends {
 		headName = shortSha(rich.HeadCommit)
 	}
 	t := &htmlTrends{}
-	bars := false
+	bars, more := false, 0
 	for _, d := range changed {
 		s, ok := series[d.Key]
 		if !ok || len(s.Points) == 0 {
 			continue
 		}
 		if len(t.Rows) == trendsMax {
-			t.More++
+			more++
 			continue
 		}
 		unit := s.Unit
@@ -451,6 +451,9 @@ func diffTrends(rich Rich, changed []compare.Diff) *htmlTrends {
 	}
 	if len(t.Rows) == 0 {
 		return nil
+	}
+	if more > 0 {
+		t.More = fmt.Sprintf("Charts of the first %d changed metrics, most urgent first; the other %s are listed in the tables without a chart.", len(t.Rows), thousands(more))
 	}
 	t.Note = "One point per recorded commit (the median of its samples), oldest left, ending at the head (a diamond); hover a point for its commit."
 	if bars {
