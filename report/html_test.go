@@ -443,3 +443,41 @@ func TestHTMLNotesOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLCaps: a diff of 600 metrics, 300 changed, each with a history:
+// the changed table lists the first changedRowsMax, history charts are
+// drawn for the first trendsMax changed metrics only, the full table's
+// first allRowsMax rows are in the page and every row is in its data; the
+// page says what it left out.
+func TestHTMLCaps(t *testing.T) {
+	var buf bytes.Buffer
+	if err := HTML(&buf, manyRich(t, 300)); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	checkOffline(t, out)
+	for _, want := range []string{
+		"The first 200 of 300 changed metrics, most urgent first; the table of every metric below has them all",
+		"Charts of the first 100 changed metrics, most urgent first; the other 200 are listed in the tables without a chart.",
+		"<h2>All 600 metrics</h2>",
+		"The first 500 of 600 metrics; type to filter them by name.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the page does not say %q", want)
+		}
+	}
+	if n := strings.Count(out, `<svg class="chart full"`); n != trendsMax {
+		t.Errorf("%d history charts, want %d", n, trendsMax)
+	}
+	for i := 300; i < 600; i++ {
+		if strings.Contains(out, fmt.Sprintf(`aria-label="history of Bench/case-%03d-2:sec/op"`, i)) {
+			t.Errorf("unchanged metric %d is charted", i)
+		}
+	}
+	if n := strings.Count(out, `<td class="key">`); n != changedRowsMax+allRowsMax {
+		t.Errorf("%d table rows in the page, want %d + %d", n, changedRowsMax, allRowsMax)
+	}
+	if n := strings.Count(out, `"Bench/case-`); n != 600 {
+		t.Errorf("%d rows in the filter's data, want 600", n)
+	}
+}
