@@ -54,7 +54,7 @@ Example:
 				judgeOptions: judgeOptions{
 					Rules:   ruleOptionsOf(c),
 					Metrics: c.StringSlice("metric"),
-					Output:  outputOptions{Format: c.String("format"), File: c.String("output")},
+					Output:  outputOptions{Format: c.String("format"), File: c.String("output"), All: c.Bool("all")},
 					NoFail:  c.Bool("no-fail"),
 				},
 			})

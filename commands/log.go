@@ -18,7 +18,10 @@ func cmdLog(e *env) *cli.Command {
 		Usage:     "metric history along the first-parent chain, with sparklines",
 		ArgsUsage: "[REV]",
 		Description: `Walks N first-parent commits from REV (default HEAD) and prints one row per
-commit that has a snapshot (newest first) and a sparkline per metric.
+commit that has a snapshot (newest first) and a sparkline per metric. Without
+--metric or --all, the text and html outputs of a history of more than 12
+metrics show the 12 that moved most over the window ((max - min) / median)
+and say how many they left out; csv and json always carry every metric.
 
 Example:
    git flameiq log -n 200 --metric '*:sec/op'
@@ -28,10 +31,11 @@ Example:
 			&cli.StringSliceFlag{Name: "metric", Usage: "only metrics matching `GLOB` (repeatable)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT`: text, csv, json or html"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` instead of stdout"},
+			&cli.BoolFlag{Name: "all", Usage: "text, html: every metric (without --metric, a history of more than 12 shows the 12 that moved most)"},
 		},
 		Action: func(c *cli.Context) error {
 			return e.log(logOptions{Args: c.Args().Slice(), N: c.Int("n"), Metrics: c.StringSlice("metric"),
-				Output: outputOptions{Format: c.String("format"), File: c.String("output")}})
+				Output: outputOptions{Format: c.String("format"), File: c.String("output"), All: c.Bool("all")}})
 		},
 	}
 }
@@ -79,6 +83,8 @@ func (e *env) log(o logOptions) error {
 	if err != nil {
 		return err
 	}
+	// --metric chose the metrics: the human outputs show them all.
+	show := report.LogOptions{All: o.Output.All || len(o.Metrics) > 0}
 	return e.writeOutput(o.Output, func(w io.Writer) error {
 		var err error
 		switch o.Output.Format {
@@ -87,9 +93,9 @@ func (e *env) log(o logOptions) error {
 		case "json":
 			err = report.LogJSON(w, s)
 		case "html":
-			err = e.historyHTML(w, rev, hist, s)
+			err = e.historyHTML(w, rev, hist, s, show)
 		default:
-			err = report.LogText(w, s)
+			err = report.LogText(w, s, show)
 		}
 		return err
 	})

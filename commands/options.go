@@ -26,6 +26,7 @@ type ruleOptions struct {
 type outputOptions struct {
 	Format string // --format
 	File   string // -o ("" or -: stdout)
+	All    bool   // --all: every row, nothing summarised (diff, compare, log)
 }
 
 // judgeOptions are compareFlags: the rules, the metrics judged, the report

@@ -34,6 +34,7 @@ func compareFlags() []cli.Flag {
 		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output `FORMAT`: text, json, markdown, github or html"},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` instead of stdout"},
 		&cli.BoolFlag{Name: "no-fail", Usage: "exit 0 even when something regressed"},
+		&cli.BoolFlag{Name: "all", Usage: "text: list every unchanged row (a unit with more than 200 is summarised in one line)"},
 	)
 }
 

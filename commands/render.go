@@ -35,7 +35,7 @@ func (e *env) render(o outputOptions, r *compare.Result, info reportInfo) error 
 		case "markdown", "github", "html":
 			err = e.renderRich(o.Format, w, r, info)
 		default:
-			err = report.Text(w, r, report.TextOptions{BaseLine: info.BaseReason, Color: o.File == "" && colorOK(e.stdout)})
+			err = report.Text(w, r, report.TextOptions{BaseLine: info.BaseReason, Color: o.File == "" && colorOK(e.stdout), All: o.All})
 		}
 		return err
 	})

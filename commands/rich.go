@@ -91,8 +91,9 @@ func (e *env) topProfileChanges(x extraReport) *report.ProfileChanges {
 	return pd.Changes(5)
 }
 
-func (e *env) historyHTML(w io.Writer, rev string, hist []recorded, s *history.Series) error {
-	return report.HistoryHTML(w, "git flameiq log "+rev, historySeries(hist, s.Keys()))
+func (e *env) historyHTML(w io.Writer, rev string, hist []recorded, s *history.Series, o report.LogOptions) error {
+	keys, total := report.LogKeys(s, o)
+	return report.HistoryHTML(w, "git flameiq log "+rev, historySeries(hist, keys), total)
 }
 
 // historySeries turns recorded history into chart series for keys (nil:

@@ -14,6 +14,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/flameiq/git-flameiq/commands"
+	"github.com/flameiq/git-flameiq/internal/benchgen"
 )
 
 // TestMain registers git-flameiq as a command of the test binary: testscript
@@ -28,6 +29,9 @@ func TestMain(m *testing.M) {
 			stop()
 			os.Exit(code)
 		},
+		// benchgen writes Go benchmark text of any size (the
+		// monorepo-scale scripts).
+		"benchgen": func() { os.Exit(benchgen.Main(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
 }
 

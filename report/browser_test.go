@@ -248,7 +248,7 @@ func TestHTMLPagesChromium(t *testing.T) {
 		"diff-flameiq": render(f["flameiq"]),
 	}
 	var buf bytes.Buffer
-	if err := HistoryHTML(&buf, "git flameiq log HEAD", logSeries()); err != nil {
+	if err := HistoryHTML(&buf, "git flameiq log HEAD", logSeries(), len(logSeries())); err != nil {
 		t.Fatal(err)
 	}
 	pages["log"] = bytes.Clone(buf.Bytes())
@@ -421,4 +421,128 @@ func TestFlameGraphChromium(t *testing.T) {
 	if !strings.Contains(dom, "&lt;script&gt;alert(1)&lt;/script&gt;") || strings.Contains(dom, "<script>alert") {
 		t.Error("a hostile frame name is not rendered as text")
 	}
+}
+
+// filterProbeJS types "CASE-2" into the full table's filter (as a reader
+// would: the value, then an input event) and reports, before and after,
+// the rows drawn, the table's note and whether it is open, and the keys
+// of the history charts.
+const filterProbeJS = `<script>
+(function () {
+  function rows() {
+    return Array.prototype.map.call(document.querySelectorAll("#all tbody tr"), function (tr) {
+      return { key: tr.children[1].textContent, status: tr.children[7].textContent, icon: tr.querySelectorAll("svg.icon").length };
+    });
+  }
+  var out = { before: rows().length, charts: [], changedRows: document.querySelector("table").querySelectorAll("tbody tr").length };
+  document.querySelectorAll("details.trend svg.chart").forEach(function (s) { out.charts.push(s.getAttribute("aria-label")); });
+  var more = document.getElementById("show-all"), only = document.getElementById("changed-only");
+  out.button = more.hidden ? "" : more.textContent;
+  more.click();
+  out.all = rows().length;
+  only.checked = true;
+  only.dispatchEvent(new Event("change"));
+  out.only = rows();
+  out.onlyNote = document.getElementById("all-note").textContent;
+  only.checked = false;
+  var input = document.getElementById("filter");
+  input.value = "CASE-2";
+  input.dispatchEvent(new Event("input"));
+  out.after = rows();
+  out.note = document.getElementById("all-note").textContent;
+  out.open = document.getElementById("all-fold").open;
+  var pre = document.createElement("pre");
+  pre.id = "probe";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+  // For the screenshot: the table at the top (the icons' symbols kept).
+  for (var e = input.parentNode.previousElementSibling.previousElementSibling; e; ) {
+    var prev = e.previousElementSibling;
+    if (!e.classList.contains("defs")) e.remove();
+    e = prev;
+  }
+})();
+</script>
+`
+
+// TestHTMLFilterChromium: the diff page of 600 metrics (300 changed, a
+// history for every one) draws history charts for changed metrics only
+// (the first trendsMax), lists the first changedRowsMax changed metrics,
+// shows the first allRowsMax rows of the full table with a button that
+// draws them all, a "changed only" box that keeps the 300 changed, and a
+// filter box that, typed into, opens the table and draws exactly the rows
+// whose name matches, case-insensitively, with their icons, and says how
+// many. Screenshots before and after typing (with the page above
+// the table left out).
+func TestHTMLFilterChromium(t *testing.T) {
+	b := newBrowser(t)
+	rich := manyRich(t, 300)
+	var page bytes.Buffer
+	if err := HTML(&page, rich); err != nil {
+		t.Fatal(err)
+	}
+	changed := map[string]bool{}
+	for _, d := range changedDiffs(rich.Result) {
+		changed[d.Key] = true
+	}
+	plain := b.write("filter.html", page.Bytes())
+	probed := b.write("filter-probe.html", bytes.Replace(page.Bytes(), []byte("</body>"), []byte(filterProbeJS+"</body>"), 1))
+	dom := b.dump(t, "file://"+probed, 1200)
+	m := probeRE.FindStringSubmatch(dom)
+	if m == nil {
+		t.Fatalf("the probe did not run (a script error?):\n%.3000s", dom)
+	}
+	type row struct {
+		Key, Status string
+		Icon        int
+	}
+	var p struct {
+		Before, ChangedRows, All int
+		Button                   string
+		Charts                   []string
+		After, Only              []row
+		Note, OnlyNote           string
+		Open                     bool
+	}
+	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Before != allRowsMax {
+		t.Errorf("%d rows before filtering, want the first %d", p.Before, allRowsMax)
+	}
+	if p.ChangedRows != changedRowsMax {
+		t.Errorf("the changed table has %d rows, want the first %d of 300", p.ChangedRows, changedRowsMax)
+	}
+	if p.Button != "show all 600" || p.All != 600 {
+		t.Errorf("button %q drew %d rows, want \"show all 600\" drawing 600", p.Button, p.All)
+	}
+	if len(p.Only) != 300 || p.OnlyNote != "300 of 600 metrics match." {
+		t.Errorf("changed only: %d rows, note %q; want the 300 changed", len(p.Only), p.OnlyNote)
+	}
+	for _, r := range p.Only {
+		if r.Status != "REGRESSION" {
+			t.Errorf("changed only: row %+v", r)
+		}
+	}
+	if len(p.Charts) != trendsMax {
+		t.Errorf("%d history charts, want %d (the first of 300 changed metrics)", len(p.Charts), trendsMax)
+	}
+	for _, c := range p.Charts {
+		if k := strings.TrimPrefix(c, "history of "); !changed[k] {
+			t.Errorf("chart %q: not a changed metric", c)
+		}
+	}
+	if len(p.After) != 100 {
+		t.Errorf("%d rows match CASE-2, want 100 (case-200 … case-299)", len(p.After))
+	}
+	for _, r := range p.After {
+		if !strings.Contains(r.Key, "case-2") || r.Status != "REGRESSION" || r.Icon != 1 {
+			t.Errorf("row %+v: want a case-2xx regression with its icon", r)
+		}
+	}
+	if p.Note != "100 of 600 metrics match." || !p.Open {
+		t.Errorf("after typing: note %q, table open %v", p.Note, p.Open)
+	}
+	b.shot(t, "file://"+plain, "filter-before", 900)
+	b.shot(t, "file://"+probed, "filter-after", 900)
 }

@@ -27,7 +27,9 @@ const AnnotationLimit = 10
 // rather than in each. Then the base resolution and the summary line as
 // plain text. When summaryPath is not empty (the value of
 // GITHUB_STEP_SUMMARY) the Markdown report is appended to that file, which
-// is created if needed.
+// is created if needed, cut short as Markdown's is so that the file stays
+// under SummaryLimit bytes (what it already holds counts); a file already
+// that full gets nothing, and the log says so.
 func GitHub(w io.Writer, rich Rich, summaryPath string) error {
 	r := rich.Result
 	var b bytes.Buffer
@@ -121,7 +123,16 @@ func GitHub(w io.Writer, rich Rich, summaryPath string) error {
 	if err != nil {
 		return err
 	}
-	err = Markdown(f, rich)
+	room := SummaryLimit
+	if st, err := f.Stat(); err == nil {
+		room -= int(st.Size()) // earlier steps' summaries share the limit
+	}
+	if room < 2*mdTail {
+		_ = f.Close()
+		_, err := fmt.Fprintf(w, "job summary not written: %s already holds %d bytes, near GitHub's limit of 1 MiB\n", summaryPath, SummaryLimit-room)
+		return err
+	}
+	err = writeMarkdown(f, rich, summaryBudget(room))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

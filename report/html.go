@@ -22,8 +22,11 @@ import (
 // one compact row per changed metric with a history in rich.History (a
 // sparkline; a click opens its chart, which ends at the head's value,
 // marked, with the base marked and error bars where the comparison has
-// intervals) and the table of every metric. Every name goes through
-// html/template's contextual escaping.
+// intervals; the first 100 such metrics) and the table of every metric
+// with a filter box: the page carries every row as data and draws the
+// first 500 that match what is typed (so 60,000 metrics open in a
+// second or two). Every name goes through html/template's contextual
+// escaping (the rows' data is JSON inside its script element).
 func HTML(w io.Writer, rich Rich) error {
 	r := rich.Result
 	page := htmlPage{
@@ -41,7 +44,12 @@ func HTML(w io.Writer, rich Rich) error {
 		page.Parts = append(page.Parts, hp)
 	}
 	changed := changedDiffs(r)
-	for _, d := range changed {
+	for i, d := range changed {
+		if i == changedRowsMax {
+			page.ChangedMore = fmt.Sprintf("The first %d of %s changed metrics, most urgent first; the table of every metric below has them all (tick “changed only”).",
+				changedRowsMax, thousands(len(changed)))
+			break
+		}
 		page.Changed = append(page.Changed, toHTMLRow(d, r.Alpha))
 	}
 	said := map[string]bool{}
@@ -53,10 +61,25 @@ func HTML(w io.Writer, rich Rich) error {
 			page.Notes = append(page.Notes, wn)
 		}
 	}
-	for _, d := range r.Diffs {
-		page.All = append(page.All, toHTMLRow(d, r.Alpha))
+	page.AllCount, page.AllMax = thousands(len(r.Diffs)), allRowsMax
+	page.AllOpen = len(r.Diffs) <= allOpenMax
+	page.AllData = make([][]any, 0, len(r.Diffs))
+	kinds := map[[5]string]int{}
+	for i, d := range r.Diffs {
+		row := toHTMLRow(d, r.Alpha)
+		if i < allRowsMax {
+			page.All = append(page.All, row)
+		}
+		kind := row.kind(statusRank, d.Status)
+		k, ok := kinds[kind]
+		if !ok {
+			k = len(page.AllKinds)
+			kinds[kind] = k
+			page.AllKinds = append(page.AllKinds, kind[:])
+		}
+		page.AllData = append(page.AllData, []any{k, row.Key, row.Base, row.Head, row.Delta, row.PN, row.Threshold})
 	}
-	page.AllOpen = len(page.All) <= allOpenMax
+	page.AllNote = allNote(len(page.All), len(r.Diffs))
 	for _, d := range acceptedDiffs(r) {
 		page.Accepted = append(page.Accepted, htmlAccepted{Key: d.Key, Delta: delta(d, r.Alpha), Reason: d.AcceptReason, Source: d.AcceptSource})
 	}
@@ -76,8 +99,33 @@ func HTML(w io.Writer, rich Rich) error {
 }
 
 // allOpenMax is the largest number of metrics whose full table the diff
-// page shows open; a longer one is folded (a click opens it).
+// page shows open; a longer one is folded (a click, or typing in its
+// filter, opens it).
 const allOpenMax = 30
+
+// changedRowsMax is the most rows the changed metrics' table lists (a
+// monorepo's 2,000 would take seconds to lay out); the table of every
+// metric has the others.
+const changedRowsMax = 200
+
+// allRowsMax is the most rows the table of every metric shows at once: the
+// page carries every row as data, and its script draws the first
+// allRowsMax that match the filter (the page stays quick to open with
+// 60,000 metrics; without script, the first allRowsMax are shown).
+const allRowsMax = 500
+
+// allNote says which rows the table of every metric shows before any
+// filtering (the page's script says it again as the filter changes).
+func allNote(shown, total int) string {
+	if shown >= total {
+		return fmt.Sprintf("%s metrics; type to filter them by name.", thousands(total))
+	}
+	return fmt.Sprintf("The first %s of %s metrics; type to filter them by name.", thousands(shown), thousands(total))
+}
+
+// trendsMax is the most history charts the diff page draws: the changed
+// metrics in the changed table's order (most urgent, then largest, first).
+const trendsMax = 100
 
 // plainHeadline is the Headline without its emoji (the page's <title>).
 func plainHeadline(r *compare.Result) string {
@@ -91,25 +139,31 @@ func plainHeadline(r *compare.Result) string {
 // htmlPage is the data of htmlTemplate; only plain strings and numbers,
 // so html/template escapes every name.
 type htmlPage struct {
-	Title    string
-	Headline string     // the h1, when Parts is empty
-	Parts    []htmlPart // the h1: the Headline's parts with their icons
-	Class    string
-	Compared string
-	Summary  string
-	Dates    bool // the page shows dates: its header says they are UTC
-	Report   bool // a diff report (not a history page)
-	Bars     *htmlBars
-	Changed  []htmlRow
-	All      []htmlRow
-	AllOpen  bool
-	Notes    []string
-	Accepted []htmlAccepted
-	Profile  *htmlProfile
-	Trends   *htmlTrends   // the changed metrics' histories (diff)
-	Sections []htmlSection // generic sections (the weekly review)
-	Cards    *htmlCards    // small multiples (log)
-	Log      *htmlLogTable // the commit table (log)
+	Title       string
+	Headline    string     // the h1, when Parts is empty
+	Parts       []htmlPart // the h1: the Headline's parts with their icons
+	Class       string
+	Compared    string
+	Summary     string
+	Dates       bool // the page shows dates: its header says they are UTC
+	Report      bool // a diff report (not a history page)
+	Bars        *htmlBars
+	Changed     []htmlRow  // the first changedRowsMax changed metrics
+	ChangedMore string     // says how many more there are
+	All         []htmlRow  // the first rows of every metric (allRowsMax)
+	AllData     [][]any    // every metric's row, for the filter: AllKinds index, key, base, head, delta, p / n, threshold
+	AllKinds    [][]string // the rows' icon kind, icon label, status, class and changed (htmlRow.kind)
+	AllCount    string     // the number of metrics, 60,000
+	AllMax      int
+	AllNote     string
+	AllOpen     bool
+	Notes       []string
+	Accepted    []htmlAccepted
+	Profile     *htmlProfile
+	Trends      *htmlTrends   // the changed metrics' histories (diff)
+	Sections    []htmlSection // generic sections (the weekly review)
+	Cards       *htmlCards    // small multiples (log)
+	Log         *htmlLogTable // the commit table (log)
 }
 
 // htmlIcon is one of the "icon" template's shapes (Kind) with its text
@@ -173,6 +227,21 @@ func toHTMLRow(d compare.Diff, alpha float64) htmlRow {
 	}
 	return htmlRow{Icon: statusHTMLIcon(d.Status), Key: d.Key, Base: base, Head: head, Delta: delta(d, alpha),
 		PN: pnPlain(d), Threshold: thresholdCell(d), Status: status, Class: statusClass(d.Status)}
+}
+
+// kind is what rows of one status share, as the page's filter script
+// draws it: icon kind and label, status, class, and "1" when the status
+// is a finding (changed: a key of rank, changedDiffs' statusRank).
+func (r htmlRow) kind(rank map[compare.Status]int, s compare.Status) [5]string {
+	kind, label := "", ""
+	if r.Icon != nil {
+		kind, label = r.Icon.Kind, r.Icon.Label
+	}
+	changed := ""
+	if _, ok := rank[s]; ok {
+		changed = "1"
+	}
+	return [5]string{kind, label, r.Status, r.Class, changed}
 }
 
 // statusClass is the CSS class of a status.
@@ -297,6 +366,7 @@ func barChart(ds []compare.Diff, alpha float64) *htmlBars {
 type htmlTrends struct {
 	Note string
 	Rows []htmlTrend
+	More string // says how many changed metrics with a history were not charted (trendsMax)
 }
 
 // htmlTrend is a compact row: icon, name, sparkline, values and change;
@@ -313,7 +383,7 @@ type htmlTrend struct {
 }
 
 // diffTrends builds the rows of the changed metrics that rich.History has
-// a series of. Each chart ends at the head's value, from the Diff: the
+// a series of, the first trendsMax of them (More says how many others). Each chart ends at the head's value, from the Diff: the
 // history's last point when it is the head commit, else a point added
 // after it; the base commit's point is marked too, and both carry the
 // comparison's interval of their median as an error bar when it has one.
@@ -327,10 +397,14 @@ func diffTrends(rich Rich, changed []compare.Diff) *htmlTrends {
 		headName = shortSha(rich.HeadCommit)
 	}
 	t := &htmlTrends{}
-	bars := false
+	bars, more := false, 0
 	for _, d := range changed {
 		s, ok := series[d.Key]
 		if !ok || len(s.Points) == 0 {
+			continue
+		}
+		if len(t.Rows) == trendsMax {
+			more++
 			continue
 		}
 		unit := s.Unit
@@ -377,6 +451,9 @@ func diffTrends(rich Rich, changed []compare.Diff) *htmlTrends {
 	}
 	if len(t.Rows) == 0 {
 		return nil
+	}
+	if more > 0 {
+		t.More = fmt.Sprintf("Charts of the first %d changed metrics, most urgent first; the other %s are listed in the tables without a chart.", len(t.Rows), thousands(more))
 	}
 	t.Note = "One point per recorded commit (the median of its samples), oldest left, ending at the head (a diamond); hover a point for its commit."
 	if bars {
@@ -493,8 +570,10 @@ const logColumns = 12
 // multiples of series (a few small charts a row, commits on a common x
 // axis, a commit's label on hover), then a table of the commits, newest
 // first, with their date, subject and the value of each metric (the first
-// 12 metrics when there are more).
-func HistoryHTML(w io.Writer, title string, series []HistorySeries) error {
+// 12 metrics when there are more). metrics is the number of metrics of
+// the history the series were picked from (LogKeys): when it is larger,
+// the page says how many it left out and how to see them.
+func HistoryHTML(w io.Writer, title string, series []HistorySeries, metrics int) error {
 	page := htmlPage{Title: title, Headline: title}
 	commits := mergeCommits(series)
 	if len(commits) == 0 {
@@ -503,6 +582,9 @@ func HistoryHTML(w io.Writer, title string, series []HistorySeries) error {
 	}
 	page.Dates = true
 	page.Summary = fmt.Sprintf("%s · %s", plural(len(commits), "recorded commit", "recorded commits"), plural(len(series), "metric", "metrics"))
+	if left := logLeftOut(len(series), metrics); left != "" {
+		page.Summary += fmt.Sprintf(" of %s: %s.", thousands(metrics), left)
+	}
 	idx := map[string]int{}
 	for i, c := range commits {
 		idx[c.Sha] = i

@@ -324,7 +324,7 @@ func logSeries() []HistorySeries {
 func TestHistoryHTMLTable(t *testing.T) {
 	series := logSeries()
 	var buf bytes.Buffer
-	if err := HistoryHTML(&buf, "git flameiq log HEAD", series); err != nil {
+	if err := HistoryHTML(&buf, "git flameiq log HEAD", series, len(series)); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -421,7 +421,7 @@ func TestHTMLNotesOnce(t *testing.T) {
 	}
 	pages["units"] = buf.String()
 	buf.Reset()
-	if err := HistoryHTML(&buf, "log", logSeries()); err != nil {
+	if err := HistoryHTML(&buf, "log", logSeries(), len(logSeries())); err != nil {
 		t.Fatal(err)
 	}
 	pages["log"] = buf.String()
@@ -441,5 +441,43 @@ func TestHTMLNotesOnce(t *testing.T) {
 		if strings.Count(out, "No error bars") > 1 || strings.Count(out, "Error bars:") > 1 {
 			t.Errorf("%s: the error-bar note is repeated", name)
 		}
+	}
+}
+
+// TestHTMLCaps: a diff of 600 metrics, 300 changed, each with a history:
+// the changed table lists the first changedRowsMax, history charts are
+// drawn for the first trendsMax changed metrics only, the full table's
+// first allRowsMax rows are in the page and every row is in its data; the
+// page says what it left out.
+func TestHTMLCaps(t *testing.T) {
+	var buf bytes.Buffer
+	if err := HTML(&buf, manyRich(t, 300)); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	checkOffline(t, out)
+	for _, want := range []string{
+		"The first 200 of 300 changed metrics, most urgent first; the table of every metric below has them all",
+		"Charts of the first 100 changed metrics, most urgent first; the other 200 are listed in the tables without a chart.",
+		"<h2>All 600 metrics</h2>",
+		"The first 500 of 600 metrics; type to filter them by name.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the page does not say %q", want)
+		}
+	}
+	if n := strings.Count(out, `<svg class="chart full"`); n != trendsMax {
+		t.Errorf("%d history charts, want %d", n, trendsMax)
+	}
+	for i := 300; i < 600; i++ {
+		if strings.Contains(out, fmt.Sprintf(`aria-label="history of Bench/case-%03d-2:sec/op"`, i)) {
+			t.Errorf("unchanged metric %d is charted", i)
+		}
+	}
+	if n := strings.Count(out, `<td class="key">`); n != changedRowsMax+allRowsMax {
+		t.Errorf("%d table rows in the page, want %d + %d", n, changedRowsMax, allRowsMax)
+	}
+	if n := strings.Count(out, `"Bench/case-`); n != 600 {
+		t.Errorf("%d rows in the filter's data, want 600", n)
 	}
 }

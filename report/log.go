@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
+	"sort"
 	"strconv"
 	"time"
 
@@ -23,17 +25,89 @@ const (
 	logSparklineWidth = 60 // bars of a sparkline in the text table
 )
 
+// LogMetricsMax is the most metrics the log's human outputs (text and
+// HTML) show without LogOptions.All: a monorepo's thousands would make a
+// table thousands of columns wide. CSV and JSON, read by programs, always
+// carry every metric.
+const LogMetricsMax = 12
+
+// LogOptions control LogText and HistoryHTML.
+type LogOptions struct {
+	// All shows every metric of the series (log --all, or --metric: the
+	// metrics were chosen); without it a series of more than
+	// LogMetricsMax metrics shows the LogMetricsMax that moved most.
+	All bool
+}
+
+// LogKeys are the metrics the human log outputs show: every key of s in
+// byte order with o.All or at most LogMetricsMax keys, else the
+// LogMetricsMax keys that moved most over the window (Moved), the most
+// first, ties in key order; and how many keys s has.
+func LogKeys(s *history.Series, o LogOptions) (shown []string, total int) {
+	keys := s.Keys()
+	if o.All || len(keys) <= LogMetricsMax {
+		return keys, len(keys)
+	}
+	moved := make(map[string]float64, len(keys))
+	for _, k := range keys {
+		moved[k] = Moved(s.Values(k))
+	}
+	sort.SliceStable(keys, func(i, j int) bool { return moved[keys[i]] > moved[keys[j]] })
+	return keys[:LogMetricsMax], len(keys)
+}
+
+// Moved is how much a metric moved over a window of values: its range
+// over its median, (max − min) / |median| of the finite values, so that a
+// step, a spike that came back and a drift all count, in any unit. Fewer
+// than two finite values: 0; a median of 0 under values that differ: +Inf
+// (a change from zero ranks first).
+func Moved(values []float64) float64 {
+	var vs []float64
+	for _, v := range values {
+		if finite(v) {
+			vs = append(vs, v)
+		}
+	}
+	if len(vs) < 2 {
+		return 0
+	}
+	slices.Sort(vs)
+	spread := vs[len(vs)-1] - vs[0]
+	med := vs[len(vs)/2]
+	if len(vs)%2 == 0 {
+		med = (vs[len(vs)/2-1] + vs[len(vs)/2]) / 2
+	}
+	switch {
+	case spread == 0:
+		return 0
+	case med == 0:
+		return math.Inf(1)
+	}
+	return spread / math.Abs(med)
+}
+
+// logLeftOut says which metrics a human log output left out and how to
+// see them, or "" when it shows them all.
+func logLeftOut(shown, total int) string {
+	if shown >= total {
+		return ""
+	}
+	return fmt.Sprintf("%s more %s not shown: these %d moved most over these commits ((max − min) / median); --metric PATTERN or --all shows the others",
+		thousands(total-shown), map[bool]string{true: "metric", false: "metrics"}[total-shown == 1], shown)
+}
+
 // LogText writes a table with one row per commit, newest first (short
-// sha, date, subject, one column per metric, "-" where a value is missing),
-// then one line per metric with its sparkline (oldest left; a long history
-// is averaged down to 60 bars), its first and last recorded values and the
-// change between them. An empty series writes "no snapshots".
-func LogText(w io.Writer, s *history.Series) error {
+// sha, date, subject, one column per metric of LogKeys, "-" where a value
+// is missing), then one line per metric with its sparkline (oldest left;
+// a long history is averaged down to 60 bars), its first and last
+// recorded values and the change between them, then a line that counts
+// the metrics left out, if any. An empty series writes "no snapshots".
+func LogText(w io.Writer, s *history.Series, o LogOptions) error {
 	if len(s.Commits) == 0 {
 		_, err := fmt.Fprintln(w, "no snapshots")
 		return err
 	}
-	keys := s.Keys()
+	keys, total := LogKeys(s, o)
 	num := make(map[string]func(float64) string, len(keys))
 	for _, k := range keys {
 		num[k] = logFormatter(s, k)
@@ -77,7 +151,14 @@ func LogText(w io.Writer, s *history.Series) error {
 		}
 		rows = append(rows, []string{k, Sparkline(downsample(vs, logSparklineWidth)), summary})
 	}
-	return writeTable(w, rows, tableStyle{ragged: true})
+	if err := writeTable(w, rows, tableStyle{ragged: true}); err != nil {
+		return err
+	}
+	if left := logLeftOut(len(keys), total); left != "" {
+		_, err := fmt.Fprintf(w, "\n… %s\n", left)
+		return err
+	}
+	return nil
 }
 
 // LogCSV writes a header (commit, date, subject, then the metric keys in

@@ -115,6 +115,76 @@ func longSeries() *history.Series {
 	return s
 }
 
+// wide is a history of 20 metrics over 4 commits: Op-NN moves by NN %
+// (Op-07 as a spike that comes back), Zero-0 from 0 to 1, Flat-0 not at
+// all, Gap-0 is recorded once.
+func wide() *history.Series {
+	s := &history.Series{Units: map[string]string{}}
+	for i := range 4 {
+		p := history.Point{Sha: strconvHex(i), Date: time.Date(2026, 5, 1+i, 0, 0, 0, 0, time.UTC), Subject: fmt.Sprintf("commit %d", i),
+			Values: map[string]float64{"Flat-0:sec/op": 1e-6, "Zero-0:B/op": 0}}
+		for n := 1; n <= 17; n++ {
+			k := fmt.Sprintf("Op-%02d:sec/op", n)
+			f := 1 + float64(n)/100*float64(i)/3 // a drift of n % over the window
+			if n == 7 {
+				f = map[bool]float64{true: 1.5, false: 1}[i == 2] // a spike
+			}
+			p.Values[k] = 1e-6 * f
+			s.Units[k] = "sec/op"
+		}
+		if i == 3 {
+			p.Values["Zero-0:B/op"] = 1
+		}
+		if i == 0 {
+			p.Values["Gap-0:sec/op"] = 5e-6
+		}
+		s.Commits = append(s.Commits, p)
+	}
+	return s
+}
+
+func TestMoved(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, c := range []struct {
+		name   string
+		values []float64
+		want   float64
+	}{
+		{"empty", nil, 0},
+		{"one value", []float64{3, nan}, 0},
+		{"flat", []float64{2, 2, 2}, 0},
+		{"step", []float64{100, 100, 120, 120}, 20.0 / 110},
+		{"spike that came back", []float64{100, 150, 100}, 0.5},
+		{"NaN and Inf ignored", []float64{nan, 100, inf, 110, 120}, 0.2 / 1.1},
+		{"from zero", []float64{0, 0, 0, 1}, inf},
+		{"negative", []float64{-10, -12, -8}, 0.4},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := Moved(c.values); math.Abs(got-c.want) > 1e-12 && got != c.want {
+				t.Errorf("Moved(%v) = %g, want %g", c.values, got, c.want)
+			}
+		})
+	}
+}
+
+func TestLogKeys(t *testing.T) {
+	s := wide()
+	keys, total := LogKeys(s, LogOptions{})
+	want := []string{"Zero-0:B/op", "Op-07:sec/op", "Op-17:sec/op", "Op-16:sec/op", "Op-15:sec/op", "Op-14:sec/op",
+		"Op-13:sec/op", "Op-12:sec/op", "Op-11:sec/op", "Op-10:sec/op", "Op-09:sec/op", "Op-08:sec/op"}
+	if fmt.Sprint(keys) != fmt.Sprint(want) || total != 20 {
+		t.Errorf("LogKeys = %v of %d,\nwant    %v of 20", keys, total, want)
+	}
+	all, total := LogKeys(s, LogOptions{All: true})
+	if len(all) != 20 || total != 20 || all[0] != "Flat-0:sec/op" {
+		t.Errorf("All: %v of %d, want every key in byte order", all, total)
+	}
+	few := demo()
+	if keys, total := LogKeys(few, LogOptions{}); len(keys) != 3 || total != 3 || keys[0] != "Decode-2:sec/op" {
+		t.Errorf("3 metrics: %v of %d, want all in byte order", keys, total)
+	}
+}
+
 // strconvHex makes a distinct 40-digit hex string for each i.
 func strconvHex(i int) string { return fmt.Sprintf("%016x%024x", uint64(i+1)*0x9e3779b97f4a7c15, i) }
 
@@ -123,8 +193,10 @@ func TestLogGolden(t *testing.T) {
 		"demo":  demo(),
 		"long":  longSeries(),
 		"empty": {},
+		"wide":  wide(),
 	}
-	writers := map[string]func(io.Writer, *history.Series) error{"txt": LogText, "csv": LogCSV, "json": LogJSON}
+	text := func(w io.Writer, s *history.Series) error { return LogText(w, s, LogOptions{}) }
+	writers := map[string]func(io.Writer, *history.Series) error{"txt": text, "csv": LogCSV, "json": LogJSON}
 	for name, s := range cases {
 		for ext, write := range writers {
 			t.Run(name+"."+ext, func(t *testing.T) {
@@ -143,7 +215,7 @@ func TestLogWritersDoNotModify(t *testing.T) {
 	before := len(s.Commits[2].Values)
 	var b bytes.Buffer
 	for _, f := range []func(*bytes.Buffer) error{
-		func(b *bytes.Buffer) error { return LogText(b, s) },
+		func(b *bytes.Buffer) error { return LogText(b, s, LogOptions{}) },
 		func(b *bytes.Buffer) error { return LogCSV(b, s) },
 		func(b *bytes.Buffer) error { return LogJSON(b, s) },
 	} {

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"path/filepath"
 	"strings"
@@ -86,6 +87,60 @@ func TestTextGolden(t *testing.T) {
 			}
 			golden(t, name+".txt", buf.Bytes())
 		})
+	}
+}
+
+// TestTextUnchangedSummary: a unit with more than TextUnchangedMax
+// unchanged rows lists its findings and one line for the unchanged ones
+// (golden many.txt); a unit with fewer is listed in full; All lists every
+// row.
+func TestTextUnchangedSummary(t *testing.T) {
+	base, head := &snapshot.Snapshot{}, &snapshot.Snapshot{}
+	for i := range TextUnchangedMax + 30 {
+		k := fmt.Sprintf("Op-%03d-2:sec/op", i)
+		f := 1 + 0.001*float64(i%3-1) // ±0.1 %: unchanged
+		switch i {
+		case 7:
+			f = 1.5 // a regression
+		case 9:
+			f = 0.5 // an improvement
+		}
+		base.Add(k, "sec/op", snapshot.LowerIsBetter, 1e-6)
+		head.Add(k, "sec/op", snapshot.LowerIsBetter, f*1e-6)
+	}
+	for i := range 3 {
+		k := fmt.Sprintf("Op-%03d-2:B/op", i)
+		base.Add(k, "B/op", snapshot.LowerIsBetter, 4096)
+		head.Add(k, "B/op", snapshot.LowerIsBetter, 4096)
+	}
+	base.Sort()
+	head.Sort()
+	r, err := compare.Compare(base, head, compare.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Text(&buf, r, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "many.txt", buf.Bytes())
+	if !strings.Contains(buf.String(), "… 228 unchanged sec/op rows (geomean ±0.00%); --all to list them\n") {
+		t.Errorf("no summary of the unchanged sec/op rows:\n%s", buf.String())
+	}
+	buf.Reset()
+	if err := Text(&buf, r, TextOptions{All: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Count(buf.String(), "PASS"), TextUnchangedMax+28+3; got != want || strings.Contains(buf.String(), "--all") {
+		t.Errorf("All: %d PASS rows, want %d, and no summary line:\n%s", got, want, buf.String())
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 19812: "19,812", 1234567: "1,234,567", -4500: "-4,500"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
 	}
 }
 

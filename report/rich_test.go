@@ -177,7 +177,7 @@ func TestHistoryHTML(t *testing.T) {
 	series := append(append([]HistorySeries(nil), f["mixed"].History...), f["hostile"].History...)
 	series = append(series, HistorySeries{Key: "empty"})
 	var buf bytes.Buffer
-	if err := HistoryHTML(&buf, "history of "+evilName, series); err != nil {
+	if err := HistoryHTML(&buf, "history of "+evilName, series, len(series)); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -270,12 +270,19 @@ func TestValueUnit(t *testing.T) {
 	}
 }
 
-func TestMarkdownLimit(t *testing.T) {
+// manyDiffs compares n metrics with long names, the first changed ones
+// 30 % slower (regressions), the others unchanged.
+func manyDiffs(t *testing.T, n, changed int) *compare.Result {
+	t.Helper()
 	base, head := &snapshot.Snapshot{}, &snapshot.Snapshot{}
-	for i := range 3000 {
-		k := fmt.Sprintf("Benchmark/with/a/rather/long/name/number-%04d:sec/op", i)
+	for i := range n {
+		k := fmt.Sprintf("Benchmark/with/a/rather/long/name/number-%05d:sec/op", i)
+		f := 1.0
+		if i < changed {
+			f = 1.3
+		}
 		base.Add(k, "sec/op", snapshot.LowerIsBetter, 1e-6)
-		head.Add(k, "sec/op", snapshot.LowerIsBetter, 1e-6)
+		head.Add(k, "sec/op", snapshot.LowerIsBetter, f*1e-6)
 	}
 	base.Sort()
 	head.Sort()
@@ -283,19 +290,118 @@ func TestMarkdownLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := Markdown(&buf, Rich{Result: r}); err != nil {
-		t.Fatal(err)
+	return r
+}
+
+// TestMarkdownLimit: whatever the number of metrics and of findings, the
+// comment stays under MarkdownLimit characters, findings first, their
+// notes kept; the rows left out are counted, per table, and the report
+// still ends with its footer.
+func TestMarkdownLimit(t *testing.T) {
+	for _, c := range []struct {
+		name              string
+		n, changed        int
+		wantChangedShown  bool // every changed metric in the findings table
+		wantAllRowsMoreAt bool // the full table cut short, with a count
+	}{
+		{"small", 20, 2, true, false},
+		{"many unchanged", 3000, 2, true, true},
+		{"many findings", 3000, 2000, false, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := manyDiffs(t, c.n, c.changed)
+			r.Warnings = append(r.Warnings, "a note the reviewer must read")
+			var buf bytes.Buffer
+			if err := Markdown(&buf, Rich{Result: r}); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			if !strings.Contains(out, "**Notes**\n\n- a note the reviewer must read\n") {
+				t.Error("the findings' notes were left out")
+			}
+			if n := utf16Len(out); n > MarkdownLimit {
+				t.Errorf("%d characters, over MarkdownLimit", n)
+			}
+			details := strings.Index(out, "<details>")
+			if details < 0 {
+				t.Fatalf("no full table:\n%.400s", out)
+			}
+			findings, all := out[:details], out[details:]
+			if got := strings.Count(findings, "| ❌ |"); (got == c.changed) != c.wantChangedShown || got == 0 {
+				t.Errorf("%d of %d findings shown before the full table (want all: %v)", got, c.changed, c.wantChangedShown)
+			}
+			if !c.wantChangedShown {
+				shown := strings.Count(findings, "| ❌ |")
+				if !strings.Contains(findings, fmt.Sprintf("… %s more changed metrics not shown (comment size limit)", thousands(c.changed-shown))) {
+					t.Errorf("no count of the findings left out:\n%s", findings[len(findings)-400:])
+				}
+			}
+			shown := strings.Count(all, "| ✅ |") + strings.Count(all, "| ❌ |")
+			note := "rows not shown (comment size limit): the job summary and the HTML report"
+			if c.wantAllRowsMoreAt != strings.Contains(all, note) {
+				t.Errorf("full table: truncation note %v, want %v:\n%s", !c.wantAllRowsMoreAt, c.wantAllRowsMoreAt, all[max(0, len(all)-400):])
+			}
+			if c.wantAllRowsMoreAt && !strings.Contains(all, thousands(c.n-shown)+" ") {
+				t.Errorf("full table: %d rows shown of %d, no count of %d left out:\n%s", shown, c.n, c.n-shown, all[len(all)-400:])
+			}
+			if !c.wantAllRowsMoreAt && shown != c.n {
+				t.Errorf("full table: %d rows of %d", shown, c.n)
+			}
+			if !strings.HasSuffix(out, "</details>\n\n<sub>git-flameiq</sub>\n") {
+				t.Errorf("bad ending:\n%s", out[len(out)-200:])
+			}
+		})
 	}
-	out := buf.String()
-	if buf.Len() > MarkdownLimit {
-		t.Errorf("%d bytes, over MarkdownLimit", buf.Len())
+}
+
+// TestStepSummaryLimit: the job summary stays under SummaryLimit bytes
+// with what the file already held, and a file already full gets nothing
+// (the log says so).
+func TestStepSummaryLimit(t *testing.T) {
+	r := manyDiffs(t, 12000, 40)
+	for _, c := range []struct {
+		name    string
+		already int
+		written bool
+	}{
+		{"empty", 0, true},
+		{"half full", SummaryLimit / 2, true},
+		{"full", SummaryLimit - 1000, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "summary.md")
+			if err := os.WriteFile(path, bytes.Repeat([]byte("x"), c.already), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var log bytes.Buffer
+			if err := GitHub(&log, Rich{Result: r}, path); err != nil {
+				t.Fatal(err)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(data) > SummaryLimit {
+				t.Errorf("summary file %d bytes, over SummaryLimit", len(data))
+			}
+			added := string(data[c.already:])
+			if got := added != ""; got != c.written {
+				t.Errorf("summary written: %v, want %v", got, c.written)
+			}
+			if c.written && (strings.Count(added, "| ❌ |") != 2*40 || !strings.Contains(added, "rows not shown (job summary size limit)")) {
+				t.Errorf("summary: %d findings rows (want 80, twice 40), or no count of the rows left out:\n%s", strings.Count(added, "| ❌ |"), added[max(0, len(added)-400):])
+			}
+			if said := strings.Contains(log.String(), "job summary not written"); said == c.written {
+				t.Errorf("log says the summary was not written: %v:\n%s", said, log.String())
+			}
+		})
 	}
-	shown := strings.Count(out, "| ✅ |")
-	if !strings.Contains(out, fmt.Sprintf("… %d more metrics not shown", 3000-shown)) {
-		t.Errorf("no truncation note for %d shown rows:\n%s", shown, out[len(out)-400:])
-	}
-	if !strings.HasSuffix(out, "</details>\n\n<sub>git-flameiq</sub>\n") {
-		t.Errorf("bad ending:\n%s", out[len(out)-200:])
+}
+
+func TestUTF16Len(t *testing.T) {
+	for s, want := range map[string]int{"": 0, "abc": 3, "µs": 2, "❌": 1, "⚠️": 2, "🚀": 2, "🆕 x": 4} {
+		if got := utf16Len(s); got != want {
+			t.Errorf("utf16Len(%q) = %d, want %d", s, got, want)
+		}
 	}
 }

@@ -26,13 +26,26 @@ type TextOptions struct {
 	// Color enables ANSI colours on the status column. The caller decides
 	// (a TTY, NO_COLOR unset).
 	Color bool
+	// All lists every unchanged (PASS) row; without it a unit with more
+	// than TextUnchangedMax of them is summarised in one line (diff and
+	// compare --all).
+	All bool
 }
+
+// TextUnchangedMax is the most unchanged (PASS) rows a unit's table lists
+// in full: beyond it Text prints that unit's other rows (the findings,
+// and every metric not judged PASS) and one line counting the unchanged
+// ones, with the geometric mean of their head/base ratios.
+const TextUnchangedMax = 200
 
 // Text writes r as benchstat-style tables, one per unit: name, base and
 // head centres (scaled with benchunit, ± the confidence interval in
 // statistical mode), the delta ("~" when not significant), p and n,
 // threshold and status, a geomean row when the group has two rows or more,
-// numbered footnotes; then a summary line.
+// numbered footnotes; then a summary line. Without opts.All, a unit with
+// more than TextUnchangedMax unchanged rows lists only its other rows and
+// says how many unchanged ones it left out (the geomean row still covers
+// them all).
 func Text(w io.Writer, r *compare.Result, opts TextOptions) error {
 	var buf bytes.Buffer
 	if opts.BaseLine != "" {
@@ -49,7 +62,7 @@ func Text(w io.Writer, r *compare.Result, opts TextOptions) error {
 		if i > 0 {
 			buf.WriteByte('\n')
 		}
-		if err := writeGroup(&buf, g, r, opts.Color); err != nil {
+		if err := writeGroup(&buf, g, r, opts); err != nil {
 			return err
 		}
 	}
@@ -151,10 +164,14 @@ const (
 	numCols
 )
 
-func writeGroup(w io.Writer, g group, r *compare.Result, color bool) error {
+func writeGroup(w io.Writer, g group, r *compare.Result, opts TextOptions) error {
 	var notes footnotes
-	rows := make([][]string, 0, len(g.diffs)+1)
-	for _, d := range g.diffs {
+	shown, hidden := g.diffs, []compare.Diff(nil)
+	if !opts.All {
+		shown, hidden = splitUnchanged(g.diffs)
+	}
+	rows := make([][]string, 0, len(shown)+1)
+	for _, d := range shown {
 		rows = append(rows, diffRow(d, g.unit, r.Alpha, &notes))
 	}
 	if gm := geomeanRow(g, &notes); gm != nil {
@@ -170,7 +187,7 @@ func writeGroup(w io.Writer, g group, r *compare.Result, color bool) error {
 	}
 	for _, line := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
 		line = strings.TrimRight(line, " ")
-		if color {
+		if opts.Color {
 			line = colorize(line)
 		}
 		fmt.Fprintln(w, line)
@@ -178,7 +195,79 @@ func writeGroup(w io.Writer, g group, r *compare.Result, color bool) error {
 	for i, n := range notes.list {
 		fmt.Fprintf(w, "%s %s\n", superscript(i+1), n)
 	}
+	if len(hidden) > 0 {
+		fmt.Fprintf(w, "… %s unchanged %s rows%s; --all to list them\n", thousands(len(hidden)), unitHeader(g.unit), ratioGeomean(hidden))
+	}
 	return nil
+}
+
+// splitUnchanged leaves the unchanged (PASS) diffs out of ds when there
+// are more than TextUnchangedMax of them: shown keeps every other diff in
+// order, hidden the unchanged ones.
+func splitUnchanged(ds []compare.Diff) (shown, hidden []compare.Diff) {
+	n := 0
+	for _, d := range ds {
+		if d.Status == compare.Pass {
+			n++
+		}
+	}
+	if n <= TextUnchangedMax {
+		return ds, nil
+	}
+	shown, hidden = make([]compare.Diff, 0, len(ds)-n), make([]compare.Diff, 0, n)
+	for _, d := range ds {
+		if d.Status == compare.Pass {
+			hidden = append(hidden, d)
+		} else {
+			shown = append(shown, d)
+		}
+	}
+	return shown, hidden
+}
+
+// ratioGeomean is " (geomean +0.03%)": the geometric mean of the head/base
+// ratios of ds that have both sides and a positive ratio, as a change; ""
+// when none has.
+func ratioGeomean(ds []compare.Diff) string {
+	var ratios []float64
+	for _, d := range ds {
+		if d.BaseN == 0 || d.HeadN == 0 {
+			continue
+		}
+		switch {
+		case d.Base == d.Head:
+			ratios = append(ratios, 1)
+		case d.Base != 0 && d.Head/d.Base > 0:
+			ratios = append(ratios, d.Head/d.Base)
+		}
+	}
+	gm := stats.GeoMean(ratios)
+	if len(ratios) == 0 || math.IsNaN(gm) || math.IsInf(gm, 0) {
+		return ""
+	}
+	pct := (gm - 1) * 100
+	if math.Abs(pct) < 0.005 {
+		return " (geomean ±0.00%)" // not "-0.00%"
+	}
+	return fmt.Sprintf(" (geomean %+.2f%%)", pct)
+}
+
+// thousands writes n with comma thousands separators: 19,812.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	start := 0
+	if n < 0 {
+		start = 1
+	}
+	var b strings.Builder
+	b.WriteString(s[:start])
+	for i := start; i < len(s); i++ {
+		if i > start && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 func unitHeader(unit string) string {
