@@ -41,7 +41,8 @@ func TestScript(t *testing.T) {
 		RequireUniqueNames:  true,
 		Setup:               setupScriptEnv,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exitcode": cmdExitCode,
+			"exitcode":      cmdExitCode,
+			"workflow-step": cmdWorkflowStep,
 		},
 	})
 }
