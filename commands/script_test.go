@@ -89,6 +89,12 @@ func setupScriptEnv(e *testscript.Env) error {
 	} {
 		e.Setenv(k, v)
 	}
+	// action.yml and examples/, whose scripts some scenarios run.
+	repoRoot, err := filepath.Abs("..")
+	if err != nil {
+		return err
+	}
+	e.Setenv("REPOROOT", repoRoot)
 	// testscript starts from a minimal environment (PATH, HOME=/no-home, …),
 	// so GIT_DIR, GIT_NOTES_REF or GITHUB_STEP_SUMMARY never leak in.
 	return nil

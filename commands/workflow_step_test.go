@@ -9,23 +9,29 @@ import (
 
 // cmdWorkflowStep implements `workflow-step WORKFLOW STEP OUT`: write the
 // run script of the step named STEP (in any job) of the GitHub workflow
-// file WORKFLOW to OUT, so that a script can run the very shell code a
-// workflow we ship or generate runs, with stubs for gh and the runner's
-// variables.
+// file WORKFLOW, or of the composite action WORKFLOW (action.yml), to OUT,
+// so that a script can run the very shell code a workflow or action we
+// ship or generate runs, with stubs for gh and the runner's variables.
 func cmdWorkflowStep(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 {
 		ts.Fatalf("usage: workflow-step WORKFLOW STEP OUT")
 	}
+	type steps struct {
+		Steps []struct {
+			Name string `yaml:"name"`
+			Run  string `yaml:"run"`
+		} `yaml:"steps"`
+	}
 	var wf struct {
-		Jobs map[string]struct {
-			Steps []struct {
-				Name string `yaml:"name"`
-				Run  string `yaml:"run"`
-			} `yaml:"steps"`
-		} `yaml:"jobs"`
+		Jobs map[string]steps `yaml:"jobs"`
+		Runs steps            `yaml:"runs"`
 	}
 	ts.Check(yaml.Unmarshal([]byte(ts.ReadFile(args[0])), &wf))
+	all := []steps{wf.Runs}
 	for _, job := range wf.Jobs {
+		all = append(all, job)
+	}
+	for _, job := range all {
 		for _, st := range job.Steps {
 			if st.Name == args[1] && st.Run != "" {
 				ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(st.Run), 0o644))
