@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -27,6 +29,13 @@ ancestor that has one is used, and the report says so. A..B compares A with B;
 A...B compares merge-base(A, B) with B. --current FILE compares an unrecorded results
 file with the resolved baseline (the usual PR case).
 
+A commit may hold records of several suites or tag sets (matrix jobs). --suite and
+--tag, given as to record, compare like with like: only records with that suite
+and exactly those tags, on both sides (--current FILE gets them as record would;
+for a recorded head they pick its records, which must be of one kind). Without
+them every record of a commit is merged, with a warning when the base holds
+several kinds.
+
 Exit 0 pass (warnings allowed), 1 regression or budget breach, 2 usage/config/no
 baseline, 3 bad input.
 
@@ -40,6 +49,8 @@ Example:
 			allowFailedFlag,
 			&cli.IntFlag{Name: "max-walk", Value: 50, Usage: "look at most `N` first-parent ancestors for a recorded baseline"},
 			&cli.StringSliceFlag{Name: "accept-from", Usage: "read Perf-Accepted: lines from `FILE` (e.g. the PR description; - for stdin)"},
+			&cli.StringFlag{Name: "suite", Usage: "compare only records of suite `NAME` (as record --suite)"},
+			&cli.StringSliceFlag{Name: "tag", Usage: "compare only records with exactly these `KEY=VALUE` tags (repeatable, as record --tag)"},
 		), abFlags()...),
 		Action: func(c *cli.Context) error {
 			return e.diff(diffOptions{
@@ -50,6 +61,9 @@ Example:
 				AllowFailed: c.Bool("allow-failed"),
 				MaxWalk:     c.Int("max-walk"),
 				AcceptFrom:  c.StringSlice("accept-from"),
+				Suite:       c.String("suite"),
+				Tags:        c.StringSlice("tag"),
+				Like:        c.IsSet("suite") || c.IsSet("tag"),
 				AB:          abOptionsOf(c),
 				judgeOptions: judgeOptions{
 					Rules:   ruleOptionsOf(c),
@@ -71,6 +85,9 @@ type diffOptions struct {
 	AllowFailed bool
 	MaxWalk     int
 	AcceptFrom  []string // --accept-from FILE (- for stdin)
+	Suite       string   // --suite NAME
+	Tags        []string // --tag KEY=VALUE
+	Like        bool     // --suite or --tag given: compare only records like the head's
 	AB          abOptions
 	judgeOptions
 }
@@ -82,6 +99,9 @@ func (e *env) diff(o diffOptions) error {
 	}
 	if err := o.AB.check(o.Current); err != nil {
 		return err
+	}
+	if o.Like && o.AB.Run != "" {
+		return usagef("--suite/--tag pick recorded results; --run measures both sides here")
 	}
 	opts, st, err := e.compareStore(o.Rules)
 	if err != nil {
@@ -98,7 +118,14 @@ func (e *env) diff(o diffOptions) error {
 	if err != nil {
 		return err
 	}
-	base, head, used, headLabel, err := e.diffSides(st, sd, o, current)
+	// Which records compare: with --suite/--tag, those like the head's.
+	var like *baseline.Like
+	if o.Like {
+		if like, err = e.headLike(st, sd, current, o.Suite, o.Tags); err != nil {
+			return err
+		}
+	}
+	base, head, used, headLabel, err := e.diffSides(st, sd, o, current, like)
 	if err != nil {
 		return err
 	}
@@ -118,6 +145,9 @@ func (e *env) diff(o diffOptions) error {
 	info := reportInfo{BaseLabel: short(used.Commit), HeadLabel: headLabel,
 		BaseCommit: used.Commit.String(), HeadCommit: sd.Head.String(), BaseReason: used.Reason,
 		extra: extraReport{st: st, sides: sd, baseUsed: used, maxWalk: o.MaxWalk}}
+	if like != nil {
+		info.BaseReason += "; records of " + like.String()
+	}
 	if err := e.render(o.Output, res, info); err != nil {
 		return err
 	}
@@ -125,8 +155,9 @@ func (e *env) diff(o diffOptions) error {
 }
 
 // diffSides loads (or, with --run, measures) the two sides of a diff and
-// says which baseline was used and how the head is labelled.
-func (e *env) diffSides(st *store, sd baseline.Sides, o diffOptions, current *snapshot.Snapshot) (base, head *snapshot.Snapshot, used baseline.Found, headLabel string, err error) {
+// says which baseline was used and how the head is labelled. With like,
+// only records like it are loaded, on both sides.
+func (e *env) diffSides(st *store, sd baseline.Sides, o diffOptions, current *snapshot.Snapshot, like *baseline.Like) (base, head *snapshot.Snapshot, used baseline.Found, headLabel string, err error) {
 	if o.AB.Run != "" {
 		base, head, used, err = e.sameRunner(st, sd, o.AB)
 		return base, head, used, short(sd.Head), err
@@ -139,7 +170,7 @@ func (e *env) diffSides(st *store, sd baseline.Sides, o diffOptions, current *sn
 	} else {
 		var ok bool
 		var warns []string
-		head, ok, warns, err = st.snapshot(sd.Head)
+		head, ok, warns, err = st.snapshotWhere(sd.Head, likeFilter(like))
 		e.warn(warns)
 		if err != nil {
 			return nil, nil, used, "", err
@@ -148,7 +179,7 @@ func (e *env) diffSides(st *store, sd baseline.Sides, o diffOptions, current *sn
 			return nil, nil, used, "", usagef("%s (%s) has no snapshot in %s; %s, pass --current FILE, or measure both sides here with --run CMD", sd.HeadRev, short(sd.Head), st.ref, recordHint(sd.Head))
 		}
 	}
-	base, used, err = e.baseline(st, sd, o.MaxWalk, head.Meta.Machine)
+	base, used, err = e.baseline(st, sd, o.MaxWalk, head.Meta.Machine, like)
 	if err != nil {
 		return nil, nil, used, "", err
 	}
@@ -188,29 +219,108 @@ func (e *env) resolveSides(st *store, revs []string, base string, haveCurrent bo
 }
 
 // baseline loads the snapshot of sd.Base, or of its nearest recorded
-// first-parent ancestor (at most maxWalk commits), and says which. When
-// that commit has records measured on different machines, those measured
-// on a machine like the head's (want) are used, if any.
-func (e *env) baseline(st *store, sd baseline.Sides, maxWalk int, want snapshot.Machine) (*snapshot.Snapshot, baseline.Found, error) {
+// first-parent ancestor (at most maxWalk commits), and says which. With
+// like, only records like it count (a commit with none is passed over);
+// without, every record of the commit is merged, and a base holding
+// several kinds of record is warned about. When the records used were
+// measured on different machines, those measured on a machine like the
+// head's (want) are used, if any.
+func (e *env) baseline(st *store, sd baseline.Sides, maxWalk int, want snapshot.Machine, like *baseline.Like) (*snapshot.Snapshot, baseline.Found, error) {
 	n, err := st.notes()
 	if err != nil {
 		return nil, baseline.Found{}, usagef("reading %s: %v", st.ref, err)
 	}
-	used, err := baseline.Nearest(st.repo, sd, baseline.Lookup{MaxWalk: maxWalk, Has: n.Has, What: "snapshot in " + st.ref,
-		Ref: st.ref, RefMissing: n.Tip().IsZero(), Hint: recordHint})
+	l := baseline.Lookup{MaxWalk: maxWalk, Has: n.Has, What: "snapshot in " + st.ref,
+		Ref: st.ref, RefMissing: n.Tip().IsZero(), Hint: recordHint}
+	if like != nil {
+		l.What = "record of " + like.String() + " in " + st.ref
+		l.Has = func(h gitstore.Hash) (bool, error) {
+			_, ok, _, err := st.snapshotWhere(h, like.Matches)
+			return ok, err
+		}
+	}
+	used, err := baseline.Nearest(st.repo, sd, l)
 	if err != nil {
 		return nil, used, usagef("%v", err)
 	}
 	if !want.IsZero() {
-		snap, ok, warns, err := st.snapshotWhere(used.Commit, func(m snapshot.Meta) bool { return len(m.Machine.Differs(want)) == 0 })
+		snap, ok, warns, err := st.snapshotWhere(used.Commit, func(m snapshot.Meta) bool {
+			return (like == nil || like.Matches(m)) && len(m.Machine.Differs(want)) == 0
+		})
 		if err != nil || ok {
 			e.warn(warns)
 			return snap, used, err
 		}
 	}
-	snap, _, warns, err := st.snapshot(used.Commit)
+	var kinds []string
+	snap, _, warns, err := st.snapshotWhere(used.Commit, func(m snapshot.Meta) bool {
+		if like != nil {
+			return like.Matches(m)
+		}
+		kinds = addKind(kinds, m)
+		return true
+	})
 	e.warn(warns)
+	if len(kinds) > 1 {
+		e.warn([]string{fmt.Sprintf("base %s holds records of %d kinds (%s): compared merged; pass --suite/--tag as recorded to compare like with like",
+			short(used.Commit), len(kinds), strings.Join(kinds, "; "))})
+	}
 	return snap, used, err
+}
+
+// headLike is the kind of record diff --suite/--tag compares: that of
+// --current (its own tags with the --tag flags set over them, as record
+// would store them), or that of the head commit's records that have the
+// suite and at least the tags asked for (they must be of one kind).
+func (e *env) headLike(st *store, sd baseline.Sides, current *snapshot.Snapshot, suite string, flags []string) (*baseline.Like, error) {
+	var have map[string]string
+	if current != nil {
+		have = current.Meta.Tags
+	}
+	tags, err := withTags(have, flags)
+	if err != nil {
+		return nil, err
+	}
+	want := baseline.Like{Suite: suite, Tags: tags}
+	if current != nil {
+		return &want, nil
+	}
+	var kinds []string
+	var found []baseline.Like
+	_, _, _, err = st.snapshotWhere(sd.Head, func(m snapshot.Meta) bool {
+		if want.Within(m) && !slices.ContainsFunc(found, func(k baseline.Like) bool { return k.Matches(m) }) {
+			found = append(found, baseline.LikeOf(m))
+			kinds = addKind(kinds, m)
+		}
+		return false
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case len(found) == 0:
+		return nil, usagef("%s (%s) has no record with %s in %s; pass --suite/--tag as recorded", sd.HeadRev, short(sd.Head), want, st.ref)
+	case len(found) > 1:
+		return nil, usagef("%s (%s) has records of %d kinds with %s (%s): add --tag to pick one", sd.HeadRev, short(sd.Head), len(found), want, strings.Join(kinds, "; "))
+	}
+	return &found[0], nil
+}
+
+// addKind adds the kind of record m (baseline.Like, said aloud) to the
+// sorted list kinds, once.
+func addKind(kinds []string, m snapshot.Meta) []string {
+	k := baseline.LikeOf(m).String()
+	if i, ok := slices.BinarySearch(kinds, k); !ok {
+		kinds = slices.Insert(kinds, i, k)
+	}
+	return kinds
+}
+
+// likeFilter is like's Matches, or nil (every record) without like.
+func likeFilter(like *baseline.Like) func(snapshot.Meta) bool {
+	if like == nil {
+		return nil
+	}
+	return like.Matches
 }
 
 // acceptances collects Perf-Accepted trailers from the --accept-from files
