@@ -26,10 +26,14 @@ link or image, no forged marker). Several DIRs (matrix jobs) make one comment
 with an overall verdict and a section per job. Needs no repository.
 
 --event is the publishing workflow's event ($GITHUB_EVENT_PATH): a workflow_run
-event, or the pull_request event of a final job in the same workflow. For a
-workflow_run, --pull is the pull request's JSON (gh api repos/OWNER/REPO/pulls/N),
-required when the event lists no pull request (GitHub lists none for a fork's).
+event, the pull_request event of a final job in the same workflow, or the
+issue_comment event of an on-demand run (a /bench comment, whose author must be
+an OWNER, MEMBER or COLLABORATOR). --pull is the pull request's JSON
+(gh api repos/OWNER/REPO/pulls/N), required when the event names no head commit:
+a workflow_run of a fork's pull request (GitHub lists none) or an issue_comment.
 --print-number only checks the artifacts' shape and prints their PR number.
+--marker ID starts the comment with <!-- git-flameiq:ID --> instead of
+<!-- git-flameiq -->, for a comment of its own (such as /bench results).
 
 Exit 0 (also, with nothing written, when the PR has moved on to a newer head),
 2 bad event or --pull, 3 an artifact refused.
@@ -42,11 +46,12 @@ Example:
 			&cli.StringFlag{Name: "event", Usage: "the publishing workflow's event `FILE` ($GITHUB_EVENT_PATH)"},
 			&cli.StringFlag{Name: "pull", Usage: "the pull request's JSON `FILE` (GET /repos/OWNER/REPO/pulls/N)"},
 			&cli.BoolFlag{Name: "print-number", Usage: "only check the artifacts' shape and print their PR number"},
+			&cli.StringFlag{Name: "marker", Usage: "start the comment with <!-- git-flameiq:`ID` --> (a comment of its own)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the comment body to `FILE` instead of stdout"},
 		},
 		Action: func(c *cli.Context) error {
 			return e.comment(commentOptions{Dirs: c.Args().Slice(), Event: c.String("event"), Pull: c.String("pull"),
-				PrintNumber: c.Bool("print-number"), Output: c.String("output")})
+				PrintNumber: c.Bool("print-number"), Marker: c.String("marker"), Output: c.String("output")})
 		},
 	}
 }
@@ -57,6 +62,7 @@ type commentOptions struct {
 	Event       string   // --event FILE
 	Pull        string   // --pull FILE
 	PrintNumber bool
+	Marker      string // --marker ID
 	Output      string // -o FILE
 }
 
@@ -67,6 +73,10 @@ func (e *env) comment(o commentOptions) error {
 	}
 	if o.Event == "" && !o.PrintNumber {
 		return usagef("--event FILE is required (the publishing workflow's $GITHUB_EVENT_PATH)")
+	}
+	marker, err := prcomment.MarkerFor(o.Marker)
+	if err != nil {
+		return commentError(err)
 	}
 	var arts []prcomment.Artifact
 	for _, d := range o.Dirs {
@@ -104,7 +114,7 @@ func (e *env) comment(o commentOptions) error {
 	if err != nil {
 		return commentError(err)
 	}
-	body := prcomment.Render(arts)
+	body := prcomment.Render(marker, arts)
 	if err := e.writeOutput(outputOptions{File: o.Output}, func(w io.Writer) error { _, err := w.Write(body); return err }); err != nil {
 		return err
 	}

@@ -30,6 +30,22 @@ import (
 // earlier comment (report.MarkdownMarker: the same string).
 const Marker = "<!-- git-flameiq -->"
 
+// MarkerFor is the marker of a comment of its own, such as the results
+// of an on-demand /bench run ("bench": "<!-- git-flameiq:bench -->"),
+// which the main comment's updates leave alone; "" is Marker. id is made
+// of letters, digits, '-' and '_' (else an error).
+func MarkerFor(id string) (string, error) {
+	if id == "" {
+		return Marker, nil
+	}
+	if !idRE.MatchString(id) {
+		return "", usagef("marker id %q: use letters, digits, '-' and '_' (at most 32)", id)
+	}
+	return "<!-- git-flameiq:" + id + " -->", nil
+}
+
+var idRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+
 // Limits.
 const (
 	// MaxReport is the largest report.md accepted, in bytes (git flameiq's
@@ -170,18 +186,25 @@ func short(h string) string { return h[:min(len(h), 12)] }
 // Event is what Check needs of the publishing workflow's event.
 type Event struct {
 	Repo string // owner/name of the repository the comment goes to
-	// Kind is "workflow_run" (the privileged workflow) or "pull_request"
-	// (a final job of the same workflow).
+	// Kind is "workflow_run" (the privileged workflow), "pull_request"
+	// (a final job of the same workflow) or "issue_comment" (an
+	// on-demand run asked for in a comment on the pull request).
 	Kind string
 	// Of a workflow_run event: the triggering run's event, head commit,
 	// head repository and branch, and the pull requests GitHub lists for
 	// it (none for a pull request from a fork).
 	RunEvent, RunHead, HeadRepo, HeadBranch string
 	Pulls                                   []PullRef
-	// Of a pull_request event.
-	PR     int
-	PRHead string
+	// Of a pull_request event: the pull request and its head; of an
+	// issue_comment event: the pull request commented on, and the
+	// commenter's association with the repository.
+	PR          int
+	PRHead      string
+	Association string
 }
+
+// trusted are the author associations whose comment may start a run.
+var trusted = []string{"OWNER", "MEMBER", "COLLABORATOR"}
 
 // PullRef is a pull request as an event lists it.
 type PullRef struct {
@@ -234,6 +257,13 @@ func ReadEvent(path string) (Event, error) {
 			PullRequests []jsonPull `json:"pull_requests"`
 		} `json:"workflow_run"`
 		PullRequest *jsonPull `json:"pull_request"`
+		Issue       *struct {
+			Number      int             `json:"number"`
+			PullRequest json.RawMessage `json:"pull_request"`
+		} `json:"issue"`
+		Comment *struct {
+			AuthorAssociation string `json:"author_association"`
+		} `json:"comment"`
 	}
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return Event{}, usagef("%s: not a GitHub event: %v", path, err)
@@ -254,8 +284,13 @@ func ReadEvent(path string) (Event, error) {
 		if ev.PR <= 0 || !shaRE.MatchString(ev.PRHead) {
 			return ev, usagef("%s: pull_request.number or pull_request.head.sha missing", path)
 		}
+	case raw.Issue != nil && raw.Comment != nil:
+		if len(raw.Issue.PullRequest) == 0 || string(raw.Issue.PullRequest) == "null" {
+			return ev, usagef("%s: a comment on issue #%d, not on a pull request", path, raw.Issue.Number)
+		}
+		ev.Kind, ev.PR, ev.Association = "issue_comment", raw.Issue.Number, raw.Comment.AuthorAssociation
 	default:
-		return ev, usagef("%s: neither a workflow_run nor a pull_request event (comment publishes the artifacts of a pull_request run)", path)
+		return ev, usagef("%s: not a workflow_run, pull_request or issue_comment event (comment publishes the artifacts of a pull_request run)", path)
 	}
 	if ev.Repo == "" {
 		return ev, usagef("%s: repository.full_name missing", path)
@@ -325,6 +360,23 @@ func Check(ev Event, pull *Pull, arts []Artifact) (int, error) {
 			return 0, dataf("the artifact names #%d at %s, but this run is for #%d at %s", n, short(head), ev.PR, short(ev.PRHead))
 		}
 		return n, nil
+	case "issue_comment":
+		if !slices.Contains(trusted, ev.Association) {
+			return 0, usagef("the comment's author is %q with this repository, not one of %s", ev.Association, strings.Join(trusted, ", "))
+		}
+		if n != ev.PR {
+			return 0, dataf("the artifact names #%d, but the comment is on #%d", n, ev.PR)
+		}
+		if pull == nil {
+			return 0, usagef("an issue_comment event names no head commit: pass --pull with the JSON of GET /repos/%s/pulls/%d", ev.Repo, n)
+		}
+		if pull.Number != n || pull.BaseRepo != ev.Repo {
+			return 0, usagef("--pull is #%d into %s, not #%d into %s", pull.Number, pull.BaseRepo, n, ev.Repo)
+		}
+		if pull.Head != head {
+			return 0, fmt.Errorf("%w: #%d is now at %s, this run measured %s; comment again to measure the new head", ErrStale, n, short(pull.Head), short(head))
+		}
+		return n, nil
 	case "workflow_run":
 	default:
 		return 0, usagef("unknown event kind %q", ev.Kind)
@@ -364,14 +416,14 @@ func Check(ev Event, pull *Pull, arts []Artifact) (int, error) {
 	return n, nil
 }
 
-// Render is the comment body: Marker, and each artifact's report escaped
+// Render is the comment body: marker (Marker, or MarkerFor's), and each artifact's report escaped
 // by Sanitize. With several artifacts (matrix jobs) it starts with one
 // overall verdict and gives each report a section headed by its artifact
 // name. Reports are cut short at line ends, saying so, when the body
 // would exceed MaxBody.
-func Render(arts []Artifact) []byte {
+func Render(marker string, arts []Artifact) []byte {
 	var b bytes.Buffer
-	b.WriteString(Marker + "\n")
+	b.WriteString(marker + "\n")
 	arts = slices.Clone(arts)
 	slices.SortFunc(arts, func(a, b Artifact) int { return strings.Compare(a.Name, b.Name) })
 	multi := len(arts) > 1
@@ -448,7 +500,8 @@ func heading(name string) string {
 	return b.String()
 }
 
-// stripMarker drops the report's own first line when it is the marker.
+// stripMarker drops the report's own first line when it is the marker
+// (git flameiq diff writes Marker).
 func stripMarker(report []byte) string {
 	s := string(report)
 	if rest, ok := strings.CutPrefix(s, Marker); ok && (rest == "" || rest[0] == '\n' || strings.HasPrefix(rest, "\r\n")) {

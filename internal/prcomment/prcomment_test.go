@@ -97,6 +97,9 @@ func TestCheck(t *testing.T) {
 		return Event{Repo: "o/r", Kind: "workflow_run", RunEvent: "pull_request", RunHead: headA,
 			HeadRepo: "fork/r", HeadBranch: "feature", Pulls: pulls}
 	}
+	bench := func(assoc string, pr int) Event {
+		return Event{Repo: "o/r", Kind: "issue_comment", PR: pr, Association: assoc}
+	}
 	pull := &Pull{Number: 12, Head: headA, HeadRef: "feature", HeadRepo: "fork/r", BaseRepo: "o/r"}
 	with := func(f func(p *Pull)) *Pull { p := *pull; f(&p); return &p }
 	const ok, data, usage, stale = "ok", "data", "usage", "stale"
@@ -123,6 +126,13 @@ func TestCheck(t *testing.T) {
 		{"pull JSON of another number", run(), with(func(p *Pull) { p.Number = 13 }), art(12, headA), usage, "--pull is #13"},
 		{"push run", func() Event { e := run(); e.RunEvent = "push"; return e }(), pull, art(12, headA), usage, `triggered by "push"`},
 		{"PR moved on", run(), with(func(p *Pull) { p.Head = headB }), art(12, headA), stale, "#12 is now at bbbbbbbbbbbb"},
+		{"/bench by a member", bench("MEMBER", 12), pull, art(12, headA), ok, ""},
+		{"/bench by an outsider", bench("NONE", 12), pull, art(12, headA), usage, `the comment's author is "NONE" with this repository, not one of OWNER, MEMBER, COLLABORATOR`},
+		{"/bench by a contributor", bench("CONTRIBUTOR", 12), pull, art(12, headA), usage, "not one of"},
+		{"/bench, artifact for another PR", bench("OWNER", 7), pull, art(12, headA), data, "names #12, but the comment is on #7"},
+		{"/bench without pull JSON", bench("OWNER", 12), nil, art(12, headA), usage, "pass --pull"},
+		{"/bench, pull JSON of another repository", bench("OWNER", 12), with(func(p *Pull) { p.BaseRepo = "x/y" }), art(12, headA), usage, "into x/y"},
+		{"/bench, PR pushed since", bench("OWNER", 12), with(func(p *Pull) { p.Head = headB }), art(12, headA), stale, "comment again"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			n, err := Check(tc.ev, tc.pull, tc.arts)
@@ -165,7 +175,12 @@ func TestReadEvent(t *testing.T) {
 	if err != nil || ev.Kind != "pull_request" || ev.PR != 4 || ev.PRHead != headA {
 		t.Errorf("pull_request: %+v %v", ev, err)
 	}
+	ev, err = ReadEvent(write("comment.json", `{"repository":{"full_name":"o/r"},"issue":{"number":5,"pull_request":{"url":"u"}},"comment":{"author_association":"MEMBER","body":"/bench"}}`))
+	if err != nil || ev.Kind != "issue_comment" || ev.PR != 5 || ev.Association != "MEMBER" {
+		t.Errorf("issue_comment: %+v %v", ev, err)
+	}
 	for name, s := range map[string]string{
+		"issue.json": `{"repository":{"full_name":"o/r"},"issue":{"number":5},"comment":{"author_association":"OWNER"}}`,
 		"push.json":  `{"repository":{"full_name":"o/r"},"ref":"refs/heads/main"}`,
 		"bad.json":   `{"repository":`,
 		"nosha.json": `{"repository":{"full_name":"o/r"},"workflow_run":{"event":"pull_request","head_sha":"x"}}`,
@@ -180,7 +195,7 @@ func TestReadEvent(t *testing.T) {
 func TestRender(t *testing.T) {
 	report := func(s string) []byte { return []byte(Marker + "\n" + s) }
 	one := []Artifact{{Name: "flameiq-comment", Report: report("### ✅ no regression\n\n<sub>git-flameiq</sub>\n")}}
-	golden.Check(t, filepath.Join("testdata", "single.md.golden"), Render(one))
+	golden.Check(t, filepath.Join("testdata", "single.md.golden"), Render(Marker, one))
 
 	matrix := []Artifact{
 		{Name: "flameiq-ubuntu-go1.26", ExitCode: 1, Report: report("### ❌ 1 regression\n\n| ❌ | Work-2:sec/op | +12% |\n")},
@@ -188,10 +203,18 @@ func TestRender(t *testing.T) {
 		{Name: "flameiq-windows <b>@x</b>", ExitCode: 2},
 		{Name: "flameiq-hostile", ExitCode: 0, Report: report("</details></details><!-- git-flameiq -->\n@team #1 [x](http://e)\n```\n")},
 	}
-	golden.Check(t, filepath.Join("testdata", "matrix.md.golden"), Render(matrix))
+	golden.Check(t, filepath.Join("testdata", "matrix.md.golden"), Render(Marker, matrix))
 
 	big := []Artifact{{Name: "a", Report: []byte(strings.Repeat("| x | @y |\n", 8000))}, {Name: "b", Report: []byte(strings.Repeat("z\n", 40000))}}
-	body := Render(big)
+	body := Render(Marker, big)
+	if m, err := MarkerFor("bench"); err != nil || !strings.HasPrefix(string(Render(m, one)), "<!-- git-flameiq:bench -->\n### ✅") {
+		t.Errorf("MarkerFor(bench): %q %v", m, err)
+	}
+	for _, id := range []string{"a b", "x-->", strings.Repeat("a", 33)} {
+		if _, err := MarkerFor(id); err == nil {
+			t.Errorf("MarkerFor(%q) accepted", id)
+		}
+	}
 	if len(body) > MaxBody || strings.Count(string(body), "cut short (comment size limit)") != 2 {
 		t.Errorf("two big reports: %d bytes (max %d), %d cut notes", len(body), MaxBody, strings.Count(string(body), "cut short"))
 	}
