@@ -43,6 +43,7 @@ func TestScript(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode":      cmdExitCode,
 			"workflow-step": cmdWorkflowStep,
+			"gitlab-job":    cmdGitLabJob,
 		},
 	})
 }

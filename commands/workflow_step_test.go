@@ -41,3 +41,27 @@ func cmdWorkflowStep(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Fatalf("%s: no step %q with a run script", args[0], args[1])
 }
+
+// cmdGitLabJob implements `gitlab-job CIFILE JOB OUT`: write the script
+// lines of JOB in the GitLab CI file CIFILE to OUT as one bash script that
+// stops at the first failing line, as GitLab's runner runs them.
+func cmdGitLabJob(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: gitlab-job CIFILE JOB OUT")
+	}
+	var raw map[string]yaml.Node
+	ts.Check(yaml.Unmarshal([]byte(ts.ReadFile(args[0])), &raw))
+	node, ok := raw[args[1]]
+	if !ok {
+		ts.Fatalf("%s: no job %q", args[0], args[1])
+	}
+	var job struct {
+		Script []string `yaml:"script"`
+	}
+	ts.Check(node.Decode(&job))
+	script := "set -eo pipefail\n"
+	for _, line := range job.Script {
+		script += line + "\n"
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(script), 0o644))
+}
