@@ -8,11 +8,11 @@ import (
 )
 
 // The Code Quality report of every rich fixture (hostile names included)
-// is its golden file, matches docs/schema/gitlab-codequality.schema.json
+// is its golden file, matches docs/schema/codequality.schema.json
 // and has one issue per failing, warning, missing or accepted metric, with
 // distinct, stable fingerprints.
 func TestCodeQuality(t *testing.T) {
-	schema := loadSchema(t, "gitlab-codequality")
+	schema := loadSchema(t, "codequality")
 	for name, rich := range richFixtures(t) {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
