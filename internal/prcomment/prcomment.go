@@ -89,6 +89,7 @@ type Artifact struct {
 var (
 	numberRE = regexp.MustCompile(`^[1-9][0-9]{0,9}$`)
 	shaRE    = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
+	codeRE   = regexp.MustCompile(`^[0-3]$`)
 )
 
 // ReadArtifact reads the artifact directory dir.
@@ -117,7 +118,7 @@ func ReadArtifact(dir string) (Artifact, error) {
 	if a.Head, err = small(FileHead, shaRE, "a commit id (40 or 64 lower-case hex digits)"); err != nil {
 		return a, err
 	}
-	if s, err = small(FileExitCode, regexp.MustCompile(`^[0-3]$`), "an exit code of git flameiq diff (0, 1, 2 or 3)"); err != nil {
+	if s, err = small(FileExitCode, codeRE, "an exit code of git flameiq diff (0, 1, 2 or 3)"); err != nil {
 		return a, err
 	}
 	a.ExitCode, _ = strconv.Atoi(s)
@@ -484,7 +485,7 @@ func heading(name string) string {
 	name = strings.TrimPrefix(name, "flameiq-")
 	var b strings.Builder
 	for _, r := range name {
-		if len(b.String()) >= 64 {
+		if b.Len() >= 64 {
 			break
 		}
 		switch {
