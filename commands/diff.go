@@ -30,11 +30,9 @@ A...B compares merge-base(A, B) with B. --current FILE compares an unrecorded re
 file with the resolved baseline (the usual PR case).
 
 A commit may hold records of several suites or tag sets (matrix jobs). --suite and
---tag, given as to record, compare like with like: only records with that suite
-and exactly those tags, on both sides (--current FILE gets them as record would;
-for a recorded head they pick its records, which must be of one kind). Without
-them every record of a commit is merged, with a warning when the base holds
-several kinds.
+--tag, given as to record, compare like with like: only records of that suite with
+those tags (and any others), on both sides. Without them every record of a commit
+is merged, with a warning when the base holds several kinds.
 
 Exit 0 pass (warnings allowed), 1 regression or budget breach, 2 usage/config/no
 baseline, 3 bad input.
@@ -50,7 +48,7 @@ Example:
 			&cli.IntFlag{Name: "max-walk", Value: 50, Usage: "look at most `N` first-parent ancestors for a recorded baseline"},
 			&cli.StringSliceFlag{Name: "accept-from", Usage: "read Perf-Accepted: lines from `FILE` (e.g. the PR description; - for stdin)"},
 			&cli.StringFlag{Name: "suite", Usage: "compare only records of suite `NAME` (as record --suite)"},
-			&cli.StringSliceFlag{Name: "tag", Usage: "compare only records with exactly these `KEY=VALUE` tags (repeatable, as record --tag)"},
+			&cli.StringSliceFlag{Name: "tag", Usage: "compare only records with these `KEY=VALUE` tags (repeatable, as record --tag)"},
 		), abFlags()...),
 		Action: func(c *cli.Context) error {
 			return e.diff(diffOptions{
@@ -121,9 +119,11 @@ func (e *env) diff(o diffOptions) error {
 	// Which records compare: with --suite/--tag, those like the head's.
 	var like *baseline.Like
 	if o.Like {
-		if like, err = e.headLike(st, sd, current, o.Suite, o.Tags); err != nil {
+		tags, err := withTags(nil, o.Tags)
+		if err != nil {
 			return err
 		}
+		like = &baseline.Like{Suite: o.Suite, Tags: tags}
 	}
 	base, head, used, headLabel, err := e.diffSides(st, sd, o, current, like)
 	if err != nil {
@@ -174,6 +174,9 @@ func (e *env) diffSides(st *store, sd baseline.Sides, o diffOptions, current *sn
 		e.warn(warns)
 		if err != nil {
 			return nil, nil, used, "", err
+		}
+		if !ok && like != nil {
+			return nil, nil, used, "", usagef("%s (%s) has no record of %s in %s; pass --suite/--tag as given to record", sd.HeadRev, short(sd.Head), like, st.ref)
 		}
 		if !ok {
 			return nil, nil, used, "", usagef("%s (%s) has no snapshot in %s; %s, pass --current FILE, or measure both sides here with --run CMD", sd.HeadRev, short(sd.Head), st.ref, recordHint(sd.Head))
@@ -262,47 +265,10 @@ func (e *env) baseline(st *store, sd baseline.Sides, maxWalk int, want snapshot.
 	})
 	e.warn(warns)
 	if len(kinds) > 1 {
-		e.warn([]string{fmt.Sprintf("base %s holds records of %d kinds (%s): compared merged; pass --suite/--tag as recorded to compare like with like",
+		e.warn([]string{fmt.Sprintf("base %s holds records of %d kinds (%s): compared merged; pass --suite/--tag as given to record to compare like with like",
 			short(used.Commit), len(kinds), strings.Join(kinds, "; "))})
 	}
 	return snap, used, err
-}
-
-// headLike is the kind of record diff --suite/--tag compares: that of
-// --current (its own tags with the --tag flags set over them, as record
-// would store them), or that of the head commit's records that have the
-// suite and at least the tags asked for (they must be of one kind).
-func (e *env) headLike(st *store, sd baseline.Sides, current *snapshot.Snapshot, suite string, flags []string) (*baseline.Like, error) {
-	var have map[string]string
-	if current != nil {
-		have = current.Meta.Tags
-	}
-	tags, err := withTags(have, flags)
-	if err != nil {
-		return nil, err
-	}
-	want := baseline.Like{Suite: suite, Tags: tags}
-	if current != nil {
-		return &want, nil
-	}
-	var kinds []string
-	var found []baseline.Like
-	_, _, _, err = st.snapshotWhere(sd.Head, func(m snapshot.Meta) bool {
-		if want.Within(m) && !slices.ContainsFunc(found, func(k baseline.Like) bool { return k.Matches(m) }) {
-			found = append(found, baseline.LikeOf(m))
-			kinds = addKind(kinds, m)
-		}
-		return false
-	})
-	switch {
-	case err != nil:
-		return nil, err
-	case len(found) == 0:
-		return nil, usagef("%s (%s) has no record with %s in %s; pass --suite/--tag as recorded", sd.HeadRev, short(sd.Head), want, st.ref)
-	case len(found) > 1:
-		return nil, usagef("%s (%s) has records of %d kinds with %s (%s): add --tag to pick one", sd.HeadRev, short(sd.Head), len(found), want, strings.Join(kinds, "; "))
-	}
-	return &found[0], nil
 }
 
 // addKind adds the kind of record m (baseline.Like, said aloud) to the
