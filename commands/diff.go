@@ -85,7 +85,7 @@ type diffOptions struct {
 	AcceptFrom  []string // --accept-from FILE (- for stdin)
 	Suite       string   // --suite NAME
 	Tags        []string // --tag KEY=VALUE
-	Like        bool     // --suite or --tag given: compare only records like the head's
+	Like        bool     // --suite or --tag given: compare only the records they name
 	AB          abOptions
 	judgeOptions
 }
@@ -116,7 +116,7 @@ func (e *env) diff(o diffOptions) error {
 	if err != nil {
 		return err
 	}
-	// Which records compare: with --suite/--tag, those like the head's.
+	// Which records compare: with --suite/--tag, those of that suite with those tags.
 	var like *baseline.Like
 	if o.Like {
 		tags, err := withTags(nil, o.Tags)
