@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -27,6 +29,11 @@ ancestor that has one is used, and the report says so. A..B compares A with B;
 A...B compares merge-base(A, B) with B. --current FILE compares an unrecorded results
 file with the resolved baseline (the usual PR case).
 
+A commit may hold records of several suites or tag sets (matrix jobs). --suite and
+--tag, given as to record, compare like with like: only records of that suite with
+those tags (and any others), on both sides. Without them every record of a commit
+is merged, with a warning when the base holds several kinds.
+
 Exit 0 pass (warnings allowed), 1 regression or budget breach, 2 usage/config/no
 baseline, 3 bad input.
 
@@ -40,6 +47,8 @@ Example:
 			allowFailedFlag,
 			&cli.IntFlag{Name: "max-walk", Value: 50, Usage: "look at most `N` first-parent ancestors for a recorded baseline"},
 			&cli.StringSliceFlag{Name: "accept-from", Usage: "read Perf-Accepted: lines from `FILE` (e.g. the PR description; - for stdin)"},
+			&cli.StringFlag{Name: "suite", Usage: "compare only records of suite `NAME` (as record --suite)"},
+			&cli.StringSliceFlag{Name: "tag", Usage: "compare only records with these `KEY=VALUE` tags (repeatable, as record --tag)"},
 		), abFlags()...),
 		Action: func(c *cli.Context) error {
 			return e.diff(diffOptions{
@@ -50,6 +59,9 @@ Example:
 				AllowFailed: c.Bool("allow-failed"),
 				MaxWalk:     c.Int("max-walk"),
 				AcceptFrom:  c.StringSlice("accept-from"),
+				Suite:       c.String("suite"),
+				Tags:        c.StringSlice("tag"),
+				Like:        c.IsSet("suite") || c.IsSet("tag"),
 				AB:          abOptionsOf(c),
 				judgeOptions: judgeOptions{
 					Rules:   ruleOptionsOf(c),
@@ -71,6 +83,9 @@ type diffOptions struct {
 	AllowFailed bool
 	MaxWalk     int
 	AcceptFrom  []string // --accept-from FILE (- for stdin)
+	Suite       string   // --suite NAME
+	Tags        []string // --tag KEY=VALUE
+	Like        bool     // --suite or --tag given: compare only the records they name
 	AB          abOptions
 	judgeOptions
 }
@@ -82,6 +97,9 @@ func (e *env) diff(o diffOptions) error {
 	}
 	if err := o.AB.check(o.Current); err != nil {
 		return err
+	}
+	if o.Like && o.AB.Run != "" {
+		return usagef("--suite/--tag pick recorded results; --run measures both sides here")
 	}
 	opts, st, err := e.compareStore(o.Rules)
 	if err != nil {
@@ -101,7 +119,16 @@ func (e *env) diff(o diffOptions) error {
 	if err != nil {
 		return err
 	}
-	base, head, used, headLabel, err := e.diffSides(st, sd, o, current)
+	// Which records compare: with --suite/--tag, those of that suite with those tags.
+	var like *baseline.Like
+	if o.Like {
+		tags, err := withTags(nil, o.Tags)
+		if err != nil {
+			return err
+		}
+		like = &baseline.Like{Suite: o.Suite, Tags: tags}
+	}
+	base, head, used, headLabel, err := e.diffSides(st, sd, o, current, like)
 	if err != nil {
 		return err
 	}
@@ -121,6 +148,9 @@ func (e *env) diff(o diffOptions) error {
 	info := reportInfo{BaseLabel: short(used.Commit), HeadLabel: headLabel,
 		BaseCommit: used.Commit.String(), HeadCommit: sd.Head.String(), BaseReason: used.Reason,
 		extra: extraReport{st: st, sides: sd, baseUsed: used, maxWalk: o.MaxWalk}}
+	if like != nil {
+		info.BaseReason += "; records of " + like.String()
+	}
 	if err := e.render(o.Output, res, info); err != nil {
 		return err
 	}
@@ -128,8 +158,9 @@ func (e *env) diff(o diffOptions) error {
 }
 
 // diffSides loads (or, with --run, measures) the two sides of a diff and
-// says which baseline was used and how the head is labelled.
-func (e *env) diffSides(st *store, sd baseline.Sides, o diffOptions, current *snapshot.Snapshot) (base, head *snapshot.Snapshot, used baseline.Found, headLabel string, err error) {
+// says which baseline was used and how the head is labelled. With like,
+// only records like it are loaded, on both sides.
+func (e *env) diffSides(st *store, sd baseline.Sides, o diffOptions, current *snapshot.Snapshot, like *baseline.Like) (base, head *snapshot.Snapshot, used baseline.Found, headLabel string, err error) {
 	if o.AB.Run != "" {
 		base, head, used, err = e.sameRunner(st, sd, o.AB)
 		return base, head, used, short(sd.Head), err
@@ -142,16 +173,19 @@ func (e *env) diffSides(st *store, sd baseline.Sides, o diffOptions, current *sn
 	} else {
 		var ok bool
 		var warns []string
-		head, ok, warns, err = st.snapshot(sd.Head)
+		head, ok, warns, err = st.snapshotWhere(sd.Head, likeFilter(like))
 		e.warn(warns)
 		if err != nil {
 			return nil, nil, used, "", err
+		}
+		if !ok && like != nil {
+			return nil, nil, used, "", usagef("%s (%s) has no record of %s in %s; pass --suite/--tag as given to record", sd.HeadRev, short(sd.Head), like, st.ref)
 		}
 		if !ok {
 			return nil, nil, used, "", usagef("%s (%s) has no snapshot in %s; %s, pass --current FILE, or measure both sides here with --run CMD", sd.HeadRev, short(sd.Head), st.ref, recordHint(sd.Head))
 		}
 	}
-	base, used, err = e.baseline(st, sd, o.MaxWalk, head.Meta.Machine)
+	base, used, err = e.baseline(st, sd, o.MaxWalk, head.Meta.Machine, like)
 	if err != nil {
 		return nil, nil, used, "", err
 	}
@@ -223,29 +257,71 @@ func (e *env) resolveSides(st *store, revs []string, base string, haveCurrent bo
 }
 
 // baseline loads the snapshot of sd.Base, or of its nearest recorded
-// first-parent ancestor (at most maxWalk commits), and says which. When
-// that commit has records measured on different machines, those measured
-// on a machine like the head's (want) are used, if any.
-func (e *env) baseline(st *store, sd baseline.Sides, maxWalk int, want snapshot.Machine) (*snapshot.Snapshot, baseline.Found, error) {
+// first-parent ancestor (at most maxWalk commits), and says which. With
+// like, only records like it count (a commit with none is passed over);
+// without, every record of the commit is merged, and a base holding
+// several kinds of record is warned about. When the records used were
+// measured on different machines, those measured on a machine like the
+// head's (want) are used, if any.
+func (e *env) baseline(st *store, sd baseline.Sides, maxWalk int, want snapshot.Machine, like *baseline.Like) (*snapshot.Snapshot, baseline.Found, error) {
 	n, err := st.notes()
 	if err != nil {
 		return nil, baseline.Found{}, usagef("reading %s: %v", st.ref, err)
 	}
-	used, err := baseline.Nearest(st.repo, sd, baseline.Lookup{MaxWalk: maxWalk, Has: n.Has, What: "snapshot in " + st.ref,
-		Ref: st.ref, RefMissing: n.Tip().IsZero(), Hint: recordHint})
+	l := baseline.Lookup{MaxWalk: maxWalk, Has: n.Has, What: "snapshot in " + st.ref,
+		Ref: st.ref, RefMissing: n.Tip().IsZero(), Hint: recordHint}
+	if like != nil {
+		l.What = "record of " + like.String() + " in " + st.ref
+		l.Has = func(h gitstore.Hash) (bool, error) {
+			_, ok, _, err := st.snapshotWhere(h, like.Matches)
+			return ok, err
+		}
+	}
+	used, err := baseline.Nearest(st.repo, sd, l)
 	if err != nil {
 		return nil, used, usagef("%v", err)
 	}
 	if !want.IsZero() {
-		snap, ok, warns, err := st.snapshotWhere(used.Commit, func(m snapshot.Meta) bool { return len(m.Machine.Differs(want)) == 0 })
+		snap, ok, warns, err := st.snapshotWhere(used.Commit, func(m snapshot.Meta) bool {
+			return (like == nil || like.Matches(m)) && len(m.Machine.Differs(want)) == 0
+		})
 		if err != nil || ok {
 			e.warn(warns)
 			return snap, used, err
 		}
 	}
-	snap, _, warns, err := st.snapshot(used.Commit)
+	var kinds []string
+	snap, _, warns, err := st.snapshotWhere(used.Commit, func(m snapshot.Meta) bool {
+		if like != nil {
+			return like.Matches(m)
+		}
+		kinds = addKind(kinds, m)
+		return true
+	})
 	e.warn(warns)
+	if len(kinds) > 1 {
+		e.warn([]string{fmt.Sprintf("base %s holds records of %d kinds (%s): compared merged; pass --suite/--tag as given to record to compare like with like",
+			short(used.Commit), len(kinds), strings.Join(kinds, "; "))})
+	}
 	return snap, used, err
+}
+
+// addKind adds the kind of record m (baseline.Like, said aloud) to the
+// sorted list kinds, once.
+func addKind(kinds []string, m snapshot.Meta) []string {
+	k := baseline.LikeOf(m).String()
+	if i, ok := slices.BinarySearch(kinds, k); !ok {
+		kinds = slices.Insert(kinds, i, k)
+	}
+	return kinds
+}
+
+// likeFilter is like's Matches, or nil (every record) without like.
+func likeFilter(like *baseline.Like) func(snapshot.Meta) bool {
+	if like == nil {
+		return nil
+	}
+	return like.Matches
 }
 
 // acceptances collects Perf-Accepted trailers from the --accept-from files

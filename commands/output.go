@@ -31,7 +31,7 @@ func ruleFlags() []cli.Flag {
 func compareFlags() []cli.Flag {
 	return append(ruleFlags(),
 		&cli.StringSliceFlag{Name: "metric", Usage: "compare only metrics matching `GLOB` (repeatable)"},
-		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output `FORMAT`: text, json, markdown, github or html"},
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output `FORMAT`: text, json, markdown, github, html or gitlab-codequality"},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` instead of stdout"},
 		&cli.BoolFlag{Name: "no-fail", Usage: "exit 0 even when something regressed"},
 		&cli.BoolFlag{Name: "all", Usage: "text: list every unchanged row (a unit with more than 200 is summarised in one line)"},

@@ -110,16 +110,9 @@ func (e *env) record(o recordOptions) error {
 // recordSnapshot fills the metadata (--tag, the branch), appends the
 // record to the note of m.Commit and stores profs (if any) with it.
 func (e *env) recordSnapshot(m recordMeta, snap *snapshot.Snapshot, profs []profileItem) error {
-	tags := map[string]string{}
-	for k, v := range snap.Meta.Tags {
-		tags[k] = v
-	}
-	for _, t := range m.Tags {
-		k, v, ok := strings.Cut(t, "=")
-		if !ok || k == "" {
-			return usagef("--tag %s: want KEY=VALUE", t)
-		}
-		tags[k] = v
+	tags, err := withTags(snap.Meta.Tags, m.Tags)
+	if err != nil {
+		return err
 	}
 	st, err := e.openStore()
 	if err != nil {
@@ -151,6 +144,23 @@ func (e *env) recordSnapshot(m recordMeta, snap *snapshot.Snapshot, profs []prof
 		return e.writeProfiles(st, h, profs, "")
 	}
 	return nil
+}
+
+// withTags is have (the input's own tags) with the --tag KEY=VALUE flags
+// set over it: the tags a record gets.
+func withTags(have map[string]string, flags []string) (map[string]string, error) {
+	tags := map[string]string{}
+	for k, v := range have {
+		tags[k] = v
+	}
+	for _, t := range flags {
+		k, v, ok := strings.Cut(t, "=")
+		if !ok || k == "" {
+			return nil, usagef("--tag %s: want KEY=VALUE", t)
+		}
+		tags[k] = v
+	}
+	return tags, nil
 }
 
 // recordOn appends snap as one record to the note of h; m's suite and

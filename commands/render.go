@@ -5,11 +5,12 @@ import (
 	"io"
 
 	"github.com/flameiq/git-flameiq/compare"
+	"github.com/flameiq/git-flameiq/config"
 	"github.com/flameiq/git-flameiq/report"
 )
 
 // reportFormats are the --format values of diff and compare.
-var reportFormats = []string{"text", "json", "markdown", "github", "html"}
+var reportFormats = []string{"text", "json", "markdown", "github", "html", "gitlab-codequality"}
 
 // reportInfo is what a report says besides the result: which sides were
 // compared and why.
@@ -34,6 +35,8 @@ func (e *env) render(o outputOptions, r *compare.Result, info reportInfo) error 
 			err = report.JSON(w, r, report.JSONOptions{BaselineCommit: info.BaseCommit, CurrentCommit: info.HeadCommit})
 		case "markdown", "github", "html":
 			err = e.renderRich(o.Format, w, r, info)
+		case "gitlab-codequality":
+			err = report.CodeQuality(w, r, config.FileName)
 		default:
 			err = report.Text(w, r, report.TextOptions{BaseLine: info.BaseReason, Color: o.File == "" && colorOK(e.stdout), All: o.All})
 		}

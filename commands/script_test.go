@@ -45,7 +45,9 @@ func TestScript(t *testing.T) {
 		RequireUniqueNames:  true,
 		Setup:               setupScriptEnv,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exitcode": cmdExitCode,
+			"exitcode":      cmdExitCode,
+			"workflow-step": cmdWorkflowStep,
+			"gitlab-job":    cmdGitLabJob,
 		},
 	})
 }
@@ -92,6 +94,12 @@ func setupScriptEnv(e *testscript.Env) error {
 	} {
 		e.Setenv(k, v)
 	}
+	// action.yml and examples/, whose scripts some scenarios run.
+	repoRoot, err := filepath.Abs("..")
+	if err != nil {
+		return err
+	}
+	e.Setenv("REPOROOT", repoRoot)
 	// testscript starts from a minimal environment (PATH, HOME=/no-home, …),
 	// so GIT_DIR, GIT_NOTES_REF or GITHUB_STEP_SUMMARY never leak in.
 	return nil

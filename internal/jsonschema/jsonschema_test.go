@@ -234,6 +234,7 @@ func TestRepositorySchemas(t *testing.T) {
 		"review":       "report (TestReviewJSONMatchesSchema)",
 		"validate":     "the main package (TestValidateJSONMatchesSchema)",
 		"note-record":  "snapshot (TestEncodedRecordsMatchSchema)",
+		"codequality":  "report (TestCodeQuality)",
 	}
 	files, err := filepath.Glob(filepath.Join("..", "..", "docs", "schema", "*"))
 	if err != nil {
