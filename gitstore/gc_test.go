@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -24,24 +21,7 @@ func TestGCBesideRecorders(t *testing.T) {
 	}
 	dir := makeRepo(t, 9)
 	commits := strings.Fields(git(t, dir, "rev-list", "main"))
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	errs := make(chan error, writers+1)
-	for w := 0; w < writers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			cmd := exec.Command(exe)
-			cmd.Env = append(os.Environ(), "GITSTORE_HELPER=1", "GITSTORE_DIR="+dir, "GITSTORE_ID="+strconv.Itoa(w),
-				"GITSTORE_N="+strconv.Itoa(per), "GITSTORE_COMMITS="+strings.Join(commits, " "))
-			if out, err := cmd.CombinedOutput(); err != nil {
-				errs <- fmt.Errorf("writer %d: %v: %s", w, err, out)
-			}
-		}(w)
-	}
+	wg, errs := startWriters(t, dir, commits, writers, per)
 	var garbage []Hash
 	gcRun := func(r *Repo) {
 		reach, err := r.Reachable(context.Background())

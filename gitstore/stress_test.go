@@ -68,16 +68,16 @@ func TestConcurrentAppendBare(t *testing.T) {
 	concurrentAppend(t, bare, writers, per, true)
 }
 
-// concurrentAppend runs writer processes × per appends against dir (beside
-// a `git notes append` loop when cli) and checks that every line is there
-// once.
-func concurrentAppend(t *testing.T, dir string, writers, per int, cli bool) {
-	commits := strings.Fields(git(t, dir, "rev-list", "main"))
+// startWriters starts writers helper processes (this test binary with
+// GITSTORE_HELPER=1), each appending per records spread over commits in
+// dir; wg is done when all have exited, their failures are sent on errs
+// (which has room for one more error of the caller's).
+func startWriters(t *testing.T, dir string, commits []string, writers, per int) (*sync.WaitGroup, chan error) {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
 	var wg sync.WaitGroup
 	errs := make(chan error, writers+1)
 	for w := 0; w < writers; w++ {
@@ -92,6 +92,16 @@ func concurrentAppend(t *testing.T, dir string, writers, per int, cli bool) {
 			}
 		}(w)
 	}
+	return &wg, errs
+}
+
+// concurrentAppend runs writer processes × per appends against dir (beside
+// a `git notes append` loop when cli) and checks that every line is there
+// once.
+func concurrentAppend(t *testing.T, dir string, writers, per int, cli bool) {
+	commits := strings.Fields(git(t, dir, "rev-list", "main"))
+	start := time.Now()
+	wg, errs := startWriters(t, dir, commits, writers, per)
 	// The git CLI side: `git notes append` fails when it finds the lock
 	// taken, as git does; the loop retries it.
 	cliLines := 0
