@@ -1,13 +1,11 @@
 package commands
 
 import (
-	"encoding/json"
-	"fmt"
 	"io"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/flameiq/git-flameiq/gitstore"
+	"github.com/flameiq/git-flameiq/report"
 )
 
 func init() { commandList = append(commandList, cmdSize) }
@@ -41,23 +39,6 @@ type sizeOptions struct {
 	Output outputOptions
 }
 
-// sizeJSON is one ref in size --format json.
-type sizeJSON struct {
-	Ref     string     `json:"ref"`
-	Notes   int        `json:"notes"`
-	Records int        `json:"records"`
-	Bytes   int64      `json:"bytes"`
-	Commits int        `json:"notes_commits"`
-	Pruned  int        `json:"pruned_commits"`
-	Largest []noteJSON `json:"largest"`
-}
-
-type noteJSON struct {
-	Commit  string `json:"commit"`
-	Bytes   int64  `json:"bytes"`
-	Records int    `json:"records"`
-}
-
 // size reports what the notes refs hold (see cmdSize).
 func (e *env) size(o sizeOptions) error {
 	if len(o.Args) > 0 {
@@ -77,35 +58,22 @@ func (e *env) size(o sizeOptions) error {
 	if err != nil {
 		return err
 	}
-	var out []sizeJSON
+	var out []report.Size
 	for _, ref := range []string{ref, profileRef(ref)} {
 		s, err := r.Size(ref, o.Top)
 		if err != nil {
 			return usagef("%s: %v", ref, err)
 		}
-		out = append(out, toSizeJSON(s))
+		rs := report.Size{Ref: s.Ref, Notes: s.Notes, Records: s.Records, Bytes: s.Bytes, Commits: s.Commits, Pruned: s.Pruned}
+		for _, n := range s.Largest {
+			rs.Largest = append(rs.Largest, report.SizeNote{Commit: n.Commit.String(), Bytes: n.Bytes, Records: n.Records})
+		}
+		out = append(out, rs)
 	}
 	return e.writeOutput(o.Output, func(w io.Writer) error {
 		if o.Output.Format == "json" {
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			return enc.Encode(out)
+			return report.SizeJSON(w, out)
 		}
-		for _, s := range out {
-			fmt.Fprintf(w, "%s: %s, %s, %d bytes; notes history: %s; pruned by gc: %s\n", s.Ref,
-				plural(s.Notes, "note"), plural(s.Records, "record"), s.Bytes, plural(s.Commits, "commit"), plural(s.Pruned, "commit"))
-			for _, n := range s.Largest {
-				fmt.Fprintf(w, "  %s %8d bytes %6s\n", n.Commit, n.Bytes, plural(n.Records, "record"))
-			}
-		}
-		return nil
+		return report.SizeText(w, out)
 	})
-}
-
-func toSizeJSON(s gitstore.NotesSize) sizeJSON {
-	j := sizeJSON{Ref: s.Ref, Notes: s.Notes, Records: s.Records, Bytes: s.Bytes, Commits: s.Commits, Pruned: s.Pruned, Largest: []noteJSON{}}
-	for _, n := range s.Largest {
-		j.Largest = append(j.Largest, noteJSON{Commit: n.Commit.String(), Bytes: n.Bytes, Records: n.Records})
-	}
-	return j
 }

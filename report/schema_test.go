@@ -231,3 +231,22 @@ func TestReviewJSONMatchesSchema(t *testing.T) {
 		conforms(t, s, "review JSON ("+name+")", buf.Bytes())
 	}
 }
+
+func TestSizeJSONMatchesSchema(t *testing.T) {
+	s := loadSchema(t, "size")
+	refs := []Size{
+		{Ref: "refs/notes/flameiq", Notes: 2, Records: 3, Bytes: 900, Commits: 1, Pruned: 4,
+			Largest: []SizeNote{{Commit: strings.Repeat("a", 40), Bytes: 600, Records: 2}}},
+		{Ref: "refs/notes/flameiq-profiles"},
+	}
+	var buf bytes.Buffer
+	if err := SizeJSON(&buf, refs); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Validate(buf.Bytes()); err != nil {
+		t.Errorf("size JSON does not match its schema:\n%v\n%s", err, buf.Bytes())
+	}
+	if bad := bytes.Replace(buf.Bytes(), []byte(`"ref":`), []byte(`"undocumented": 1, "ref":`), 1); s.Validate(bad) == nil {
+		t.Errorf("the schema accepts an undocumented field: %s", bad)
+	}
+}
