@@ -69,11 +69,15 @@ type BisectConfirmation struct {
 	ChangePercent   float64 // Before → After (NaN when no metric could speak)
 	P               float64 // the test's p-value (NaN without one)
 	NBefore, NAfter int
-	Confirmed       bool         // the step is a regression by the search's rules
-	Reason          string       // why nothing could be judged, when so
-	Total           float64      // GOOD → BAD's change on Metric, percent (NaN: unknown)
-	Share           float64      // the part of Total the step explains, as a ratio of log changes (NaN: unknown)
-	OtherSteps      []BisectStep // with Share < 0.5: the largest other steps between probes
+	Confirmed       bool // the step is a regression by the search's rules
+	// Smaller: not confirmed, yet significant in the bad direction: the
+	// step is real on one machine but under the threshold (Threshold %).
+	Smaller    bool
+	Threshold  float64
+	Reason     string       // why nothing could be judged, when so
+	Total      float64      // GOOD → BAD's change on Metric, percent (NaN: unknown)
+	Share      float64      // the part of Total the step explains, as a ratio of log changes (NaN: unknown)
+	OtherSteps []BisectStep // with Share < 0.5: the largest other steps between probes
 }
 
 // BisectJSON writes {good, bad, probes, first_bad_commit,
@@ -198,8 +202,15 @@ func confirmationText(c *BisectConfirmation, units map[string]string) string {
 	}
 	fmt.Fprintf(&b, "%s: %s → %s %+.2f%% (%s, n=%d+%d) on %s, measured again side by side in %d interleaved rounds\n",
 		verdict, shortSha(c.Before), shortSha(c.After), c.ChangePercent, p, c.NBefore, c.NAfter, snapshot.Printable(c.Metric), c.Rounds)
+	switch {
+	case c.Confirmed:
+	case c.Smaller:
+		fmt.Fprintf(&b, "  the step is real on one machine but under the threshold (%s): the measurements the search compared overstated it\n", percent(c.Threshold))
+	default:
+		b.WriteString("  the step does not reproduce on one machine: the difference the search saw may come from the machines or the times that measured it\n")
+	}
 	if !c.Confirmed {
-		b.WriteString("  the step does not reproduce on one machine: the notes' difference may come from the machines or the noise that measured them\n")
+		b.WriteString("  (bisect compares each probe with GOOD's record made at another time; under git bisect run, 'git flameiq check --run CMD --against GOOD' measures GOOD beside every probe)\n")
 	}
 	if !math.IsNaN(c.Share) && c.Share < 0.5 {
 		fmt.Fprintf(&b, "  this step explains %.0f%% of GOOD → BAD's %+.2f%%; the change is spread over several commits", math.Max(c.Share, 0)*100, c.Total)
@@ -248,6 +259,9 @@ func probeChanges(r *compare.Result, units map[string]string) string {
 		chg := fmt.Sprintf("%+.2f%%", d.ChangePercent)
 		if d.ZeroBase {
 			chg = "new cost"
+		}
+		if d.Statistical && !math.IsNaN(d.P) {
+			chg += ", " + pText(d.P) // why a large move can still be "good": noise
 		}
 		parts = append(parts, fmt.Sprintf("%s %s (%s)", d.Key, unitValue(d.Head, units[d.Key]), chg))
 	}

@@ -10,9 +10,9 @@
 package baseline
 
 import (
+	"strings"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/flameiq/git-flameiq/gitstore"
 	"github.com/flameiq/git-flameiq/internal/store"
@@ -225,6 +225,9 @@ func Nearest(r *gitstore.Repo, s Sides, l Lookup) (Found, error) {
 		f := Found{Commit: cm.Hash, Back: i}
 		if i == 0 {
 			f.Reason = fmt.Sprintf("base %s (%s)", store.Short(cm.Hash), s.Reason)
+			if len(s.Reason) >= 4 && strings.HasPrefix(cm.Hash.String(), s.Reason) {
+				f.Reason = "base " + store.Short(cm.Hash) // typed as a hash: nothing more to say
+			}
 		} else {
 			f.Reason = fmt.Sprintf("base %s: %s is %s, which has no %s; using its nearest first-parent ancestor that has one, %d commit(s) back",
 				store.Short(cm.Hash), store.Short(s.Base), s.Reason, l.What, i)

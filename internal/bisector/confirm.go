@@ -8,6 +8,7 @@ import (
 	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/internal/abrun"
 	"github.com/flameiq/git-flameiq/report"
+	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 // Confirm re-measures the first bad commit's first parent and the commit
@@ -59,7 +60,23 @@ func (b *Bisector) Confirm(ctx context.Context, res *Result, rounds int) error {
 	c := &report.BisectConfirmation{Before: parent.String(), After: culprit.Hash.String(), Rounds: m.Rounds, Metric: d.Key,
 		ChangePercent: d.ChangePercent, P: d.P, NBefore: d.BaseN, NAfter: d.HeadN, Confirmed: d.Status == compare.Regression,
 		Share: math.NaN(), Total: math.NaN()}
-	b.explain(c, d)
+	if c.Confirmed {
+		b.explain(c, d) // a step that did not reproduce explains nothing
+	} else {
+		alpha := b.o.Compare.Alpha
+		if alpha == 0 {
+			alpha = 0.05
+		}
+		c.Threshold = d.ThresholdPercent
+		worse := d.ChangePercent != 0
+		switch d.Direction {
+		case snapshot.LowerIsBetter:
+			worse = d.ChangePercent > 0
+		case snapshot.HigherIsBetter:
+			worse = d.ChangePercent < 0
+		}
+		c.Smaller = d.P < alpha && worse
+	}
 	rep.Confirmation = c
 	return nil
 }

@@ -235,6 +235,7 @@ func TestRepositorySchemas(t *testing.T) {
 		"validate":     "the main package (TestValidateJSONMatchesSchema)",
 		"note-record":  "snapshot (TestEncodedRecordsMatchSchema)",
 		"codequality":  "report (TestCodeQuality)",
+		"size":         "report (TestSizeJSONMatchesSchema)",
 	}
 	files, err := filepath.Glob(filepath.Join("..", "..", "docs", "schema", "*"))
 	if err != nil {
