@@ -174,6 +174,13 @@ func ParseWith(r io.Reader, name string, o Options) (*snapshot.Snapshot, error) 
 		return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownFormat, format, strings.Join(Names(), ", "))
 	}
 	in := io.MultiReader(bytes.NewReader(head), r)
+	if f, ok := r.(*os.File); ok && len(head) == n { // not re-encoded from UTF-16
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			if pos, err := f.Seek(0, io.SeekCurrent); err == nil && st.Size() >= pos {
+				in = sizedReader{in, int64(len(head)) + st.Size() - pos}
+			}
+		}
+	}
 	var s *snapshot.Snapshot
 	switch {
 	case o.SkipWarmup == 0:
