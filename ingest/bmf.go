@@ -66,6 +66,7 @@ func parseBMF(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer st.done()
 	c := &collector{file: name}
 	s := &snapshot.Snapshot{}
 	// One benchmark decoded at a time, in file order (jsonStream).

@@ -72,6 +72,7 @@ func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer st.done()
 	s := &snapshot.Snapshot{}
 	var order []string
 	runs := map[string]*gbRun{}

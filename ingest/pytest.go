@@ -49,6 +49,7 @@ func parsePytest(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer st.done()
 	s := &snapshot.Snapshot{}
 	seen := map[string]int{}
 	bench := func(c *collector, base string, b map[string]any) {
