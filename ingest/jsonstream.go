@@ -80,7 +80,7 @@ func (st *jsonStream) spend(n int) {
 	}
 }
 
-// boundHeap keeps the heap of a large walk near 3× the input plus 16 MiB
+// boundHeap keeps the heap of a large walk near 2.5× the input plus 16 MiB
 // with a soft memory limit (the runtime collects more often as the heap
 // nears it; it never fails an allocation), and returns the function that
 // loosens it when the walk is over. The walk's live memory is the bytes
@@ -88,17 +88,17 @@ func (st *jsonStream) spend(n int) {
 // smallest: 60 MB of JSON make 124 MB of metrics); under the default
 // GOGC=100 the heap grew to twice that before a collection. After the
 // walk the command goes on (record encodes the note, about as big again as
-// the snapshot) under a limit of 5× the input plus 64 MiB: kept at 3×,
-// `record` of 70 MB of Google Benchmark collected without pause while it
-// encoded the note (38 s); with no limit at all it peaked at 669 MB; at
-// 5× it took 11 s and 412 MB. Inputs under 16 MiB are left alone, and so
+// the snapshot) under a limit of 5× the input plus 64 MiB: with the walk's
+// limit kept, `record` of 70 MB of Google Benchmark collected without
+// pause while it encoded the note (38 s); with no limit at all it peaked
+// at 669 MB; at 5× it took 11 s and 412 MB. Inputs under 16 MiB are left alone, and so
 // is a GOMEMLIMIT or GOGC in the environment (the user's choice); a limit
 // already higher is kept.
 func boundHeap(n int) (restore func()) {
 	if n < 16<<20 || os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
 		return func() {}
 	}
-	limit := 3*int64(n) + 16<<20
+	limit := 5*int64(n)/2 + 16<<20
 	cur := debug.SetMemoryLimit(-1)
 	if cur != math.MaxInt64 && cur >= limit {
 		return func() {}
