@@ -3,7 +3,8 @@
 # files only, bounded):
 #   - 16 concurrent `git flameiq record` loops × 100 records (same and
 #     different commits), beside a `git notes append` and a `git notes edit`
-#     CLI writer (100 lines each), in a normal and in a bare repository;
+#     CLI writer (each writing until the recorders are done, at least 100
+#     lines), in a normal and in a bare repository;
 #   - 4 clones recording and pushing 50 times each to one bare remote.
 # Then proves every record is present exactly once and `git fsck` is clean.
 # Usage: scripts/stress-e2e.sh [RECORDERS] [RECORDS_EACH] [CLONES] [PUSHES_EACH]
@@ -33,9 +34,11 @@ editor="$work/bin/append-note-line"
 printf '#!/bin/sh\nprintf "%%s\\n" "$NOTE_LINE" >> "$1"\n' > "$editor"
 chmod +x "$editor"
 
-cli_writer() { # REPO KIND(append|edit) PREFIX: N notes lines through the git CLI, retried while the ref is locked
-  local repo=$1 kind=$2 prefix=$3 i c ok try
-  for i in $(seq 1 "$N"); do
+cli_writer() { # REPO KIND(append|edit) PREFIX: notes lines through the git CLI until the recorders are done (at least N),
+  # each retried while git finds the ref locked; the count written goes to $work/PREFIX.count
+  local repo=$1 kind=$2 prefix=$3 i=0 c ok try
+  while [ "$i" -lt "$N" ] || [ ! -e "$work/recorders-done" ]; do
+    i=$((i + 1))
     c=${commits[$(( i % ${#commits[@]} ))]}
     ok=0
     for try in $(seq 1 500); do
@@ -47,6 +50,7 @@ cli_writer() { # REPO KIND(append|edit) PREFIX: N notes lines through the git CL
       sleep 0.0$((RANDOM % 9 + 1))
     done
     [ $ok = 1 ] || { echo "git notes $kind $i never got the lock" >&2; exit 1; }
+    echo "$i" > "$work/$prefix.count"
   done
 }
 
@@ -56,8 +60,8 @@ tally() { # REPO PREFIX: "<distinct tags starting with PREFIX> <of them seen mor
 }
 
 part1() { # KIND(normal|bare)
-  local kind=$1 repo start w i pids fail p before ours ours_dups ca ca_dups ce ce_dups
-  echo "== part 1 ($kind repository): $R recorders × $N records beside git notes append ($N lines) and git notes edit ($N lines)"
+  local kind=$1 repo start w i pids fail p before ours ours_dups ca ca_dups ce ce_dups want_ca want_ce
+  echo "== part 1 ($kind repository): $R recorders × $N records beside a git notes append and a git notes edit writer (each until the recorders are done, at least $N lines)"
   repo="$work/repo-$kind"
   if [ "$kind" = bare ]; then
     git clone -q --bare "$work/repo-normal" "$repo"
@@ -68,7 +72,15 @@ part1() { # KIND(normal|bare)
     for i in $(seq 1 8); do git -C "$repo" commit -q --allow-empty -m "c$i"; done
   fi
   mapfile -t commits < <(git -C "$repo" rev-list main)
+  # Our first record comes first: from there on our writes restore what a
+  # git CLI write dropped, also the lines of another git CLI writer (before
+  # it, two git CLI writers racing each other lose lines to each other: git
+  # writes notes without compare-and-swap).
+  git flameiq -C "$repo" record --commit "${commits[0]}" --tag rec="r-first" "$bench" 2>/dev/null
   start=$(date +%s)
+  rm -f "$work/recorders-done"
+  cli_writer "$repo" append ca & local cli_append=$!
+  cli_writer "$repo" edit ce & local cli_edit=$!
   pids=()
   for w in $(seq 1 "$R"); do
     (
@@ -80,11 +92,13 @@ part1() { # KIND(normal|bare)
     ) &
     pids+=($!)
   done
-  cli_writer "$repo" append ca & pids+=($!)
-  cli_writer "$repo" edit ce & pids+=($!)
   fail=0
   for p in "${pids[@]}"; do wait "$p" || fail=1; done
+  touch "$work/recorders-done"
+  wait "$cli_append" || fail=1
+  wait "$cli_edit" || fail=1
   [ $fail = 0 ] || { echo "FAIL: a writer failed"; exit 1; }
+  want_ca=$(cat "$work/ca.count") want_ce=$(cat "$work/ce.count")
   # The git CLI writes without compare-and-swap: a record of ours it dropped
   # after our last write comes back at our next write, as in real use.
   read -r before _ < <(tally "$repo" r)
@@ -92,12 +106,12 @@ part1() { # KIND(normal|bare)
   read -r ours ours_dups < <(tally "$repo" r)
   read -r ca ca_dups < <(tally "$repo" ca-)
   read -r ce ce_dups < <(tally "$repo" ce-)
-  echo "$kind: our records: $ours of $(( R * N + 1 )) acknowledged present ($ours_dups duplicated;" \
-    "$(( R * N - before )) dropped by the git CLI after our last write, restored by the final record);" \
-    "git notes append: $ca of $N; git notes edit: $ce of $N ($(( ca_dups + ce_dups )) duplicated); in $(( $(date +%s) - start ))s"
+  echo "$kind: our records: $ours of $(( R * N + 2 )) acknowledged present ($ours_dups duplicated;" \
+    "$(( R * N + 1 - before )) dropped by the git CLI after our last write, restored by the final record);" \
+    "git notes append: $ca of $want_ca; git notes edit: $ce of $want_ce ($(( ca_dups + ce_dups )) duplicated); in $(( $(date +%s) - start ))s"
   git -C "$repo" fsck --strict --no-progress --no-dangling
-  [ "$ours" = $(( R * N + 1 )) ] && [ "$ours_dups" = 0 ] || { echo "FAIL ($kind): lost or duplicated records"; exit 1; }
-  [ "$ca" = "$N" ] && [ "$ce" = "$N" ] && [ $(( ca_dups + ce_dups )) = 0 ] || { echo "FAIL ($kind): lost or duplicated git notes CLI lines"; exit 1; }
+  [ "$ours" = $(( R * N + 2 )) ] && [ "$ours_dups" = 0 ] || { echo "FAIL ($kind): lost or duplicated records"; exit 1; }
+  [ "$ca" = "$want_ca" ] && [ "$ce" = "$want_ce" ] && [ $(( ca_dups + ce_dups )) = 0 ] || { echo "FAIL ($kind): lost or duplicated git notes CLI lines"; exit 1; }
 }
 
 part1 normal
