@@ -1,7 +1,11 @@
 package commands
 
 import (
+	"time"
+
 	"github.com/urfave/cli/v2"
+
+	"github.com/flameiq/git-flameiq/ingest"
 )
 
 func init() { commandList = append(commandList, cmdCompare) }
@@ -20,9 +24,14 @@ Example:
 		Flags: append(compareFlags(),
 			&cli.StringFlag{Name: "input-format", Usage: "force the input `FORMAT` of both files (see validate --help)"},
 			allowFailedFlag,
+			skipWarmupFlag,
 		),
 		Action: func(c *cli.Context) error {
-			return e.compare(compareCmdOptions{Files: c.Args().Slice(), InputFormat: c.String("input-format"), AllowFailed: c.Bool("allow-failed"),
+			warmup, err := skipWarmup(c)
+			if err != nil {
+				return err
+			}
+			return e.compare(compareCmdOptions{Files: c.Args().Slice(), InputFormat: c.String("input-format"), SkipWarmup: warmup, AllowFailed: c.Bool("allow-failed"),
 				judgeOptions: judgeOptions{
 					Rules:   ruleOptionsOf(c),
 					Metrics: c.StringSlice("metric"),
@@ -38,6 +47,7 @@ Example:
 type compareCmdOptions struct {
 	Files       []string // BASE_FILE HEAD_FILE
 	InputFormat string
+	SkipWarmup  time.Duration // --skip-warmup, for both files
 	AllowFailed bool
 	judgeOptions
 }
@@ -54,11 +64,12 @@ func (e *env) compare(o compareCmdOptions) error {
 	if err != nil {
 		return err
 	}
-	base, err := e.parseInput(e.path(o.Files[0]), o.InputFormat, o.AllowFailed)
+	in := ingest.Options{Format: o.InputFormat, SkipWarmup: o.SkipWarmup}
+	base, err := e.parseInput(e.path(o.Files[0]), in, o.AllowFailed)
 	if err != nil {
 		return err
 	}
-	head, err := e.parseInput(e.path(o.Files[1]), o.InputFormat, o.AllowFailed)
+	head, err := e.parseInput(e.path(o.Files[1]), in, o.AllowFailed)
 	if err != nil {
 		return err
 	}

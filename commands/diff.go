@@ -6,11 +6,13 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/gitstore"
+	"github.com/flameiq/git-flameiq/ingest"
 	"github.com/flameiq/git-flameiq/internal/baseline"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
@@ -45,17 +47,23 @@ Example:
 			&cli.StringFlag{Name: "current", Usage: "compare this results `FILE` (not yet recorded) with the baseline"},
 			&cli.StringFlag{Name: "input-format", Usage: "input `FORMAT` of --current (default: auto-detect)"},
 			allowFailedFlag,
+			skipWarmupFlag,
 			&cli.IntFlag{Name: "max-walk", Value: 50, Usage: "look at most `N` first-parent ancestors for a recorded baseline"},
 			&cli.StringSliceFlag{Name: "accept-from", Usage: "read Perf-Accepted: lines from `FILE` (e.g. the PR description; - for stdin)"},
 			&cli.StringFlag{Name: "suite", Usage: "compare only records of suite `NAME` (as record --suite)"},
 			&cli.StringSliceFlag{Name: "tag", Usage: "compare only records with these `KEY=VALUE` tags (repeatable, as record --tag)"},
 		), abFlags()...),
 		Action: func(c *cli.Context) error {
+			warmup, err := skipWarmup(c)
+			if err != nil {
+				return err
+			}
 			return e.diff(diffOptions{
 				Revs:        c.Args().Slice(),
 				Base:        c.String("base"),
 				Current:     c.String("current"),
 				InputFormat: c.String("input-format"),
+				SkipWarmup:  warmup,
 				AllowFailed: c.Bool("allow-failed"),
 				MaxWalk:     c.Int("max-walk"),
 				AcceptFrom:  c.StringSlice("accept-from"),
@@ -80,6 +88,7 @@ type diffOptions struct {
 	Base        string   // --base BRANCH
 	Current     string   // --current FILE
 	InputFormat string
+	SkipWarmup  time.Duration // --skip-warmup, for --current
 	AllowFailed bool
 	MaxWalk     int
 	AcceptFrom  []string // --accept-from FILE (- for stdin)
@@ -98,6 +107,7 @@ func (e *env) diff(o diffOptions) error {
 	if err := o.AB.check(o.Current); err != nil {
 		return err
 	}
+	o.AB.SkipWarmup = o.SkipWarmup
 	if o.Like && o.AB.Run != "" {
 		return usagef("--suite/--tag pick recorded results; --run measures both sides here")
 	}
@@ -106,8 +116,11 @@ func (e *env) diff(o diffOptions) error {
 		return err
 	}
 	var current *snapshot.Snapshot
+	if o.SkipWarmup != 0 && o.Current == "" && o.AB.Run == "" {
+		return usagef("--skip-warmup applies to the --current FILE or the --run output (a recorded baseline already left out its warm-up when it was recorded)")
+	}
 	if o.Current != "" {
-		current, err = e.parseInput(e.path(o.Current), o.InputFormat, o.AllowFailed)
+		current, err = e.parseInput(e.path(o.Current), ingest.Options{Format: o.InputFormat, SkipWarmup: o.SkipWarmup}, o.AllowFailed)
 		if err != nil {
 			return err
 		}

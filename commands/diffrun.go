@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -35,6 +36,7 @@ type abOptions struct {
 	Reuse       bool
 	AllowFailed bool   // --allow-failed
 	InputFormat string // --input-format of CMD's output
+	SkipWarmup  time.Duration
 	stray       []string
 }
 
@@ -102,7 +104,7 @@ func (e *env) sameRunner(st *store, sd baseline.Sides, o abOptions) (base, head 
 	}
 	rounds := 0
 	if len(todo) > 0 {
-		run := measure.Run{Argv: []string{o.Run}, Format: o.InputFormat, AllowFailed: o.AllowFailed, Stderr: e.stderr}
+		run := measure.Run{Argv: []string{o.Run}, Format: o.InputFormat, SkipWarmup: o.SkipWarmup, AllowFailed: o.AllowFailed, Stderr: e.stderr}
 		res, err := abrun.Measure(e.ctx, st.repo, todo, abrun.Options{Run: run, Rounds: o.Rounds, Warmup: o.Warmup, Progress: e.stderr})
 		if err != nil {
 			return nil, nil, used, err

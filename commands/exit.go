@@ -61,7 +61,7 @@ func exitCode(err error) int {
 		return ExitUsage
 	case errors.As(err, &ec):
 		return ec.ExitCode()
-	case errors.As(err, &ce), errors.As(err, &ue), errors.Is(err, ingest.ErrUnknownFormat):
+	case errors.As(err, &ce), errors.As(err, &ue), errors.Is(err, ingest.ErrUnknownFormat), errors.Is(err, ingest.ErrNoWarmup):
 		return ExitUsage
 	case errors.As(err, &ie), errors.As(err, &ies), errors.As(err, &de), errors.As(err, &sde), errors.As(err, &fe):
 		return ExitData

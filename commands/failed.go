@@ -13,11 +13,11 @@ import (
 var allowFailedFlag = &cli.BoolFlag{Name: "allow-failed",
 	Usage: "an input that reports failed benchmarks is not an error: use what passed and mark the failed ones FAILED (which fails the gate unless accepted)"}
 
-// parseInput parses one input file. An input that reports failed
+// parseInput parses one input file (how: in). An input that reports failed
 // benchmarks is a data error (exit 3) naming each one, unless allowFailed:
 // then what passed is returned, its Meta.Failed naming the rest, and the
 // failures are said on stderr (measure.PassedOnly).
-func (e *env) parseInput(path, format string, allowFailed bool) (*snapshot.Snapshot, error) {
-	s, err := ingest.ParseFile(path, format)
+func (e *env) parseInput(path string, in ingest.Options, allowFailed bool) (*snapshot.Snapshot, error) {
+	s, err := ingest.ParseFileWith(path, in)
 	return measure.PassedOnly(s, err, allowFailed, e.stderr)
 }

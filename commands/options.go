@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/urfave/cli/v2"
 )
@@ -103,4 +104,18 @@ func (e *env) inputFormat(input, legacy string, legacySet bool) (string, error) 
 	}
 	fmt.Fprintln(e.stderr, "git-flameiq: notice: --format for the input format is deprecated here; use --input-format (--format means the output format everywhere else)")
 	return legacy, nil
+}
+
+// skipWarmupFlag is --skip-warmup on the commands that read inputs
+// (record, run, compare, diff --current, validate).
+var skipWarmupFlag = &cli.DurationFlag{Name: "skip-warmup",
+	Usage: "leave out the first `DURATION` (10s, 1m) of a load test's time series (Locust's _stats_history.csv): the values come from the steady state after it"}
+
+// skipWarmup reads --skip-warmup (0 when not given).
+func skipWarmup(c *cli.Context) (time.Duration, error) {
+	d := c.Duration("skip-warmup")
+	if d < 0 {
+		return 0, usagef("--skip-warmup %s: must not be negative", d)
+	}
+	return d, nil
 }

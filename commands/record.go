@@ -11,6 +11,7 @@ import (
 
 	"github.com/flameiq/git-flameiq/gitstore"
 	"github.com/flameiq/git-flameiq/internal/machine"
+	"github.com/flameiq/git-flameiq/ingest"
 	fstore "github.com/flameiq/git-flameiq/internal/store"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
@@ -22,7 +23,7 @@ func init() { commandList = append(commandList, cmdRecord) }
 func recordFlags() []cli.Flag {
 	flags := []cli.Flag{&cli.StringFlag{Name: "commit", Value: "HEAD", Usage: "attach the record to `REV`"}}
 	flags = append(flags, recordMetaFlags()...)
-	return append(flags, inputFormatFlags()...)
+	return append(flags, append(inputFormatFlags(), skipWarmupFlag)...)
 }
 
 // recordMetaFlags are the metadata of a record (bisect and check record
@@ -58,7 +59,11 @@ Example:
 			if err != nil {
 				return err
 			}
-			return e.record(recordOptions{Files: c.Args().Slice(), Format: format, AllowFailed: c.Bool("allow-failed"),
+			warmup, err := skipWarmup(c)
+			if err != nil {
+				return err
+			}
+			return e.record(recordOptions{Files: c.Args().Slice(), Format: format, SkipWarmup: warmup, AllowFailed: c.Bool("allow-failed"),
 				Profiles: c.StringSlice("profile"), Meta: recordMeta{Commit: c.String("commit"), Suite: c.String("suite"),
 					Tags: c.StringSlice("tag"), Environment: c.String("environment"), RequireClean: c.Bool("require-clean")}})
 		},
@@ -69,6 +74,7 @@ Example:
 type recordOptions struct {
 	Files       []string // FILE… (- for stdin)
 	Format      string   // --format ("": detect)
+	SkipWarmup  time.Duration
 	AllowFailed bool
 	Profiles    []string // --profile NAME=FILE
 	Meta        recordMeta
@@ -86,7 +92,7 @@ func (e *env) record(o recordOptions) error {
 	}
 	var snaps []*snapshot.Snapshot
 	for _, p := range o.Files {
-		s, err := e.parseInput(e.path(p), o.Format, o.AllowFailed)
+		s, err := e.parseInput(e.path(p), ingest.Options{Format: o.Format, SkipWarmup: o.SkipWarmup}, o.AllowFailed)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"os"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -34,8 +35,12 @@ Example:
 			if err != nil {
 				return err
 			}
+			warmup, err := skipWarmup(c)
+			if err != nil {
+				return err
+			}
 			return e.run(runOptions{Argv: c.Args().Slice(), N: c.Int("n"), Warmup: c.Int("warmup"), Profile: c.String("profile"),
-				Format: format, AllowFailed: c.Bool("allow-failed"), Meta: recordMeta{Commit: c.String("commit"),
+				Format: format, SkipWarmup: warmup, AllowFailed: c.Bool("allow-failed"), Meta: recordMeta{Commit: c.String("commit"),
 					Suite: c.String("suite"), Tags: c.StringSlice("tag"), Environment: c.String("environment"), RequireClean: c.Bool("require-clean")}})
 		},
 	}
@@ -47,6 +52,7 @@ type runOptions struct {
 	N, Warmup   int
 	Profile     string // --profile NAME ("": no profiles)
 	Format      string
+	SkipWarmup  time.Duration // --skip-warmup of each run's output
 	AllowFailed bool
 	Meta        recordMeta
 }
@@ -63,7 +69,7 @@ func (e *env) run(o runOptions) error {
 	if o.N < 1 || o.Warmup < 0 {
 		return usagef("-n must be ≥ 1 and --warmup ≥ 0")
 	}
-	b := measure.Run{Argv: argv, Dir: e.workDir(), N: o.N, Warmup: o.Warmup, Format: o.Format, AllowFailed: o.AllowFailed,
+	b := measure.Run{Argv: argv, Dir: e.workDir(), N: o.N, Warmup: o.Warmup, Format: o.Format, SkipWarmup: o.SkipWarmup, AllowFailed: o.AllowFailed,
 		Profiles: o.Profile != "", Stderr: e.stderr}
 	// Resolve the commit first: a bad --commit must fail before a long run.
 	if _, err := e.openStore(); err != nil {

@@ -62,42 +62,62 @@ func detectBMF(head []byte, _ string) bool {
 }
 
 func parseBMF(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	c, doc, err := openJSON(r, name)
+	st, err := openJSONStream(r, name)
 	if err != nil {
 		return nil, err
 	}
+	defer st.done()
+	c := &collector{file: name}
 	s := &snapshot.Snapshot{}
-	for bench, ms := range c.members(doc, "") {
-		for measure, m := range c.members(ms, bench) {
-			base := path(bench, measure)
-			val, ok := c.nonNeg(m["value"], path(base, "value"))
-			var bounds [2]float64
-			nb := 0
-			for i, b := range []string{"lower_value", "upper_value"} {
-				if x, present := m[b]; present && x != nil {
-					if f, okb := c.nonNeg(x, path(base, b)); okb {
-						bounds[i] = f
-						nb++
-					}
-				}
-			}
-			if !ok {
-				continue
-			}
-			unit, dir, scale := measure, snapshot.UnitDirection(measure), 1.0
-			switch measure {
-			case "latency":
-				unit, dir, scale = "sec", snapshot.LowerIsBetter, 1e-9
-			case "throughput":
-				unit, dir = "ops/s", snapshot.HigherIsBetter
-			}
-			mt := s.Add(bench+":"+measure, unit, dir, val*scale)
-			// Bencher's lower_value and upper_value bound the value: the
-			// single value's interval, when they hold it.
-			if nb == 2 && bounds[0] <= val && val <= bounds[1] {
-				setCI(mt, &snapshot.Interval{Lo: bounds[0] * scale, Hi: bounds[1] * scale})
-			}
-		}
+	// One benchmark decoded at a time, in file order (jsonStream).
+	if !st.members(func(bench string) {
+		n := len(s.Metrics)
+		bmfBench(c, s, bench, st.value())
+		st.spend(metricCost * (len(s.Metrics) - n))
+	}) {
+		c.object(st.whole(), "") // not an object: say what it is
+		return nil, c.err()
+	}
+	if err := st.fail(); err != nil {
+		return nil, err
 	}
 	return c.result(s)
+}
+
+// bmfBench adds the measures of one benchmark, v = {measure: {value, …}}.
+func bmfBench(c *collector, s *snapshot.Snapshot, bench string, v any) {
+	ms, ok := c.object(v, bench)
+	if !ok {
+		return
+	}
+	for measure, m := range c.members(ms, bench) {
+		base := path(bench, measure)
+		val, ok := c.nonNeg(m["value"], path(base, "value"))
+		var bounds [2]float64
+		nb := 0
+		for i, b := range []string{"lower_value", "upper_value"} {
+			if x, present := m[b]; present && x != nil {
+				if f, okb := c.nonNeg(x, path(base, b)); okb {
+					bounds[i] = f
+					nb++
+				}
+			}
+		}
+		if !ok {
+			continue
+		}
+		unit, dir, scale := measure, snapshot.UnitDirection(measure), 1.0
+		switch measure {
+		case "latency":
+			unit, dir, scale = "sec", snapshot.LowerIsBetter, 1e-9
+		case "throughput":
+			unit, dir = "ops/s", snapshot.HigherIsBetter
+		}
+		mt := s.Add(bench+":"+measure, unit, dir, val*scale)
+		// Bencher's lower_value and upper_value bound the value: the
+		// single value's interval, when they hold it.
+		if nb == 2 && bounds[0] <= val && val <= bounds[1] {
+			setCI(mt, &snapshot.Interval{Lo: bounds[0] * scale, Hi: bounds[1] * scale})
+		}
+	}
 }

@@ -50,7 +50,7 @@ func detectFlameIQ(head []byte, _ string) bool {
 }
 
 func parseFlameIQ(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	data, err := readAll(r, name)
+	data, err := readAll(r, name, jsonShare)
 	if err != nil {
 		return nil, err
 	}

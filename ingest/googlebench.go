@@ -68,29 +68,22 @@ type gbRun struct {
 }
 
 func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	c, doc, err := openJSON(r, name)
+	st, err := openJSONStream(r, name)
 	if err != nil {
 		return nil, err
 	}
+	defer st.done()
 	s := &snapshot.Snapshot{}
-	if ctx, ok := doc["context"].(map[string]any); ok {
-		if d, ok := c.str(ctx, "date", "context"); ok && validTimestamp(d) {
-			s.Meta.Timestamp = d
-		}
-	}
-	rows, ok := c.requiredArray(doc, "benchmarks", "Google Benchmark result")
-	if !ok {
-		return nil, c.err()
-	}
 	var order []string
 	runs := map[string]*gbRun{}
 	var skipped []string
 	skippedSeen := map[string]bool{}
-	for base, row := range c.objects(rows, "benchmarks") {
+	values := 0 // kept so far, for jsonStream.spend
+	row := func(c *collector, base string, row map[string]any) {
 		bname, ok := c.str(row, "name", base)
 		if !ok {
 			c.fail(path(base, "name"), "missing")
-			continue
+			return
 		}
 		run := bname
 		if rn, ok := c.str(row, "run_name", base); ok && rn != "" {
@@ -105,7 +98,7 @@ func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
 				skippedSeen[run] = true
 				skipped = append(skipped, run+": "+msg)
 			}
-			continue
+			return
 		}
 		bad := len(c.errs)
 		divisor := 1e9
@@ -147,7 +140,7 @@ func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			}
 		}
 		if len(c.errs) > bad {
-			continue
+			return
 		}
 		gr := runs[run]
 		if gr == nil {
@@ -155,16 +148,49 @@ func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			runs[run] = gr
 			order = append(order, run)
 		}
+		values += len(vals)
 		rt, _ := c.str(row, "run_type", base)
 		if rt == "aggregate" {
 			an, _ := c.str(row, "aggregate_name", base)
 			if au, _ := c.str(row, "aggregate_unit", base); au == "" || au == "time" {
 				gr.agg[an] = vals
 			}
-			continue
+			return
 		}
 		gr.iter = append(gr.iter, vals)
 	}
+	// One row decoded at a time (jsonStream); their errors follow those of
+	// the context, as in the document decoded whole.
+	c, cr := &collector{file: name}, &collector{file: name}
+	doc, _, walked := st.object("benchmarks", func(i int, v any) {
+		base := index("benchmarks", i)
+		if m, ok := cr.object(v, base); ok {
+			before := values
+			row(cr, base, m)
+			st.spend(metricCost * (values - before)) // the row's values, then their metrics
+		}
+	})
+	if err := st.fail(); walked && err != nil {
+		return nil, err
+	}
+	if !walked {
+		// Not an object, or no array of benchmarks: say which, from the
+		// document decoded whole.
+		var ok bool
+		if doc, ok = c.object(st.whole(), ""); !ok {
+			return nil, c.err()
+		}
+	}
+	if ctx, ok := doc["context"].(map[string]any); ok {
+		if d, ok := c.str(ctx, "date", "context"); ok && validTimestamp(d) {
+			s.Meta.Timestamp = d
+		}
+	}
+	if !walked {
+		c.requiredArray(doc, "benchmarks", "Google Benchmark result")
+		return nil, c.err()
+	}
+	c.errs = append(c.errs, cr.errs...)
 	if err := c.err(); err != nil {
 		return nil, err
 	}

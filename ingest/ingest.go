@@ -13,6 +13,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf16"
 
 	"github.com/flameiq/git-flameiq/snapshot"
@@ -64,6 +65,9 @@ type Format struct {
 	Parse func(r io.Reader, name string) (*snapshot.Snapshot, error)
 	// ParseDir, when set, parses a directory (criterion's target/criterion).
 	ParseDir func(dir string) (*snapshot.Snapshot, error)
+	// ParseWarmup, when set, is Parse leaving out the first warmup of the
+	// run (Options.SkipWarmup); only time series have it.
+	ParseWarmup func(r io.Reader, name string, warmup time.Duration) (*snapshot.Snapshot, error)
 	// Priority orders detection (higher first); formats with precise
 	// signatures should be tried before loose ones.
 	Priority int
@@ -91,6 +95,19 @@ func lookup(name string) (Format, bool) {
 // ErrUnknownFormat is returned (wrapped) for a --format name that does not exist.
 var ErrUnknownFormat = errors.New("unknown format")
 
+// ErrNoWarmup is returned (wrapped) when Options.SkipWarmup is given for
+// an input whose format is a summary of the whole run (a usage error: the
+// tool's own options exclude its warm-up, see FORMATS.md).
+var ErrNoWarmup = errors.New("--skip-warmup needs a time series")
+
+// Options say how to read one input.
+type Options struct {
+	Format string // "" means auto-detect
+	// SkipWarmup leaves out the first SkipWarmup of the run (0: nothing);
+	// only formats with ParseWarmup accept it.
+	SkipWarmup time.Duration
+}
+
 // Detect returns the name of the format head looks like, or "".
 func Detect(head []byte, name string) string {
 	for _, f := range formats {
@@ -106,6 +123,12 @@ const peekSize = 64 << 10
 // Parse reads one input. format "" means auto-detect. The returned snapshot
 // has Meta.Format and Meta.Source set and its metrics sorted by key.
 func Parse(r io.Reader, name, format string) (*snapshot.Snapshot, error) {
+	return ParseWith(r, name, Options{Format: format})
+}
+
+// ParseWith is Parse with Options.
+func ParseWith(r io.Reader, name string, o Options) (*snapshot.Snapshot, error) {
+	format := o.Format
 	head := make([]byte, peekSize)
 	n, err := io.ReadFull(r, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
@@ -150,7 +173,23 @@ func Parse(r io.Reader, name, format string) (*snapshot.Snapshot, error) {
 	if !ok || f.Parse == nil {
 		return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownFormat, format, strings.Join(Names(), ", "))
 	}
-	s, err := f.Parse(io.MultiReader(bytes.NewReader(head), r), name)
+	in := io.MultiReader(bytes.NewReader(head), r)
+	if f, ok := r.(*os.File); ok && len(head) == n { // not re-encoded from UTF-16
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			if pos, err := f.Seek(0, io.SeekCurrent); err == nil && st.Size() >= pos {
+				in = sizedReader{in, int64(len(head)) + st.Size() - pos}
+			}
+		}
+	}
+	var s *snapshot.Snapshot
+	switch {
+	case o.SkipWarmup == 0:
+		s, err = f.Parse(in, name)
+	case f.ParseWarmup == nil:
+		return nil, fmt.Errorf("%s: %w: the %s format is a summary of the whole run; exclude the warm-up with the tool's own options (see the README, \"Input formats\"), or record Locust's _stats_history.csv", snapshot.Printable(name), ErrNoWarmup, f.Name)
+	default:
+		s, err = f.ParseWarmup(in, name, o.SkipWarmup)
+	}
 	if err != nil {
 		return nil, finishFailed(err, name, f.Name)
 	}
@@ -201,14 +240,23 @@ func finish(s *snapshot.Snapshot, name, format string) (*snapshot.Snapshot, erro
 
 // ParseFile parses a file, a directory (formats with ParseDir) or "-" for stdin.
 func ParseFile(path, format string) (*snapshot.Snapshot, error) {
+	return ParseFileWith(path, Options{Format: format})
+}
+
+// ParseFileWith is ParseFile with Options.
+func ParseFileWith(path string, o Options) (*snapshot.Snapshot, error) {
+	format := o.Format
 	if path == "-" {
-		return Parse(os.Stdin, "-", format)
+		return ParseWith(os.Stdin, "-", o)
 	}
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, &Error{File: path, Msg: "cannot read: " + errors.Unwrap(err).Error()}
 	}
 	if st.IsDir() {
+		if o.SkipWarmup != 0 {
+			return nil, fmt.Errorf("%s: %w: a directory is a summary of the whole run", snapshot.Printable(path), ErrNoWarmup)
+		}
 		for _, f := range formats {
 			if f.ParseDir == nil || (format != "" && format != f.Name) {
 				continue
@@ -235,7 +283,7 @@ func ParseFile(path, format string) (*snapshot.Snapshot, error) {
 		return nil, &Error{File: path, Msg: "cannot read: " + errors.Unwrap(err).Error()}
 	}
 	defer fh.Close()
-	return Parse(fh, path, format)
+	return ParseWith(fh, path, o)
 }
 
 // Names returns the registered format names, sorted.

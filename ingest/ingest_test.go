@@ -46,6 +46,7 @@ var corpusRules = []corpusRule{
 	{"hyperfine", under("hyperfine", suffix(".json"))},
 	{"googlebench", under("googlebench", suffix(".json"))},
 	{"locust", under("locust", suffix("_stats.csv"))},
+	{"locust-history", under("locust", suffix("_stats_history.csv"))},
 	{"k6", under("k6", suffix("summary.json"))},
 	{"k6", under("k6", suffix("summary-export.json"))},
 	{"criterion", func(rel string) bool {

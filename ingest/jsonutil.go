@@ -9,6 +9,7 @@ import (
 	"iter"
 	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,29 +22,105 @@ import (
 // that reports syntax errors as file:line: column, and a collector that
 // turns wrong types into errors naming the JSON path of the field.
 
-// maxJSON bounds the size of a JSON document read into memory (the JSON
-// formats are summaries; only the Go text formats are streamed).
-// jsonShare is the part of FLAMEIQ_MAX_INPUT a JSON document may have: it
-// is decoded whole, and its decoded form takes about ten times its size
-// (a 100 MB Google Benchmark file: 0.96 GB), so the limit keeps any input
-// near the 1 GiB memory bound (64 MiB of JSON by default). Go's text
-// output is streamed and has no such limit.
-const jsonShare = 16
+// FLAMEIQ_MAX_INPUT bounds the memory an input may take (1 GiB by
+// default), so a JSON document may have only a share of it: its bytes are
+// read whole (for the line and column of an error), and decoding costs a
+// multiple of them. jsonShare is the share of the formats decoded whole
+// into maps (about ten times their size: a 100 MB Google Benchmark file
+// took 0.96 GB that way); streamShare that of the formats read with
+// jsonStream (BMF, Google Benchmark, pytest-benchmark: the ones whose files
+// grow large), which decode one entry at a time and peak at about 4× the
+// input at most (README, "Hardening": 3.96× for 60 MB of BMF, the
+// smallest entries; 2.5–3.3× for Google Benchmark and pytest-benchmark). Go's text and test2json outputs are
+// streamed line by line and have no such limit.
+const (
+	jsonShare   = 16
+	streamShare = 4
+)
 
 // readAll reads r fully, failing with an *Error on I/O errors or when the
-// input is larger than FLAMEIQ_MAX_INPUT/jsonShare.
-func readAll(r io.Reader, name string) ([]byte, error) {
+// input is larger than FLAMEIQ_MAX_INPUT/share.
+func readAll(r io.Reader, name string, share int64) ([]byte, error) {
 	limit, err := limits.MaxInput()
 	if err != nil {
 		return nil, &Error{File: name, Msg: err.Error()}
 	}
-	limit /= jsonShare
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	limit /= share
+	size := int64(-1)
+	if sr, ok := r.(sizedReader); ok {
+		size = sr.size
+	}
+	data, err := readExact(io.LimitReader(r, limit+1), min(size, limit+1))
 	if err != nil {
 		return nil, &Error{File: name, Msg: "read error: " + err.Error()}
 	}
 	if int64(len(data)) > limit {
-		return nil, &Error{File: name, Msg: fmt.Sprintf("JSON input larger than %s (FLAMEIQ_MAX_INPUT/%d: a JSON document is decoded whole, at about ten times its size); raise FLAMEIQ_MAX_INPUT to read it", limits.Human(limit), jsonShare)}
+		how := "a JSON document is decoded whole, at about ten times its size"
+		if share == streamShare {
+			how = "this JSON format is read entry by entry, at up to four times its size"
+		}
+		return nil, &Error{File: name, Msg: fmt.Sprintf("JSON input larger than %s (FLAMEIQ_MAX_INPUT/%d: %s); raise FLAMEIQ_MAX_INPUT to read it", limits.Human(limit), share, how)}
+	}
+	return data, nil
+}
+
+// sizedReader is an input whose size is known (a regular file): Parse
+// passes one, so that a JSON document is read into one buffer of its size.
+type sizedReader struct {
+	io.Reader
+	size int64
+}
+
+// readExact is io.ReadAll into one buffer of exactly the input's size
+// (size, when known and not negative, is that size): io.ReadAll grows its
+// buffer by a quarter at a time and leaves about four times the input in
+// garbage, and the collector's next goal doubles what was live then (a
+// 74 MB file: a 285 MB heap before the first byte was decoded). Without
+// a size it reads chunks of at most 4 MiB and copies them once.
+func readExact(r io.Reader, size int64) ([]byte, error) {
+	if size >= 0 {
+		data := make([]byte, size, size+1)
+		n, err := io.ReadFull(r, data)
+		if err == io.ErrUnexpectedEOF || err == io.EOF {
+			return data[:n], nil // shorter than the file said (it shrank)
+		}
+		if err != nil {
+			return nil, err
+		}
+		// Longer than it said (it grew): read the rest the other way.
+		rest, err := readExact(r, -1)
+		return append(data, rest...), err
+	}
+	var chunks [][]byte
+	total, chunk := 0, 64<<10
+	for {
+		buf := make([]byte, chunk)
+		n, err := io.ReadFull(r, buf)
+		if n > 0 {
+			chunks = append(chunks, buf[:n])
+			total += n
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		chunk = min(2*chunk, 4<<20)
+	}
+	if len(chunks) == 1 {
+		return chunks[0], nil
+	}
+	data := make([]byte, 0, total)
+	for i, c := range chunks {
+		data = append(data, c...)
+		chunks[i] = nil
+	}
+	if total >= 16<<20 {
+		// The chunks are garbage now: collect them before the document
+		// is decoded, so that their pages hold its entries, not the
+		// collector's next goal (twice the chunks and the copy).
+		runtime.GC()
 	}
 	return data, nil
 }
@@ -121,7 +198,7 @@ func decodeJSON(data []byte, name string) (any, error) {
 
 // readJSON is readAll followed by decodeJSON.
 func readJSON(r io.Reader, name string) (any, error) {
-	data, err := readAll(r, name)
+	data, err := readAll(r, name, jsonShare)
 	if err != nil {
 		return nil, err
 	}

@@ -12,9 +12,9 @@ package ingest
 //	`<endpoint>:req/s`                 Requests/s (higher is better)
 //	`<endpoint>:error_rate`            Failure Count / Request Count (lower is better)
 //
-// A percentile of "N/A" (no requests) is left out. The other CSV files
-// (_stats_history, _failures, _exceptions) are not stats files and are
-// not detected.
+// A percentile of "N/A" (no requests) is left out. _stats_history.csv is
+// the format "locust-history" (locusthistory.go); _failures.csv and
+// _exceptions.csv are not stats files and are not detected.
 //
 // Each p50, p95 and p99 carries the 95% interval of that percentile
 // (Metric.CI, see quantile.go) computed from n = the row's Request Count,

@@ -45,24 +45,14 @@ func detectPytest(head []byte, _ string) bool {
 var pytestStats = []string{"min", "max", "mean", "stddev", "rounds", "median", "iqr", "q1", "q3", "iqr_outliers", "stddev_outliers", "ld15iqr", "hd15iqr", "ops", "total", "iterations"}
 
 func parsePytest(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	c, doc, err := openJSON(r, name)
+	st, err := openJSONStream(r, name)
 	if err != nil {
 		return nil, err
 	}
+	defer st.done()
 	s := &snapshot.Snapshot{}
-	if ci, ok := doc["commit_info"].(map[string]any); ok {
-		s.Meta.Commit, _ = c.str(ci, "id", "commit_info")
-		s.Meta.Branch, _ = c.str(ci, "branch", "commit_info")
-	}
-	if ts, ok := c.str(doc, "datetime", ""); ok && validTimestamp(ts) {
-		s.Meta.Timestamp = ts
-	}
-	benches, ok := c.requiredArray(doc, "benchmarks", "pytest-benchmark result")
-	if !ok || !c.nonEmpty(benches, "benchmarks") {
-		return nil, c.err()
-	}
 	seen := map[string]int{}
-	for base, b := range c.objects(benches, "benchmarks") {
+	bench := func(c *collector, base string, b map[string]any) {
 		key, _ := c.str(b, "fullname", base)
 		if key == "" {
 			key, _ = c.str(b, "name", base)
@@ -72,16 +62,16 @@ func parsePytest(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		}
 		if key == "" {
 			c.fail(base, "benchmark without a name or fullname")
-			continue
+			return
 		}
 		sv, ok := b["stats"]
 		if !ok {
 			c.fail(path(base, "stats"), "missing")
-			continue
+			return
 		}
 		stats, ok := c.object(sv, path(base, "stats"))
 		if !ok {
-			continue
+			return
 		}
 		bad := len(c.errs)
 		for _, k := range pytestStats {
@@ -98,19 +88,59 @@ func parsePytest(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			}
 		}
 		if len(c.errs) > bad {
-			continue
+			return
 		}
 		if len(samples) == 0 {
 			f, ok := c.firstNonNeg(stats, path(base, "stats"), "median", "mean")
 			if !ok {
 				c.fail(path(base, "stats"), "no data, median or mean for %s", key)
-				continue
+				return
 			}
 			samples = []float64{f}
 		}
 		key = dedupKey(seen, key)
 		s.Add(key+":sec/op", "sec/op", snapshot.LowerIsBetter, samples...)
 	}
+	// One benchmark decoded at a time (jsonStream); their errors follow
+	// those of the other members, as in the document decoded whole.
+	c, cb := &collector{file: name}, &collector{file: name}
+	doc, n, walked := st.object("benchmarks", func(i int, v any) {
+		base := index("benchmarks", i)
+		if b, ok := cb.object(v, base); ok {
+			n := len(s.Metrics)
+			bench(cb, base, b)
+			if len(s.Metrics) > n {
+				st.spend(metricCost + sampleCost*len(s.Metrics[n].Samples))
+			}
+		}
+	})
+	if err := st.fail(); walked && err != nil {
+		return nil, err
+	}
+	if !walked {
+		// Not an object, or no array of benchmarks: say which, from the
+		// document decoded whole.
+		var ok bool
+		if doc, ok = c.object(st.whole(), ""); !ok {
+			return nil, c.err()
+		}
+	}
+	if ci, ok := doc["commit_info"].(map[string]any); ok {
+		s.Meta.Commit, _ = c.str(ci, "id", "commit_info")
+		s.Meta.Branch, _ = c.str(ci, "branch", "commit_info")
+	}
+	if ts, ok := c.str(doc, "datetime", ""); ok && validTimestamp(ts) {
+		s.Meta.Timestamp = ts
+	}
+	if !walked {
+		c.requiredArray(doc, "benchmarks", "pytest-benchmark result")
+		return nil, c.err()
+	}
+	if n == 0 {
+		c.nonEmpty(nil, "benchmarks")
+		return nil, c.err()
+	}
+	c.errs = append(c.errs, cb.errs...)
 	return c.result(s)
 }
 

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -51,14 +52,37 @@ func TestBMFStrict(t *testing.T) {
 	}
 }
 
-// TestJSONLimit: a JSON document above FLAMEIQ_MAX_INPUT/16 is refused
-// before it is decoded, naming the limit and how to raise it.
+// TestJSONLimit: a JSON document above its share of FLAMEIQ_MAX_INPUT is
+// refused before it is decoded, naming the limit and how to raise it: 1/16
+// for the formats decoded whole, 1/4 for those read entry by entry; and a
+// document of tiny entries whose metrics would pass the limit stops there.
 func TestJSONLimit(t *testing.T) {
 	t.Setenv("FLAMEIQ_MAX_INPUT", "16K")
-	doc := `{"A": {"latency": {"value": 1}}, "pad": "` + strings.Repeat("x", 2000) + `"}`
-	_, err := Parse(strings.NewReader(doc), "big.json", "bmf")
-	if err == nil || !strings.Contains(err.Error(), "big.json: JSON input larger than 1 KiB (FLAMEIQ_MAX_INPUT/16") {
-		t.Errorf("got %v", err)
+	pad := func(n int) string { return `"pad": "` + strings.Repeat("x", n) + `"` }
+	for _, tt := range []struct{ format, doc, want string }{
+		{"hyperfine", `{"results": [], ` + pad(2000) + `}`, "big.json: JSON input larger than 1 KiB (FLAMEIQ_MAX_INPUT/16: a JSON document is decoded whole, at about ten times its size); raise FLAMEIQ_MAX_INPUT to read it"},
+		{"bmf", `{"A": {"latency": {"value": 1}}, ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4: this JSON format is read entry by entry, at up to four times its size); raise FLAMEIQ_MAX_INPUT to read it"},
+		{"googlebench", `{"benchmarks": [], ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4"},
+		{"pytest-benchmark", `{"benchmarks": [], ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4"},
+	} {
+		_, err := Parse(strings.NewReader(tt.doc), "big.json", tt.format)
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%s: got %v\nwant %s", tt.format, err, tt.want)
+		}
+	}
+	// 3.5 KiB of BMF, 100 metrics: 20 KB at 200 bytes a metric.
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range 100 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"b%d":{"m":{"value":1}}`, i)
+	}
+	b.WriteString("}")
+	_, err := Parse(strings.NewReader(b.String()), "tiny.json", "bmf")
+	if err == nil || !strings.HasPrefix(err.Error(), "tiny.json: its benchmarks take more than FLAMEIQ_MAX_INPUT (16 KiB) in memory") {
+		t.Errorf("tiny entries: got %v", err)
 	}
 }
 
@@ -79,6 +103,46 @@ func TestBenchmarkDotNetOld(t *testing.T) {
 		}
 		if v := s.Get(want[0]).Value(); math.Abs(v-0.0104) > 0.0002 {
 			t.Errorf("%s: Sleep10 %v s", file, v)
+		}
+	}
+}
+
+// TestReadExact: the input comes back whole whether its size is known,
+// wrong (the file shrank or grew while read) or unknown (a pipe).
+func TestReadExact(t *testing.T) {
+	in := strings.Repeat("0123456789", 100_000) // 1 MB: several chunks
+	for _, size := range []int64{-1, int64(len(in)), 10, int64(len(in)) + 10, 0} {
+		got, err := readExact(strings.NewReader(in), size)
+		if err != nil || string(got) != in {
+			t.Errorf("size %d: %d bytes, %v", size, len(got), err)
+		}
+	}
+	if got, err := readExact(strings.NewReader(""), -1); err != nil || len(got) != 0 {
+		t.Errorf("empty: %q, %v", got, err)
+	}
+}
+
+// TestStreamedShapes: the formats read entry by entry (jsonStream) give
+// the errors of the document decoded whole for every shape they do not
+// walk, in the same order (these messages were the same before the walk).
+func TestStreamedShapes(t *testing.T) {
+	for _, tt := range []struct{ format, doc, want string }{
+		{"bmf", `[1]`, "p.json: expected an object, got array"},
+		{"bmf", `{"a": 5}`, "p.json: a: expected an object, got number 5"},
+		{"bmf", `{"a": {"l": {"value": 1}}, "a": {}}`, `p.json:1: a: key "a" appears twice in one object (JSON would keep only the last one)`},
+		{"googlebench", `[]`, "p.json: expected an object, got array"},
+		{"googlebench", `{"context": {"date": 5}}`, "p.json: context.date: expected a string, got number 5\np.json: benchmarks: missing: not a Google Benchmark result"},
+		{"googlebench", `{"context": {"date": 5}, "benchmarks": {"x": 1}}`, "p.json: context.date: expected a string, got number 5\np.json: benchmarks: expected an array, got object"},
+		{"googlebench", `{"benchmarks": [1, {"name": "a", "real_time": 1, "cpu_time": "x"}], "context": {"date": 5}}`,
+			"p.json: context.date: expected a string, got number 5\np.json: benchmarks[0]: expected an object, got number 1\np.json: benchmarks[1].cpu_time: expected a number, got string \"x\""},
+		{"googlebench", `{"benchmarks": [1,]}`, "p.json:1: column 19: invalid JSON: invalid character ']' looking for beginning of value"},
+		{"pytest-benchmark", `{"benchmarks": []}`, "p.json: benchmarks: empty: no benchmark results"},
+		{"pytest-benchmark", `{"datetime": 5, "benchmarks": [{"name": "x"}]}`, "p.json: datetime: expected a string, got number 5\np.json: benchmarks[0].stats: missing"},
+		{"pytest-benchmark", `{"benchmarks": 3, "datetime": 4}`, "p.json: datetime: expected a string, got number 4\np.json: benchmarks: expected an array, got number 3"},
+	} {
+		_, err := Parse(strings.NewReader(tt.doc), "p.json", tt.format)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s %s:\n got %v\nwant %s", tt.format, tt.doc, err, tt.want)
 		}
 	}
 }

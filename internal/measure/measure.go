@@ -31,6 +31,9 @@ type Run struct {
 	N      int
 	Warmup int
 	Format string // the input format of the output ("": detect)
+	// SkipWarmup leaves out the first SkipWarmup of a time series in each
+	// run's output (ingest.Options).
+	SkipWarmup time.Duration
 	// Profiles: every {profile} in Argv is replaced, run by run, by the
 	// path of a fresh temporary file; the files of the measured runs are
 	// returned (the caller removes them), those of warm-up runs removed.
@@ -195,7 +198,7 @@ func (b Run) Once(ctx context.Context, i int, measured bool) (*snapshot.Snapshot
 	if !measured {
 		return fail(nil)
 	}
-	s, perr := ingest.Parse(&out, fmt.Sprintf("run %d output", i), b.Format)
+	s, perr := ingest.ParseWith(&out, fmt.Sprintf("run %d output", i), ingest.Options{Format: b.Format, SkipWarmup: b.SkipWarmup})
 	s, err := PassedOnly(s, perr, b.AllowFailed, stderr)
 	if err != nil {
 		return fail(err)

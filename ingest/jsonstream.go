@@ -1,0 +1,223 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime/debug"
+
+	"github.com/flameiq/git-flameiq/internal/limits"
+)
+
+// jsonStream walks the top level of one JSON document without decoding it
+// whole, for the formats whose files grow large (BMF, Google Benchmark,
+// pytest-benchmark). Decoded whole into maps, a document takes 2–7 times
+// its size (a 60 MB BMF file: 380 MB of maps) on top of its bytes and
+// the decoder's own copy of them; walked here, only one entry is decoded
+// at a time, and the peak is the bytes, one entry and the snapshot.
+//
+// The bytes are kept (1× the input) so that every error names its line
+// and column as decodeJSON's do: a document that is not valid JSON, or has
+// a key twice, gets decodeJSON's own error before anything is walked, so
+// walking never meets a syntax error.
+type jsonStream struct {
+	name string
+	data []byte
+	dec  *json.Decoder
+	err  error // the first decoder error (none on a valid document), or errTooBig
+
+	max   int64 // FLAMEIQ_MAX_INPUT
+	spent int64 // the bytes the parser built so far, by its estimate (spend)
+
+	// done ends the walk: it restores the memory limit boundHeap set
+	// (parsers defer it).
+	done func()
+}
+
+// openJSONStream reads one JSON document and checks it as decodeJSON does
+// (empty input, syntax, trailing data, duplicate keys: the same errors).
+func openJSONStream(r io.Reader, name string) (*jsonStream, error) {
+	data, err := readAll(r, name, streamShare)
+	if err != nil {
+		return nil, err
+	}
+	// json.Valid scans without allocating; only an invalid document is
+	// decoded whole, to report where it is invalid.
+	if len(bytes.TrimSpace(data)) == 0 || !json.Valid(data) {
+		_, err := decodeJSON(data, name)
+		return nil, err
+	}
+	if err := checkDuplicateKeys(data, name); err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	max, _ := limits.MaxInput() // readAll checked it
+	return &jsonStream{name: name, data: data, dec: dec, max: max, done: boundHeap(len(data))}, nil
+}
+
+// Estimates for spend: a metric in the snapshot (the struct, its key, one
+// sample, the index entry: 186 bytes each measured on 667,792 BMF
+// metrics), and one sample more.
+const (
+	metricCost = 200
+	sampleCost = 8
+)
+
+// spend counts n bytes the parser built from the document (metrics,
+// rows); when they and the document's bytes pass FLAMEIQ_MAX_INPUT the
+// walk stops with an error. The input's size is bounded before it is
+// read; this bounds what it expands to, which for tiny entries is many
+// times their size (`{"a":{"b":{"value":1}}}` is 24 bytes and one metric).
+func (st *jsonStream) spend(n int) {
+	st.spent += int64(n)
+	if st.err == nil && int64(len(st.data))+st.spent > st.max {
+		st.err = errTooBig
+	}
+}
+
+// boundHeap keeps the heap of a large walk near 2.5× the input plus 16 MiB
+// with a soft memory limit (the runtime collects more often as the heap
+// nears it; it never fails an allocation), and returns the function that
+// loosens it when the walk is over. The walk's live memory is the bytes
+// plus the snapshot, up to about 3× the input (BMF, whose entries are the
+// smallest: 60 MB of JSON make 124 MB of metrics); under the default
+// GOGC=100 the heap grew to twice that before a collection. After the
+// walk the command goes on (record encodes the note, about as big again as
+// the snapshot) under a limit of 5× the input plus 64 MiB: with the walk's
+// limit kept, `record` of 70 MB of Google Benchmark collected without
+// pause while it encoded the note (38 s); with no limit at all it peaked
+// at 669 MB; at 5× it took 11 s and 412 MB. Inputs under 16 MiB are left alone, and so
+// is a GOMEMLIMIT or GOGC in the environment (the user's choice); a limit
+// already higher is kept.
+func boundHeap(n int) (restore func()) {
+	if n < 16<<20 || os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	limit := 5*int64(n)/2 + 16<<20
+	cur := debug.SetMemoryLimit(-1)
+	if cur != math.MaxInt64 && cur >= limit {
+		return func() {}
+	}
+	debug.SetMemoryLimit(limit)
+	return func() { debug.SetMemoryLimit(5*int64(n) + 64<<20) }
+}
+
+// whole decodes the document whole: for the shapes a parser does not walk
+// (a top level that is not an object, a list that is not an array), whose
+// errors the collector reports from the decoded value as before.
+func (st *jsonStream) whole() any {
+	v, _ := decodeJSON(st.data, st.name) // checked valid by openJSONStream
+	return v
+}
+
+// members walks the top-level object: fn is called with each key in file
+// order and must consume the member's value (value, skip or elements).
+// It returns false, having called fn for no member, when the top level is
+// not an object.
+func (st *jsonStream) members(fn func(key string)) bool {
+	if !st.delim('{') {
+		return false
+	}
+	for st.err == nil && st.dec.More() {
+		tok, err := st.dec.Token()
+		if err != nil {
+			st.err = err
+			break
+		}
+		key, _ := tok.(string)
+		fn(key)
+	}
+	if st.err == nil {
+		_, st.err = st.dec.Token() // '}'
+	}
+	return true
+}
+
+// object walks a top-level object whose member list (an array) holds the
+// entries: fn gets each element's index and decoded value in turn; every
+// other member is decoded into rest (they are small: a context,
+// machine_info …). walked is false when the top level is not an object or
+// list is missing or not an array; fn may then have been called for no
+// element, and the caller reports the shape from whole().
+func (st *jsonStream) object(list string, fn func(i int, v any)) (rest map[string]any, n int, walked bool) {
+	rest = map[string]any{}
+	top := st.members(func(key string) {
+		if key == list {
+			n, walked = st.elements(fn)
+			return
+		}
+		rest[key] = st.value()
+	})
+	return rest, n, top && walked
+}
+
+// value decodes the next value (numbers as json.Number).
+func (st *jsonStream) value() any {
+	var v any
+	if st.err == nil {
+		st.err = st.dec.Decode(&v)
+	}
+	return v
+}
+
+// elements walks the next value when it is an array, calling fn with each
+// element's index and decoded value, and returns the number of elements.
+// It returns false, having called fn for none, when the value is not an
+// array: the walk cannot go on, and the caller reports the shape from
+// whole().
+func (st *jsonStream) elements(fn func(i int, v any)) (int, bool) {
+	if !st.delim('[') {
+		if st.err == nil {
+			st.err = errNotWalked // the value is half read: stop the walk
+		}
+		return 0, false
+	}
+	n := 0
+	for st.err == nil && st.dec.More() {
+		fn(n, st.value())
+		n++
+	}
+	if st.err == nil {
+		_, st.err = st.dec.Token() // ']'
+	}
+	return n, true
+}
+
+// errTooBig stops a walk whose results would pass FLAMEIQ_MAX_INPUT.
+var errTooBig = errors.New("too big")
+
+// errNotWalked stops a walk that met a shape it does not walk.
+var errNotWalked = errors.New("not an array")
+
+// delim reads the next token and reports whether it is d.
+func (st *jsonStream) delim(d json.Delim) bool {
+	if st.err != nil {
+		return false
+	}
+	tok, err := st.dec.Token()
+	if err != nil {
+		st.err = err
+		return false
+	}
+	got, ok := tok.(json.Delim)
+	return ok && got == d
+}
+
+// fail is the error of a walk the decoder stopped (never on a document
+// openJSONStream accepted; here so that no input can make a parser return
+// half a snapshot as if it were whole).
+func (st *jsonStream) fail() error {
+	switch st.err {
+	case nil:
+		return nil
+	case errTooBig:
+		return &Error{File: st.name, Msg: fmt.Sprintf("its benchmarks take more than FLAMEIQ_MAX_INPUT (%s) in memory: %s of JSON that expands to about %s of metrics; raise FLAMEIQ_MAX_INPUT to read it",
+			limits.Human(st.max), limits.Human(int64(len(st.data))), limits.Human(st.spent))}
+	}
+	return jsonError(st.name, st.data, st.err)
+}
