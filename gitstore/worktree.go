@@ -27,23 +27,43 @@ const PgidFile = "pgid"
 // works after the caller's context was cancelled (Ctrl-C). Worktrees left
 // by killed git-flameiq processes are removed first.
 func (r *Repo) AddWorktree(ctx context.Context, h Hash) (string, func(), error) {
-	_, _ = r.PruneStaleWorktrees(ctx)
-	dir, err := os.MkdirTemp("", fmt.Sprintf("%s%d-*", worktreePrefix, os.Getpid()))
+	wts, cleanup, err := r.AddWorktrees(ctx, h)
 	if err != nil {
 		return "", nil, err
 	}
-	wt := filepath.Join(dir, "wt")
+	return wts[0], cleanup, nil
+}
+
+// AddWorktrees is AddWorktree for several commits, with one cleanup that
+// removes them all. They are made one after the other: `git worktree add`
+// reads the other worktrees' administrative files, and fails on one that
+// another `git worktree add` is writing. Cleanup deletes the directories
+// and lets one `git worktree prune` drop what git kept about them.
+func (r *Repo) AddWorktrees(ctx context.Context, hs ...Hash) ([]string, func(), error) {
+	_, _ = r.PruneStaleWorktrees(ctx)
 	top := r.top()
+	var dirs, wts []string
 	cleanup := func() {
-		_, _ = runGit(context.Background(), top, "worktree", "remove", "--force", "--", wt)
-		_ = os.RemoveAll(dir)
+		for _, d := range dirs {
+			_ = os.RemoveAll(d)
+		}
 		_, _ = runGit(context.Background(), top, "worktree", "prune")
 	}
-	if _, err := runGit(ctx, top, "worktree", "add", "--detach", "--quiet", "--", wt, h.String()); err != nil {
-		cleanup()
-		return "", nil, err
+	for _, h := range hs {
+		dir, err := os.MkdirTemp("", fmt.Sprintf("%s%d-*", worktreePrefix, os.Getpid()))
+		if err != nil {
+			cleanup()
+			return nil, nil, err
+		}
+		dirs = append(dirs, dir)
+		wt := filepath.Join(dir, "wt")
+		if _, err := runGit(ctx, top, "worktree", "add", "--detach", "--quiet", "--", wt, h.String()); err != nil {
+			cleanup()
+			return nil, nil, err
+		}
+		wts = append(wts, wt)
 	}
-	return wt, cleanup, nil
+	return wts, cleanup, nil
 }
 
 func (r *Repo) top() string {

@@ -15,7 +15,6 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/flameiq/git-flameiq/gitstore"
 	"github.com/flameiq/git-flameiq/internal/measure"
@@ -82,37 +81,24 @@ func Measure(ctx context.Context, repo *gitstore.Repo, sides []Side, o Options) 
 	if len(sides) == 0 {
 		return nil, errors.New("nothing to measure")
 	}
-	// The worktrees are made, and removed, concurrently: each is a git
-	// process that checks out a tree, the harness's largest fixed cost.
 	dirs := make([]string, len(sides))
-	cleanups := make([]func(), len(sides))
-	errs := make([]error, len(sides))
-	var wg sync.WaitGroup
+	var need []gitstore.Hash
 	for i, sd := range sides {
 		dirs[i] = sd.Dir
-		if sd.Dir != "" {
-			continue
+		if sd.Dir == "" {
+			need = append(need, sd.Commit)
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			dirs[i], cleanups[i], errs[i] = repo.AddWorktree(ctx, sd.Commit)
-		}()
 	}
-	wg.Wait()
-	defer func() {
-		var wg sync.WaitGroup
-		for _, c := range cleanups {
-			if c != nil {
-				wg.Add(1)
-				go func() { defer wg.Done(); c() }()
-			}
-		}
-		wg.Wait()
-	}()
-	for i, err := range errs {
+	if len(need) > 0 {
+		wts, cleanup, err := repo.AddWorktrees(ctx, need...)
 		if err != nil {
-			return nil, &SideError{sides[i].Name, sides[i].Commit, fmt.Errorf("creating a worktree: %v", err)}
+			return nil, fmt.Errorf("creating the worktrees: %v", err)
+		}
+		defer cleanup()
+		for i := range dirs {
+			if dirs[i] == "" {
+				dirs[i], wts = wts[0], wts[1:]
+			}
 		}
 	}
 	runs := make([]measure.Run, len(sides))
