@@ -25,7 +25,9 @@ package ingest
 // count, or a value of the wrong type is an error naming the field.
 
 import (
+	"encoding/json"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/flameiq/git-flameiq/snapshot"
@@ -185,6 +187,13 @@ func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		if d, ok := c.str(ctx, "date", "context"); ok && validTimestamp(d) {
 			s.Meta.Timestamp = d
 		}
+		// The machine it ran on (never host_name): its CPU count becomes
+		// the cpus tag, which the record's fingerprint takes.
+		if n, ok := ctx["num_cpus"].(json.Number); ok {
+			if v, err := strconv.Atoi(string(n)); err == nil && v >= 1 {
+				s.Meta.Tags = map[string]string{"cpus": strconv.Itoa(v)}
+			}
+		}
 	}
 	if !walked {
 		c.requiredArray(doc, "benchmarks", "Google Benchmark result")
@@ -217,7 +226,10 @@ func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			}
 			return nil, c.err()
 		}
-		s.Meta.Tags = map[string]string{"skipped": strings.Join(skipped, "; ")}
+		if s.Meta.Tags == nil {
+			s.Meta.Tags = map[string]string{}
+		}
+		s.Meta.Tags["skipped"] = strings.Join(skipped, "; ")
 	}
 	return s, nil
 }

@@ -432,3 +432,26 @@ func TestParseFileDirectory(t *testing.T) {
 		checkInputError(t, err, dir)
 	}
 }
+
+// TestGoogleBenchMachine: the context's CPU count reaches the snapshot (as
+// the cpus tag, for the record's machine fingerprint); its host_name never
+// does.
+func TestGoogleBenchMachine(t *testing.T) {
+	f, err := os.Open(filepath.Join(corpus, "googlebench", "gab-googlecpp_output.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, err := Parse(f, "gab-googlecpp_output.json", "googlebench")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Meta.Tags["cpus"] != "4" {
+		t.Errorf("tags = %v, want cpus=4 (context.num_cpus)", s.Meta.Tags)
+	}
+	for k, v := range s.Meta.Tags {
+		if strings.Contains(v, "Corgi") {
+			t.Errorf("tag %s=%q holds the host name", k, v)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -27,7 +28,8 @@ var Here = sync.OnceValue(func() snapshot.Machine {
 })
 
 // Of is the fingerprint of a run recorded here whose input stated tags
-// (goos, goarch, cpu): the input's values win; when the input names
+// (Go's goos, goarch and cpu lines; Google Benchmark's cpus): the input's
+// values win; when the input names
 // another CPU model than this machine's, the CPU count is unknown too (the
 // file was measured elsewhere).
 func Of(tags map[string]string) snapshot.Machine {
@@ -37,6 +39,9 @@ func Of(tags map[string]string) snapshot.Machine {
 			m.CPUs = 0
 		}
 		m.CPU = v
+	}
+	if n, err := strconv.Atoi(tags["cpus"]); err == nil && n > 0 {
+		m.CPUs = n // Google Benchmark's context.num_cpus
 	}
 	if v := strings.TrimSpace(tags["goos"]); v != "" {
 		m.OS = v

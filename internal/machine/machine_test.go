@@ -32,6 +32,9 @@ func TestOf(t *testing.T) {
 	if got.CPU != "Imaginary CPU 9000" || got.CPUs != 0 || got.OS != "plan9" || got.Arch != "mips" {
 		t.Errorf("Of(other machine's tags) = %+v", got)
 	}
+	if got := Of(map[string]string{"cpus": "64"}); got.CPUs != 64 || got.CPU != here.CPU {
+		t.Errorf("Of(cpus=64) = %+v", got)
+	}
 	if Same(got) {
 		t.Errorf("Same(%+v) = true", got)
 	}
