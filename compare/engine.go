@@ -330,10 +330,8 @@ func measure(key string, bm, hm *snapshot.Metric, s settings, o Options) Diff {
 		}
 	}
 	d.constant = constant(bm.Samples, hm.Samples)
-	d.PRaw = uTest(bm.Samples, hm.Samples, alt)
+	d.PRaw, d.PTwoSided, d.EffectSize = uTests(bm.Samples, hm.Samples, alt)
 	d.P = d.PRaw
-	d.PTwoSided = uTest(bm.Samples, hm.Samples, snapshot.TwoSided)
-	d.EffectSize = CliffsDelta(bm.Samples, hm.Samples)
 	return d
 }
 
