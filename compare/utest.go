@@ -51,23 +51,31 @@ func uTests(base, head []float64, alt snapshot.Direction) (p, pTwoSided, delta f
 		return math.NaN(), math.NaN(), CliffsDelta(base, head)
 	}
 	delta = float64(gt-lt) / float64(len(base)*len(head))
+	var memo *tieMemo // shared by both tests on a miss
+	defer func() {
+		if memo != nil {
+			tieMemos.Put(memo)
+		}
+	}()
 	k.alt = alt
-	p = cachedUTest(k, tv, base, head)
+	p = cachedUTest(k, tv, base, head, &memo)
 	if alt == snapshot.TwoSided {
 		return p, p, delta
 	}
 	k.alt = snapshot.TwoSided
-	return p, cachedUTest(k, tv, base, head), delta
+	return p, cachedUTest(k, tv, base, head, &memo), delta
 }
 
-func cachedUTest(k uKey, tv []int, base, head []float64) float64 {
+// cachedUTest returns the p-value of k from the cache, or computes it
+// (uTestTies) and keeps it.
+func cachedUTest(k uKey, tv []int, base, head []float64, memo **tieMemo) float64 {
 	uCache.Lock()
 	p, hit := uCache.m[k]
 	uCache.Unlock()
 	if hit {
 		return p
 	}
-	p = uTestTies(k, tv, base, head)
+	p = uTestTies(k, tv, base, head, memo)
 	uCache.Lock()
 	if uCache.m == nil {
 		uCache.m = map[uKey]float64{}
@@ -80,8 +88,9 @@ func cachedUTest(k uKey, tv []int, base, head []float64) float64 {
 }
 
 // uTestTies is uTest(base, head, k.alt), with moremath's exact
-// distribution under ties computed by tieCDF.
-func uTestTies(k uKey, tv []int, base, head []float64) float64 {
+// distribution under ties computed by tieCDF (in *memo, taken from
+// tieMemos when nil).
+func uTestTies(k uKey, tv []int, base, head []float64, memo **tieMemo) float64 {
 	if k.ties == "" || k.n1 > stats.MannWhitneyTiesExactLimit || k.n2 > stats.MannWhitneyTiesExactLimit {
 		return uTest(base, head, k.alt)
 	}
@@ -89,9 +98,13 @@ func uTestTies(k uKey, tv []int, base, head []float64) float64 {
 	if len(tv) == 1 {
 		return 1 // all values equal (ErrSamplesEqual)
 	}
+	if *memo == nil {
+		*memo = tieMemos.Get().(*tieMemo)
+		(*memo).reset(k.n1, tv)
+	}
 	U1 := float64(k.twoU) / 2
 	U2 := float64(k.n1*k.n2) - U1
-	cdf := func(u float64) float64 { return tieCDF(k.n1, k.n2, tv, u) }
+	cdf := func(u float64) float64 { return tieCDF(*memo, k.n2, u) }
 	switch k.alt {
 	case snapshot.LowerIsBetter: // stats.LocationLess
 		return cdf(U1)

@@ -2,6 +2,8 @@ package compare
 
 import (
 	"math"
+	"slices"
+	"sync"
 
 	"github.com/aclements/go-moremath/mathx"
 )
@@ -13,34 +15,45 @@ import (
 // in flat slices instead of maps keyed by structs, which made every U test
 // on tied samples cost tens of microseconds (makeUmemo was half of
 // `compare`'s time on 60,000 metrics).
-func tieCDF(n1, n2 int, t []int, u float64) float64 {
+func tieCDF(m *tieMemo, n2 int, u float64) float64 {
+	n1 := m.n1
 	if u < 0 {
 		return 0
 	} else if u >= float64(n1*n2) {
 		return 1
 	}
-	m := newTieMemo(n1, t)
-	return m.count(len(t), n1, int(2*u)) / mathx.Choose(n1+n2, n1)
+	return m.count(len(m.t), n1, int(2*u)) / mathx.Choose(n1+n2, n1)
 }
 
-// tieMemo holds A[k][(n1, 2U)] of makeUmemo: the number of ways to pick n1
-// of the first k ranks (tie groups t[:k]) with a U statistic ≤ U.
+// tieMemo holds A[k][(n1', 2U)] of makeUmemo for one tie vector and n1:
+// the number of ways to pick n1' of the first k ranks (tie groups t[:k])
+// with a U statistic ≤ U. The entries do not depend on the U asked for,
+// so one memo serves every CDF of the same samples.
 type tieMemo struct {
-	t, a []int
-	pre  []int // pre[k] = t[0] + … + t[k-1]
-	n1   int
-	rows []tieRow // by k·(n1+1) + n1', made on first use
+	t, a  []int
+	pre   []int // pre[k] = t[0] + … + t[k-1]
+	n1    int
+	rows  []tieRow  // by k·(n1+1) + n1', made on first use
+	arena []float64 // the rows' values
 }
 
 type tieRow struct {
 	made   bool
-	lo, hi int       // twoUmin and twoUmax of (n1', t[:k])
-	vals   []float64 // by 2U - lo; NaN until computed
+	lo, hi int // twoUmin and twoUmax of (n1', t[:k])
+	at     int // the row's values are arena[at : at+hi-lo+1], by 2U - lo; NaN until computed
 }
 
-func newTieMemo(n1 int, t []int) *tieMemo {
+// tieMemos recycles memos: a run of many tests would otherwise allocate
+// (and collect) hundreds of megabytes of rows.
+var tieMemos = sync.Pool{New: func() any { return new(tieMemo) }}
+
+// reset makes m the empty memo of (n1, t).
+func (m *tieMemo) reset(n1 int, t []int) {
 	K := len(t)
-	m := &tieMemo{t: t, a: make([]int, K+1), pre: make([]int, K+1), n1: n1, rows: make([]tieRow, (K+1)*(n1+1))}
+	m.t, m.n1 = t, n1
+	m.a = slices.Grow(m.a[:0], K+1)[:K+1]
+	m.pre = slices.Grow(m.pre[:0], K+1)[:K+1]
+	m.a[0], m.pre[0] = 0, 0
 	m.a[1] = t[0]
 	for k := 2; k <= K; k++ {
 		m.a[k] = m.a[k-1] + t[k-2] + t[k-1]
@@ -48,7 +61,10 @@ func newTieMemo(n1 int, t []int) *tieMemo {
 	for k := 1; k <= K; k++ {
 		m.pre[k] = m.pre[k-1] + t[k-1]
 	}
-	return m
+	nr := (K + 1) * (n1 + 1)
+	m.rows = slices.Grow(m.rows[:0], nr)[:nr]
+	clear(m.rows)
+	m.arena = m.arena[:0]
 }
 
 // row returns the memo row of (k, n1).
@@ -57,11 +73,9 @@ func (m *tieMemo) row(k, n1 int) *tieRow {
 	if !r.made {
 		r.made = true
 		r.lo, r.hi = twoUBound(n1, m.t[:k], m.a, false), twoUBound(n1, m.t[:k], m.a, true)
-		if r.hi >= r.lo {
-			r.vals = make([]float64, r.hi-r.lo+1)
-			for i := range r.vals {
-				r.vals[i] = math.NaN()
-			}
+		r.at = len(m.arena)
+		for i := r.lo; i <= r.hi; i++ {
+			m.arena = append(m.arena, math.NaN())
 		}
 	}
 	return r
@@ -91,11 +105,11 @@ func (m *tieMemo) count(k, n1, twoU int) float64 {
 		var x float64
 		switch {
 		case r.lo <= twoU1 && twoU1 <= r.hi:
-			v := &r.vals[twoU1-r.lo]
-			if math.IsNaN(*v) {
-				*v = m.count(k-1, n11, twoU1)
+			// (count may grow the arena: index it again after.)
+			if x = m.arena[r.at+twoU1-r.lo]; math.IsNaN(x) {
+				x = m.count(k-1, n11, twoU1)
+				m.arena[r.at+twoU1-r.lo] = x
 			}
-			x = *v
 		case r.hi < twoU1:
 			x = mathx.Choose(tsum, n11)
 		}
