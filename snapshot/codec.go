@@ -34,6 +34,7 @@ type record struct {
 type namedMetric struct {
 	key string
 	recordMetric
+	skip bool // decodeFast read it for a filter that keeps it not: Samples holds one dummy value
 }
 
 // metricList returns the record's metrics sorted by key, whichever decoder
@@ -44,7 +45,7 @@ func (r *record) metricList() []namedMetric {
 	}
 	list := make([]namedMetric, 0, len(r.Metrics))
 	for k, m := range r.Metrics {
-		list = append(list, namedMetric{k, m})
+		list = append(list, namedMetric{key: k, recordMetric: m})
 	}
 	slices.SortFunc(list, func(a, b namedMetric) int { return strings.Compare(a.key, b.key) })
 	return list
@@ -156,6 +157,15 @@ func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e
 // Lines that cannot be decoded are reported in errs and skipped, so one
 // corrupt line never hides the others.
 func DecodeNote(note []byte) (recs []Record, errs []error) {
+	return DecodeNoteKeep(note, nil)
+}
+
+// DecodeNoteKeep is DecodeNote keeping only the metrics whose key keep
+// accepts (keep nil: all). A history command that shows a few metrics of
+// notes holding tens of thousands then builds only those: a record keeps
+// its metadata even when no metric is kept, and a line is refused exactly
+// when DecodeNote refuses it. keep must not retain its argument.
+func DecodeNoteKeep(note []byte, keep func(key string) bool) (recs []Record, errs []error) {
 	n := 0
 	for len(note) > 0 {
 		n++
@@ -169,7 +179,7 @@ func DecodeNote(note []byte) (recs []Record, errs []error) {
 		if len(line) == 0 {
 			continue
 		}
-		r, err := DecodeRecord(line)
+		r, err := decodeRecord(line, keep)
 		if err != nil {
 			errs = append(errs, &LineError{Line: n, Err: err})
 			continue
@@ -182,8 +192,12 @@ func DecodeNote(note []byte) (recs []Record, errs []error) {
 // DecodeRecord decodes one note line. The snapshot's metrics are sorted by
 // key, each key once (also after Sanitize has rewritten keys).
 func DecodeRecord(line []byte) (Record, error) {
+	return decodeRecord(line, nil)
+}
+
+func decodeRecord(line []byte, keep func(string) bool) (Record, error) {
 	var r record
-	if !decodeFast(line, &r) {
+	if !decodeFast(line, &r, keep) {
 		r = record{}
 		if err := json.Unmarshal(line, &r); err != nil {
 			return Record{}, fmt.Errorf("not a flameiq record: %v", err)
@@ -219,13 +233,16 @@ func DecodeRecord(line []byte) (Record, error) {
 		if len(m.Samples) == 0 {
 			return Record{}, fmt.Errorf("metric %q has no samples", k)
 		}
+		if m.skip || keep != nil && !keep(Printable(k)) {
+			continue
+		}
 		mt := &Metric{Key: k, Unit: m.Unit, Direction: d, Samples: m.Samples, Info: m.Info}
 		if c := m.CI; c != nil && len(m.Samples) == 1 && c.Lo <= c.Hi && c.N >= 0 {
 			mt.CI = &Interval{Lo: c.Lo, Hi: c.Hi, N: c.N}
 		}
 		s.Metrics = append(s.Metrics, mt)
 	}
-	if len(s.Metrics) == 0 {
+	if len(list) == 0 {
 		return Record{}, fmt.Errorf("record has no metrics")
 	}
 	s.Sanitize()

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // decodeFast decodes one note line into r when it has the shape that
@@ -17,16 +18,22 @@ import (
 //
 // History commands decode every note of up to thousands of commits, and
 // json.Unmarshal into the record's maps was a third of `log`'s CPU.
-func decodeFast(line []byte, r *record) bool {
-	d := fastDecoder{b: line}
+//
+// keep, when set, is DecodeNoteKeep's filter: a metric it does not keep is
+// checked as strictly as the others, but its samples are not kept (see
+// namedMetric.skip).
+func decodeFast(line []byte, r *record, keep func(string) bool) bool {
+	d := fastDecoder{b: line, keep: keep}
 	ok := d.record(r)
 	d.space()
 	return ok && d.i == len(d.b)
 }
 
 type fastDecoder struct {
-	b []byte
-	i int
+	b       []byte
+	i       int
+	keep    func(string) bool
+	scratch []float64 // the samples of metrics keep leaves out
 }
 
 func (d *fastDecoder) space() {
@@ -247,7 +254,16 @@ func (d *fastDecoder) meta(m *recordMeta) bool {
 func (d *fastDecoder) metrics(r *record) bool {
 	r.list = make([]namedMetric, 0, 1)
 	ok := d.object(func(rawKey []byte) bool {
-		m := namedMetric{key: intern(rawKey)}
+		var m namedMetric
+		// A key the filter leaves out is not copied (nor interned): a view
+		// of the line serves the checks of decodeFast and DecodeRecord
+		// (empty, repeated), which end before the line does. keep sees the
+		// key as DecodeRecord's snapshot would (Printable).
+		if view := unsafe.String(unsafe.SliceData(rawKey), len(rawKey)); d.keep != nil && !d.keep(Printable(view)) {
+			m.skip, m.key = true, view
+		} else {
+			m.key = intern(rawKey)
+		}
 		var seen fields
 		ok := d.object(func(field []byte) bool {
 			switch string(field) {
@@ -260,6 +276,9 @@ func (d *fastDecoder) metrics(r *record) bool {
 					return false
 				}
 				m.Samples = []float64{}
+				if m.skip {
+					m.Samples = d.scratch[:0]
+				}
 				if d.next(']') {
 					return true
 				}
@@ -279,6 +298,12 @@ func (d *fastDecoder) metrics(r *record) bool {
 			}
 			return false // a key json.Unmarshal would ignore
 		})
+		if m.skip {
+			d.scratch = m.Samples[:0]
+			if len(m.Samples) > 0 {
+				m.Samples = skipped // DecodeRecord checks only that there are samples
+			}
+		}
 		r.list = append(r.list, m)
 		return ok
 	})
@@ -293,6 +318,9 @@ func (d *fastDecoder) metrics(r *record) bool {
 	}
 	return true
 }
+
+// skipped stands for the samples of a metric the filter leaves out.
+var skipped = []float64{0}
 
 // interned holds one copy of the strings that notes repeat. It stops
 // growing at internMax entries, so a history of hostile notes cannot make it

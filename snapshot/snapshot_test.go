@@ -232,7 +232,7 @@ var fastDecodeCases = []struct {
 func TestDecodeFast(t *testing.T) {
 	for _, tc := range fastDecodeCases {
 		var r record
-		if got := decodeFast([]byte(tc.line), &r); got != tc.fast {
+		if got := decodeFast([]byte(tc.line), &r, nil); got != tc.fast {
 			t.Errorf("decodeFast(%s) = %v, want %v", tc.line, got, tc.fast)
 		}
 		checkFastDecode(t, []byte(tc.line))
@@ -245,7 +245,7 @@ func TestDecodeFast(t *testing.T) {
 			t.Fatal(err)
 		}
 		var r record
-		if !decodeFast(line, &r) && !bytes.Contains(line, []byte(`\`)) {
+		if !decodeFast(line, &r, nil) && !bytes.Contains(line, []byte(`\`)) {
 			t.Errorf("EncodeRecord output not on the fast path: %s", line)
 		}
 	}
@@ -254,7 +254,7 @@ func TestDecodeFast(t *testing.T) {
 func checkFastDecode(t *testing.T, line []byte) {
 	t.Helper()
 	var fast record
-	if !decodeFast(line, &fast) {
+	if !decodeFast(line, &fast, nil) {
 		return
 	}
 	var ref record
@@ -326,6 +326,47 @@ func TestDecodeRecordSortedUnique(t *testing.T) {
 		}
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("DecodeRecord(%s) metrics = %q, want %q", tc.line, got, tc.want)
+		}
+	}
+}
+
+// TestDecodeNoteKeep: decoding with a filter gives what decoding
+// everything and then filtering gives (records, metadata, metrics and
+// samples), and refuses exactly the lines DecodeNote refuses, whether the
+// fault is in a kept metric or not.
+func TestDecodeNoteKeep(t *testing.T) {
+	lines := []string{
+		`{"id":"a","meta":{"suite":"s"},"metrics":{"A:sec/op":{"direction":"lower_is_better","samples":[1,2],"unit":"sec/op"},"B:sec/op":{"direction":"lower_is_better","samples":[3],"unit":"sec/op"}},"schema":"flameiq/1"}`,
+		`{"id":"b","metrics":{"B:sec/op":{"direction":"lower_is_better","samples":[5,6]}},"schema":"flameiq/1"}`, // nothing kept
+		`{"id":"c","metrics":{"A:sec/op":{"direction":"lower_is_better","samples":[1]},"B:x":{"direction":"lower_is_better","samples":[1e999]}},"schema":"flameiq/1"}`,
+		`{"id":"d","metrics":{"A:sec/op":{"direction":"lower_is_better","samples":[1]},"B:x":{"direction":"sideways","samples":[1]}},"schema":"flameiq/1"}`,
+		`{"id":"e","metrics":{"A:sec/op":{"direction":"lower_is_better","samples":[1]},"B:x":{"direction":"lower_is_better","samples":[]}},"schema":"flameiq/1"}`,
+		`{"id":"f","metrics":{"A:sec/op":{"samples":[7]},"B:x":{"samples":[1]},"B:x":{"samples":[2]}},"schema":"flameiq/1"}`,
+		`{"id":"g","metrics":{"A\u200b:sec/op":{"samples":[8]},"B\n:x":{"samples":[1]}},"schema":"flameiq/1"}`,
+		`{"id":"h","metrics":{"A:sec/op":{"samples":[9]},"":{"samples":[1]}},"schema":"flameiq/1"}`,
+		`{"id":"i","metrics":{"B:x":{"samples":[1,"2"]}},"schema":"flameiq/1"}`,
+		`not json`,
+	}
+	note := []byte(strings.Join(lines, "\n"))
+	keep := func(k string) bool { return strings.HasPrefix(k, "A") }
+	want, wantErrs := DecodeNote(note)
+	got, gotErrs := DecodeNoteKeep(note, keep)
+	if fmt.Sprint(gotErrs) != fmt.Sprint(wantErrs) {
+		t.Errorf("errors %v, want %v", gotErrs, wantErrs)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d records, want %d", len(got), len(want))
+	}
+	for i := range want {
+		w := want[i].Snapshot.Filter(keep)
+		g := got[i].Snapshot
+		if got[i].ID != want[i].ID || !reflect.DeepEqual(g.Meta, w.Meta) || len(g.Metrics) != len(w.Metrics) {
+			t.Fatalf("record %s: %+v, want %+v", want[i].ID, g, w)
+		}
+		for j := range w.Metrics {
+			if !reflect.DeepEqual(*g.Metrics[j], *w.Metrics[j]) {
+				t.Errorf("record %s: metric %+v, want %+v", want[i].ID, *g.Metrics[j], *w.Metrics[j])
+			}
 		}
 	}
 }
