@@ -115,20 +115,20 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 	scan.f = fails
 	br := benchfmt.NewReader(io.TeeReader(r, scan), name)
 	var (
-		order     []goKey     // the keys in input order
-		samples   [][]float64 // by position in order
-		index     = map[goKey]int{}
+		order   []goKey     // the keys in input order
+		samples [][]float64 // by position in order
+		index   = map[goKey]int{}
 		// The positions of the last result's values: a -count run repeats
 		// a benchmark's line with the same units, which then need no
 		// lookup (hashing three strings per sample was a third of a
 		// 200,000-line parse).
 		lastPkg, lastBench string
 		lastAt, at         []int
-		errs      Errors
-		errLines  []int // the text line of each error (0: none)
-		tags      map[string]string
-		syntaxErr = map[int]bool{}
-		bench     string // the name of the last result
+		errs               Errors
+		errLines           []int // the text line of each error (0: none)
+		tags               map[string]string
+		syntaxErr          = map[int]bool{}
+		bench              string // the name of the last result
 	)
 	for br.Scan() {
 		switch rec := br.Result().(type) {

@@ -156,16 +156,13 @@ func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e
 // DecodeNote decodes a note: JSON Lines of records. Blank lines are ignored.
 // Lines that cannot be decoded are reported in errs and skipped, so one
 // corrupt line never hides the others.
-func DecodeNote(note []byte) (recs []Record, errs []error) {
-	return DecodeNoteKeep(note, nil)
-}
-
-// DecodeNoteKeep is DecodeNote keeping only the metrics whose key keep
-// accepts (keep nil: all). A history command that shows a few metrics of
-// notes holding tens of thousands then builds only those: a record keeps
-// its metadata even when no metric is kept, and a line is refused exactly
-// when DecodeNote refuses it. keep must not retain its argument.
-func DecodeNoteKeep(note []byte, keep func(key string) bool) (recs []Record, errs []error) {
+//
+// keep, when not nil, limits the metrics decoded to those whose key it
+// accepts: a history command that shows a few metrics of notes holding
+// tens of thousands then builds only those. A record keeps its metadata
+// even when no metric is kept, and a line is refused exactly when it would
+// be without keep. keep must not retain its argument.
+func DecodeNote(note []byte, keep func(key string) bool) (recs []Record, errs []error) {
 	n := 0
 	for len(note) > 0 {
 		n++
@@ -179,7 +176,7 @@ func DecodeNoteKeep(note []byte, keep func(key string) bool) (recs []Record, err
 		if len(line) == 0 {
 			continue
 		}
-		r, err := decodeRecord(line, keep)
+		r, err := DecodeRecord(line, keep)
 		if err != nil {
 			errs = append(errs, &LineError{Line: n, Err: err})
 			continue
@@ -189,13 +186,10 @@ func DecodeNoteKeep(note []byte, keep func(key string) bool) (recs []Record, err
 	return recs, errs
 }
 
-// DecodeRecord decodes one note line. The snapshot's metrics are sorted by
-// key, each key once (also after Sanitize has rewritten keys).
-func DecodeRecord(line []byte) (Record, error) {
-	return decodeRecord(line, nil)
-}
-
-func decodeRecord(line []byte, keep func(string) bool) (Record, error) {
+// DecodeRecord decodes one note line (keep as for DecodeNote). The
+// snapshot's metrics are sorted by key, each key once (also after Sanitize
+// has rewritten keys).
+func DecodeRecord(line []byte, keep func(key string) bool) (Record, error) {
 	var r record
 	if !decodeFast(line, &r, keep) {
 		r = record{}

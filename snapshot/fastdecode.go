@@ -19,7 +19,7 @@ import (
 // History commands decode every note of up to thousands of commits, and
 // json.Unmarshal into the record's maps was a third of `log`'s CPU.
 //
-// keep, when set, is DecodeNoteKeep's filter: a metric it does not keep is
+// keep, when set, is DecodeNote's filter: a metric it does not keep is
 // checked as strictly as the others, but its samples are not kept (see
 // namedMetric.skip).
 func decodeFast(line []byte, r *record, keep func(string) bool) bool {

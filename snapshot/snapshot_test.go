@@ -37,7 +37,7 @@ func TestRecordRoundTrip(t *testing.T) {
 	if string(line) != want {
 		t.Fatalf("encoding:\n got %s\nwant %s", line, want)
 	}
-	rec, err := DecodeRecord(line)
+	rec, err := DecodeRecord(line, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestEncodeRejects(t *testing.T) {
 func TestDecodeNote(t *testing.T) {
 	good, _ := EncodeRecord(sample(), "1")
 	note := []byte("\n" + string(good) + "\nnot json\n{\"schema\":\"flameiq/9\",\"metrics\":{}}\n{\"schema\":\"other\"}\n" + string(good) + "\n")
-	recs, errs := DecodeNote(note)
+	recs, errs := DecodeNote(note, nil)
 	if len(recs) != 2 || len(errs) != 3 {
 		t.Fatalf("%d records, %d errors: %v", len(recs), len(errs), errs)
 	}
@@ -90,7 +90,7 @@ func TestDecodeInfersDirection(t *testing.T) {
 		`{"schema":"flameiq/1","metrics":{"latency.p95":{"samples":[1]}}}`:              LowerIsBetter,
 		`{"schema":"flameiq/1","metrics":{"custom.x":{"samples":[1]}}}`:                 TwoSided,
 	} {
-		r, err := DecodeRecord([]byte(line))
+		r, err := DecodeRecord([]byte(line), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +172,7 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add(good)
 	f.Add([]byte(`{"schema":"flameiq/1","metrics":{"a":{"samples":[1e308]}}}`))
 	f.Fuzz(func(t *testing.T, line []byte) {
-		r, err := DecodeRecord(line)
+		r, err := DecodeRecord(line, nil)
 		if err != nil {
 			return
 		}
@@ -316,7 +316,7 @@ func TestDecodeRecordSortedUnique(t *testing.T) {
 		// "x\u001b" and the written-out `x\x1b` are one key after Sanitize
 		{`{"schema":"flameiq/1","metrics":{"x\u001b":{"samples":[1]},"x\\x1b":{"samples":[2]}}}`, []string{`x\x1b [1 2]`}},
 	} {
-		r, err := DecodeRecord([]byte(tc.line))
+		r, err := DecodeRecord([]byte(tc.line), nil)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.line, err)
 		}
@@ -330,7 +330,7 @@ func TestDecodeRecordSortedUnique(t *testing.T) {
 	}
 }
 
-// TestDecodeNoteKeep: decoding with a filter gives what decoding
+// TestDecodeNoteKeep: decoding with a filter (keep) gives what decoding
 // everything and then filtering gives (records, metadata, metrics and
 // samples), and refuses exactly the lines DecodeNote refuses, whether the
 // fault is in a kept metric or not.
@@ -349,8 +349,8 @@ func TestDecodeNoteKeep(t *testing.T) {
 	}
 	note := []byte(strings.Join(lines, "\n"))
 	keep := func(k string) bool { return strings.HasPrefix(k, "A") }
-	want, wantErrs := DecodeNote(note)
-	got, gotErrs := DecodeNoteKeep(note, keep)
+	want, wantErrs := DecodeNote(note, nil)
+	got, gotErrs := DecodeNote(note, keep)
 	if fmt.Sprint(gotErrs) != fmt.Sprint(wantErrs) {
 		t.Errorf("errors %v, want %v", gotErrs, wantErrs)
 	}

@@ -76,7 +76,7 @@ var stages = []stage{
 			tb.Fatal(err)
 		}
 		return func() {
-			if _, err := snapshot.DecodeRecord(line); err != nil {
+			if _, err := snapshot.DecodeRecord(line, nil); err != nil {
 				tb.Fatal(err)
 			}
 		}

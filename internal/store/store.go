@@ -27,7 +27,7 @@ type Store struct {
 	Repo *gitstore.Repo
 	Ref  string
 	// Keep, when set, limits the snapshots Snapshot and History read to
-	// the metrics whose key it accepts (snapshot.DecodeNoteKeep): a
+	// the metrics whose key it accepts (snapshot.DecodeNote): a
 	// history of a few metrics out of tens of thousands builds only those.
 	Keep func(key string) bool
 
@@ -111,7 +111,7 @@ func (s *Store) Snapshot(h gitstore.Hash) (snap *snapshot.Snapshot, ok bool, war
 	if data == nil {
 		return nil, false, nil, nil
 	}
-	recs, errs := snapshot.DecodeNoteKeep(data, s.Keep)
+	recs, errs := snapshot.DecodeNote(data, s.Keep)
 	switch {
 	case len(errs) == 1:
 		warnings = append(warnings, fmt.Sprintf("note of %s in %s: %v (line skipped)", Short(h), s.Ref, errs[0]))
