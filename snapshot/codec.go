@@ -27,14 +27,16 @@ type record struct {
 	Schema  string                  `json:"schema"`
 
 	// list is decodeFast's form of Metrics (then nil): sorted by key, no
-	// key twice, non-nil when the line has a "metrics" object.
-	list []namedMetric
+	// key twice, non-nil when the line has a "metrics" object. It leaves
+	// out the metrics a filter skips; skipped says there were some.
+	list    []namedMetric
+	skipped bool
 }
 
 type namedMetric struct {
 	key string
 	recordMetric
-	skip bool // decodeFast read it for a filter that keeps it not: Samples holds one dummy value
+	skip bool // decodeFast read it for a filter that keeps it not (then it is not listed)
 }
 
 // metricList returns the record's metrics sorted by key, whichever decoder
@@ -227,7 +229,7 @@ func DecodeRecord(line []byte, keep func(key string) bool) (Record, error) {
 		if len(m.Samples) == 0 {
 			return Record{}, fmt.Errorf("metric %q has no samples", k)
 		}
-		if m.skip || keep != nil && !keep(Printable(k)) {
+		if keep != nil && !keep(Printable(k)) {
 			continue
 		}
 		mt := &Metric{Key: k, Unit: m.Unit, Direction: d, Samples: m.Samples, Info: m.Info}
@@ -236,7 +238,7 @@ func DecodeRecord(line []byte, keep func(key string) bool) (Record, error) {
 		}
 		s.Metrics = append(s.Metrics, mt)
 	}
-	if len(list) == 0 {
+	if len(list) == 0 && !r.skipped {
 		return Record{}, fmt.Errorf("record has no metrics")
 	}
 	s.Sanitize()

@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,7 +34,8 @@ type fastDecoder struct {
 	b       []byte
 	i       int
 	keep    func(string) bool
-	scratch []float64 // the samples of metrics keep leaves out
+	scratch     []float64 // the samples of metrics keep leaves out
+	skippedKeys []string  // their keys (views of the line)
 }
 
 func (d *fastDecoder) space() {
@@ -117,12 +119,21 @@ func (d *fastDecoder) raw() ([]byte, bool) {
 // number reads a JSON number (its exact grammar: strconv alone would also
 // take "Inf", hex and underscores) that fits a float64.
 func (d *fastDecoder) number() (float64, bool) {
+	return d.numberOrCheck(true)
+}
+
+// numberOrCheck is number; with parse false it only checks that there is
+// one (the value is 0), calling strconv only when the number might not
+// fit a float64 (strconv's only other error, as the grammar is checked
+// here): a skipped sample costs no conversion.
+func (d *fastDecoder) numberOrCheck(parse bool) (float64, bool) {
 	d.space()
 	b, start := d.b, d.i
 	i := d.i
 	if i < len(b) && b[i] == '-' {
 		i++
 	}
+	intStart := i
 	switch {
 	case i < len(b) && b[i] == '0':
 		i++
@@ -133,6 +144,8 @@ func (d *fastDecoder) number() (float64, bool) {
 	default:
 		return 0, false
 	}
+	intDigits := i - intStart // a leading 0 counts one: an overestimate is safe
+	exp, expNeg, expStart := 0, false, 0
 	if i < len(b) && b[i] == '.' {
 		i++
 		if i >= len(b) || b[i] < '0' || b[i] > '9' {
@@ -145,13 +158,29 @@ func (d *fastDecoder) number() (float64, bool) {
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
 		i++
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			expNeg = b[i] == '-'
 			i++
 		}
 		if i >= len(b) || b[i] < '0' || b[i] > '9' {
 			return 0, false
 		}
+		expStart = i
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			if i-expStart < 6 {
+				exp = exp*10 + int(b[i]-'0')
+			}
 			i++
+		}
+		if i-expStart >= 6 {
+			exp = math.MaxInt32 // decided by strconv below
+		}
+	}
+	if !parse {
+		// |value| < 10^(intDigits+exp): far below the largest float64
+		// unless both are large; underflow is no error in strconv.
+		if expNeg && intDigits < 300 || !expNeg && intDigits+exp < 300 {
+			d.i = i
+			return 0, true
 		}
 	}
 	v, err := strconv.ParseFloat(string(b[start:i]), 64)
@@ -196,6 +225,17 @@ func (d *fastDecoder) record(r *record) bool {
 func (d *fastDecoder) strTo(dst *string) bool {
 	var ok bool
 	*dst, ok = d.str()
+	return ok
+}
+
+// stringTo is internTo, or with view set (a skipped metric's field, only
+// checked) a view of the line, which must not outlive it.
+func (d *fastDecoder) stringTo(dst *string, view bool) bool {
+	if !view {
+		return d.internTo(dst)
+	}
+	b, ok := d.raw()
+	*dst = unsafe.String(unsafe.SliceData(b), len(b))
 	return ok
 }
 
@@ -253,6 +293,7 @@ func (d *fastDecoder) meta(m *recordMeta) bool {
 
 func (d *fastDecoder) metrics(r *record) bool {
 	r.list = make([]namedMetric, 0, 1)
+	d.skippedKeys = d.skippedKeys[:0]
 	ok := d.object(func(rawKey []byte) bool {
 		var m namedMetric
 		// A key the filter leaves out is not copied (nor interned): a view
@@ -268,9 +309,9 @@ func (d *fastDecoder) metrics(r *record) bool {
 		ok := d.object(func(field []byte) bool {
 			switch string(field) {
 			case "direction":
-				return seen.first(1) && d.internTo(&m.Direction)
+				return seen.first(1) && d.stringTo(&m.Direction, m.skip)
 			case "unit":
-				return seen.first(2) && d.internTo(&m.Unit)
+				return seen.first(2) && d.stringTo(&m.Unit, m.skip)
 			case "samples":
 				if !seen.first(4) || !d.next('[') {
 					return false
@@ -283,7 +324,7 @@ func (d *fastDecoder) metrics(r *record) bool {
 					return true
 				}
 				for {
-					v, ok := d.number()
+					v, ok := d.numberOrCheck(!m.skip)
 					if !ok {
 						return false
 					}
@@ -298,29 +339,43 @@ func (d *fastDecoder) metrics(r *record) bool {
 			}
 			return false // a key json.Unmarshal would ignore
 		})
-		if m.skip {
-			d.scratch = m.Samples[:0]
-			if len(m.Samples) > 0 {
-				m.Samples = skipped // DecodeRecord checks only that there are samples
-			}
+		if !m.skip {
+			r.list = append(r.list, m)
+			return ok
 		}
-		r.list = append(r.list, m)
+		// A skipped metric is not listed. What DecodeRecord would refuse
+		// in it (an empty key, no samples, an unknown direction) sends
+		// the line to the reference decoder, which says which metric
+		// fails first, as without a filter.
+		d.scratch = m.Samples[:0]
+		if _, err := ParseDirection(m.Direction); err != nil || m.key == "" || len(m.Samples) == 0 {
+			return false
+		}
+		d.skippedKeys = append(d.skippedKeys, m.key)
 		return ok
 	})
 	if !ok {
 		return false
 	}
+	// json.Unmarshal keeps the last of a repeated key: refuse those. (A
+	// key is listed or skipped, never both.)
+	if !slices.IsSorted(d.skippedKeys) {
+		slices.Sort(d.skippedKeys)
+	}
+	for i := 1; i < len(d.skippedKeys); i++ {
+		if d.skippedKeys[i] == d.skippedKeys[i-1] {
+			return false
+		}
+	}
 	slices.SortFunc(r.list, func(a, b namedMetric) int { return strings.Compare(a.key, b.key) })
 	for i := 1; i < len(r.list); i++ {
 		if r.list[i].key == r.list[i-1].key {
-			return false // json.Unmarshal keeps the last of a repeated key
+			return false
 		}
 	}
+	r.skipped = len(d.skippedKeys) > 0
 	return true
 }
-
-// skipped stands for the samples of a metric the filter leaves out.
-var skipped = []float64{0}
 
 // interned holds one copy of the strings that notes repeat. It stops
 // growing at internMax entries, so a history of hostile notes cannot make it

@@ -347,6 +347,11 @@ func TestDecodeNoteKeep(t *testing.T) {
 		`{"id":"i","metrics":{"B:x":{"samples":[1,"2"]}},"schema":"flameiq/1"}`,
 		`not json`,
 	}
+	// Samples of a skipped metric are checked, not converted, unless
+	// they might not fit a float64: the same lines must fail.
+	for i, v := range []string{"9e307", "1.7e308", "1.8e308", "-1e400", "1e-99999", "1e0000001", "0.5E+2", "-0", strings.Repeat("9", 299), strings.Repeat("9", 320), "1" + strings.Repeat("0", 200) + "e150", "1.e5", "01", "1e", "+1"} {
+		lines = append(lines, fmt.Sprintf(`{"id":"n%d","metrics":{"A:sec/op":{"samples":[1]},"B:x":{"samples":[1,%s]}},"schema":"flameiq/1"}`, i, v))
+	}
 	note := []byte(strings.Join(lines, "\n"))
 	keep := func(k string) bool { return strings.HasPrefix(k, "A") }
 	want, wantErrs := DecodeNote(note, nil)
