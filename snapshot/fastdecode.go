@@ -31,9 +31,9 @@ func decodeFast(line []byte, r *record, keep func(string) bool) bool {
 }
 
 type fastDecoder struct {
-	b       []byte
-	i       int
-	keep    func(string) bool
+	b           []byte
+	i           int
+	keep        func(string) bool
 	scratch     []float64 // the samples of metrics keep leaves out
 	skippedKeys []string  // their keys (views of the line)
 }
