@@ -52,21 +52,14 @@ func writeTable(w io.Writer, rows [][]string, st tableStyle) error {
 				align[i] = st.align[i]
 			}
 		}
-		cells := make([][]string, len(rows))
-		for j, r := range rows {
-			cells[j] = make([]string, cols)
-			for i := range cells[j] {
-				if i < len(r) {
-					cells[j][i] = cellText(r[i])
-				}
-				gap := "  "
-				if i < len(st.gap) {
-					gap = st.gap[i]
-				}
-				cells[j][i] += gap
+		gaps := make([]string, cols)
+		for i := range gaps {
+			gaps[i] = "  "
+			if i < len(st.gap) {
+				gaps[i] = st.gap[i]
 			}
 		}
-		layout(&buf, cells, align)
+		layout(&buf, rows, cols, gaps, align)
 	}
 	if !st.ragged {
 		_, err := w.Write(noCommandLines(buf.Bytes()))
@@ -87,37 +80,58 @@ func writeTable(w io.Writer, rows [][]string, st tableStyle) error {
 	return err
 }
 
-// layout writes cells as tablewriter lays them out with the settings of
-// writeTable (no borders, no padding, each column as wide as its widest
-// cell by display width), for left- and right-aligned columns; others go
-// through tablewriter. tablewriter formats every cell through fmt and
-// measures it twice with a regular expression, which was most of the time
-// of a 60,000-row table; TestLayoutLikeTablewriter holds the two equal.
-func layout(buf *bytes.Buffer, cells [][]string, align []int) {
+// layout writes the first cols cells of rows (made single-line by
+// cellText, each followed by its column's gap) as tablewriter lays them
+// out with the settings of writeTable (no borders, no padding, each column
+// as wide as its widest cell by display width), for left- and
+// right-aligned columns; others go through tablewriter. tablewriter
+// formats every cell through fmt and measures it twice with a regular
+// expression, which was most of the time of a 60,000-row table;
+// TestLayoutLikeTablewriter holds the two equal.
+func layout(buf *bytes.Buffer, rows [][]string, cols int, gaps []string, align []int) {
+	cell := func(r []string, i int) string {
+		if i < len(r) {
+			return cellText(r[i])
+		}
+		return ""
+	}
 	for _, a := range align {
 		if a != tablewriter.ALIGN_LEFT && a != tablewriter.ALIGN_RIGHT {
+			cells := make([][]string, len(rows))
+			for j, r := range rows {
+				cells[j] = make([]string, cols)
+				for i := range cells[j] {
+					cells[j][i] = cell(r, i) + gaps[i]
+				}
+			}
 			tablewriterLayout(buf, cells, align)
 			return
 		}
 	}
-	widths := make([]int, len(align))
-	cellWidths := make([][]int, len(cells))
-	for j, row := range cells {
-		cellWidths[j] = make([]int, len(row))
-		for i, c := range row {
-			w := displayWidth(c)
-			cellWidths[j][i] = w
-			widths[i] = max(widths[i], w)
+	// The width of a cell and its gap, measured as tablewriter measures
+	// the two as one string.
+	width := func(c, gap string) int {
+		if ascii(c) && ascii(gap) {
+			return len(c) + len(gap)
+		}
+		return tablewriter.DisplayWidth(c + gap)
+	}
+	widths := make([]int, cols)
+	for _, r := range rows {
+		for i := range widths {
+			widths[i] = max(widths[i], width(cell(r, i), gaps[i]))
 		}
 	}
-	for j, row := range cells {
-		for i, c := range row {
-			pad := widths[i] - cellWidths[j][i]
+	for _, r := range rows {
+		for i := range widths {
+			c := cell(r, i)
+			pad := widths[i] - width(c, gaps[i])
 			if align[i] == tablewriter.ALIGN_RIGHT {
 				writeSpaces(buf, pad)
-				buf.WriteString(c)
-			} else {
-				buf.WriteString(c)
+			}
+			buf.WriteString(c)
+			buf.WriteString(gaps[i])
+			if align[i] != tablewriter.ALIGN_RIGHT {
 				writeSpaces(buf, pad)
 			}
 		}
@@ -131,15 +145,15 @@ func writeSpaces(buf *bytes.Buffer, n int) {
 	}
 }
 
-// displayWidth is tablewriter.DisplayWidth, without its work for the
-// common printable-ASCII cell.
-func displayWidth(s string) int {
+// ascii reports whether s is printable ASCII, whose display width is its
+// length.
+func ascii(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0x20 || s[i] > 0x7e {
-			return tablewriter.DisplayWidth(s)
+			return false
 		}
 	}
-	return len(s)
+	return true
 }
 
 // tablewriterLayout is layout through tablewriter itself.

@@ -10,15 +10,16 @@ import (
 
 // TestLayoutLikeTablewriter: layout's own path writes exactly what
 // tablewriter writes with writeTable's settings, for random tables of
-// ASCII, wide, ambiguous-width, combining and empty cells.
+// ASCII, wide, ambiguous-width, combining, control and empty cells and
+// gaps.
 func TestLayoutLikeTablewriter(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	pieces := []string{"", " ", "  ", "a", "BenchmarkX-2", "12.5µ", "± 3%", "漢字", "🙂", "e\u0301", "±", "Ω", "x y", "-", "~", "(p=0.002 n=10)", "→", "\u00a0"}
+	pieces := []string{"", " ", "  ", "a", "BenchmarkX-2", "12.5µ", "± 3%", "漢字", "🙂", "e\u0301", "±", "Ω", "x y", "-", "~", "(p=0.002 n=10)", "→", "\u00a0", "\t", "\x1b[31m"}
 	for iter := 0; iter < 500; iter++ {
 		cols := 1 + rng.IntN(7)
 		rows := make([][]string, rng.IntN(12))
 		for j := range rows {
-			rows[j] = make([]string, cols)
+			rows[j] = make([]string, rng.IntN(cols+1)) // short rows too
 			for i := range rows[j] {
 				for k := rng.IntN(4); k > 0; k-- {
 					rows[j][i] += pieces[rng.IntN(len(pieces))]
@@ -29,9 +30,23 @@ func TestLayoutLikeTablewriter(t *testing.T) {
 		for i := range align {
 			align[i] = []int{tablewriter.ALIGN_LEFT, tablewriter.ALIGN_RIGHT}[rng.IntN(2)]
 		}
+		gaps := make([]string, cols)
+		cells := make([][]string, len(rows))
+		for i := range gaps {
+			gaps[i] = []string{"", " ", "  ", " "}[rng.IntN(4)]
+		}
+		for j, r := range rows {
+			cells[j] = make([]string, cols)
+			for i := range cols {
+				if i < len(r) {
+					cells[j][i] = cellText(r[i])
+				}
+				cells[j][i] += gaps[i]
+			}
+		}
 		var got, want bytes.Buffer
-		layout(&got, rows, align)
-		tablewriterLayout(&want, rows, align)
+		layout(&got, rows, cols, gaps, align)
+		tablewriterLayout(&want, cells, align)
 		if got.String() != want.String() {
 			t.Fatalf("rows %q align %v:\n%s\nwant (tablewriter):\n%s", rows, align, got.String(), want.String())
 		}
