@@ -116,16 +116,12 @@ func (d *fastDecoder) raw() ([]byte, bool) {
 	return nil, false
 }
 
-// number reads a JSON number (its exact grammar: strconv alone would also
-// take "Inf", hex and underscores) that fits a float64.
-func (d *fastDecoder) number() (float64, bool) {
-	return d.numberOrCheck(true)
-}
-
-// numberOrCheck is number; with parse false it only checks that there is
-// one (the value is 0), calling strconv only when the number might not
-// fit a float64 (strconv's only other error, as the grammar is checked
-// here): a skipped sample costs no conversion.
+// numberOrCheck reads a JSON number (its exact grammar: strconv alone
+// would also take "Inf", hex and underscores) that fits a float64. With
+// parse false it only checks that there is one (the value is 0), calling
+// strconv only when the number might not fit a float64 (strconv's only
+// other error, as the grammar is checked here): a skipped sample costs no
+// conversion.
 func (d *fastDecoder) numberOrCheck(parse bool) (float64, bool) {
 	d.space()
 	b, start := d.b, d.i
