@@ -143,8 +143,9 @@ metrics_section() { # N...: the metrics-scale rows
         "$(mpeak "$CLI" -C "$dir" diff --no-fail HEAD~1 --current "$new")" "$(mpeak "$CLI" -C "$dir" show HEAD)" \
         "$(mpeak "$CLI" -C "$logdir" log -n 100 --metric 'P000*F0*:sec/op')"
     fi
-    printf "%-8s note blob %s bytes, benchstat input %s bytes\n" "$n" \
-      "$(git -C "$dir" cat-file -s "$(git -C "$dir" notes --ref=flameiq list HEAD)")" "$(wc -c <"$new")"
+    printf "%-8s note blob %s bytes (git notes show reads %s, git log --notes %s), benchstat input %s bytes\n" "$n" \
+      "$(git -C "$dir" cat-file -s "$(git -C "$dir" notes --ref=flameiq list HEAD)")" \
+      "$(git -C "$dir" notes --ref=flameiq show HEAD | wc -c)" "$(git -C "$dir" log -1 --notes=flameiq | wc -c)" "$(wc -c <"$new")"
   done
   echo "(medians of $runs alternating pairs; ratio = median of the per-pair ratios, range = their min–max; rows without an anchor are paired with true; targets at 20000: compare ≤ 0.5× benchstat and ≤ its peak memory, record ≤ 500 ms, diff and cur ≤ 1000 ms, show ≤ 300 ms, log100 ≤ 2000 ms, each ≤ 200 MB)"
 }
