@@ -2,6 +2,8 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -49,6 +51,26 @@ func TestLayoutLikeTablewriter(t *testing.T) {
 		tablewriterLayout(&want, cells, align)
 		if got.String() != want.String() {
 			t.Fatalf("rows %q align %v:\n%s\nwant (tablewriter):\n%s", rows, align, got.String(), want.String())
+		}
+	}
+}
+
+// TestNumberLikeEncodingJSON: number writes a finite float64 exactly as
+// encoding/json does, across magnitudes and at the 'f'/'e' boundaries.
+func TestNumberLikeEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	vals := []float64{0, math.Copysign(0, -1), 1, -1, 1e-6, 9.999999e-7, 1e21, 9.99999e20, 1e-7, 1e-9, 1e-10, 1.5e-300, 5e-324, math.MaxFloat64, 123456789, 0.1, 2.5e-8}
+	for range 100000 {
+		vals = append(vals, math.Float64frombits(rng.Uint64()), rng.NormFloat64()*math.Pow(10, float64(rng.IntN(60)-30)))
+	}
+	for _, v := range vals {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		got, _ := number(v).MarshalJSON()
+		want, err := json.Marshal(v)
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("number(%v) = %s, encoding/json %s (%v)", v, got, want, err)
 		}
 	}
 }
