@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -132,13 +134,113 @@ func EncodeRecord(s *Snapshot, id string) ([]byte, error) {
 		}
 		r.Metrics[m.Key] = rm
 	}
+	return r.encode()
+}
+
+// encode writes r as encoding/json writes it without HTML escaping
+// (TestEncodeLikeEncodingJSON holds the two equal), with the metrics
+// written directly: through reflection, a map of 60,000 metrics cost a
+// record of a monorepo's benchmarks 140 ms.
+func (r *record) encode() ([]byte, error) {
+	b := make([]byte, 0, 64+len(r.Metrics)*128)
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, r.ID)
+	meta, err := marshalJSON(r.Meta)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, `,"meta":`...)
+	b = append(b, meta...)
+	b = append(b, `,"metrics":{`...)
+	for i, k := range slices.Sorted(maps.Keys(r.Metrics)) {
+		m := r.Metrics[k]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, `:{`...)
+		if m.CI != nil {
+			ci, err := marshalJSON(m.CI)
+			if err != nil {
+				return nil, err
+			}
+			b = append(b, `"ci":`...)
+			b = append(b, ci...)
+			b = append(b, ',')
+		}
+		b = append(b, `"direction":`...)
+		b = appendJSONString(b, m.Direction)
+		if m.Info {
+			b = append(b, `,"info":true`...)
+		}
+		b = append(b, `,"samples":`...)
+		if m.Samples == nil {
+			b = append(b, "null"...)
+		} else {
+			b = append(b, '[')
+			for j, v := range m.Samples {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				if b, err = appendJSONFloat(b, v); err != nil {
+					return nil, err
+				}
+			}
+			b = append(b, ']')
+		}
+		if m.Unit != "" {
+			b = append(b, `,"unit":`...)
+			b = appendJSONString(b, m.Unit)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `},"schema":`...)
+	b = appendJSONString(b, r.Schema)
+	return append(b, '}'), nil
+}
+
+// marshalJSON is json.Marshal without HTML escaping.
+func marshalJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// appendJSONString appends s as encoding/json writes it without HTML
+// escaping: printable ASCII other than " and \ as it is, anything else
+// through encoding/json itself.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+			q, _ := marshalJSON(s) // a string always encodes
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// appendJSONFloat appends v as encoding/json writes a float64.
+func appendJSONFloat(b []byte, v float64) ([]byte, error) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return b, fmt.Errorf("json: unsupported value: %v", v)
+	}
+	format := byte('f')
+	if abs := math.Abs(v); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	n0 := len(b)
+	b = strconv.AppendFloat(b, v, format, -1, 64)
+	if n := len(b); format == 'e' && n-n0 >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+		b[n-2] = b[n-1] // e-09 → e-9
+		b = b[:n-1]
+	}
+	return b, nil
 }
 
 // Record is one decoded note line.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -372,6 +373,63 @@ func TestDecodeNoteKeep(t *testing.T) {
 			if !reflect.DeepEqual(*g.Metrics[j], *w.Metrics[j]) {
 				t.Errorf("record %s: metric %+v, want %+v", want[i].ID, *g.Metrics[j], *w.Metrics[j])
 			}
+		}
+	}
+}
+
+// TestEncodeLikeEncodingJSON: the record encoder writes exactly what
+// encoding/json writes for the record (without HTML escaping), for random
+// records with hostile strings, every optional field and any float64.
+func TestEncodeLikeEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	strs := []string{"", "a", "BenchmarkX-2:sec/op", `q"uote`, `back\slash`, "tab\there", "nl\n", "\x00\x1f\x7f", "<b>&amp;", "é漢字🙂", "\u2028\u2029", "\xff\xfe", "\u200b", "sec/op", "B/s"}
+	str := func() string {
+		s := ""
+		for k := rng.IntN(3); k >= 0; k-- {
+			s += strs[rng.IntN(len(strs))]
+		}
+		return s
+	}
+	float := func() float64 {
+		for {
+			var v float64
+			switch rng.IntN(3) {
+			case 0:
+				v = math.Float64frombits(rng.Uint64())
+			case 1:
+				v = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(60)-30))
+			default:
+				v = float64(rng.IntN(100000))
+			}
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				return v
+			}
+		}
+	}
+	for iter := 0; iter < 2000; iter++ {
+		r := record{ID: str(), Schema: Schema, Metrics: map[string]recordMetric{}}
+		r.Meta = recordMeta{Branch: str(), Commit: str(), Environment: str(), Format: str(), Source: str(), Suite: str(), Timestamp: str()}
+		if rng.IntN(2) == 0 {
+			r.Meta.Tags = map[string]string{str(): str(), str(): str()}
+			r.Meta.Failed = []string{str(), str()}
+		}
+		for k := rng.IntN(8); k > 0; k-- {
+			m := recordMetric{Direction: str(), Unit: str(), Info: rng.IntN(2) == 0}
+			if rng.IntN(4) == 0 {
+				m.CI = &recordCI{Lo: float(), Hi: float(), N: rng.IntN(3)}
+			}
+			if rng.IntN(20) != 0 {
+				m.Samples = []float64{}
+				for j := rng.IntN(12); j > 0; j-- {
+					m.Samples = append(m.Samples, float())
+				}
+			}
+			r.Metrics[str()] = m
+		}
+		got, err := r.encode()
+		want, wantErr := marshalJSON(r)
+		if err != nil || wantErr != nil || string(got) != string(want) {
+			t.Fatalf("encode:\n%s (%v)\nencoding/json:\n%s (%v)", got, err, want, wantErr)
 		}
 	}
 }
