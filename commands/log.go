@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -66,6 +67,9 @@ func (e *env) log(o logOptions) error {
 	if err != nil {
 		return err
 	}
+	if len(o.Metrics) > 0 && o.Output.Format != "html" {
+		st.Keep = selection.Globs(o.Metrics).Match // the page charts every metric
+	}
 	hist, err := e.loadHistory(st, h, o.N)
 	if err != nil {
 		return err
@@ -80,6 +84,13 @@ func (e *env) log(o logOptions) error {
 		fmt.Fprintln(e.stderr, msg)
 	}
 	s, err := selection.Series(hist, o.Metrics)
+	if nm := (*selection.NoMatchError)(nil); errors.As(err, &nm) && st.Keep != nil {
+		// The message lists keys the selective read left out: read all.
+		st.Keep = nil
+		if hist, err = e.loadHistory(st, h, o.N); err == nil {
+			s, err = selection.Series(hist, o.Metrics)
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -48,20 +48,38 @@ func Compare(base, head *snapshot.Snapshot, opts Options) (*Result, error) {
 	r := &Result{Alpha: opts.Alpha, failOnMissing: opts.FailOnMissing}
 	var sets []settings
 	legacyFormat := base.Meta.Format == "flameiq" && head.Meta.Format == "flameiq"
-	renamed := invisibleRenames(base, head)
+	bget, hget := finder(base), finder(head)
+	renamed := invisibleRenames(base, head, bget, hget)
 	ruleSet := NewRuleSet(opts.Rules)
-	for _, k := range unionKeys(base, head) {
-		bm, hm := base.Get(k), head.Get(k)
+	// The pairs to compare and their settings first, then every pair's
+	// statistics (in parallel: measure depends on its own pair only), then
+	// the verdicts, in key order.
+	type pair struct {
+		key, newName string
+		bm, hm       *snapshot.Metric
+	}
+	keys := unionKeys(base, head)
+	pairs := make([]pair, 0, len(keys))
+	sets = make([]settings, 0, len(keys))
+	for _, k := range keys {
+		bm, hm := bget(k), hget(k)
 		if _, ok := renamed.headSide[k]; ok {
 			continue // compared under its base name
 		}
 		newName := renamed.baseSide[k]
 		if newName != "" {
-			hm = head.Get(newName)
+			hm = hget(newName)
 		}
-		s := resolve(k, bm, hm, opts, ruleSet)
-		sets = append(sets, s)
-		d := measure(k, bm, hm, s, opts)
+		pairs = append(pairs, pair{k, newName, bm, hm})
+		sets = append(sets, resolve(k, bm, hm, opts, ruleSet))
+	}
+	r.Diffs = make([]Diff, len(pairs), len(pairs)+len(head.Meta.Failed))
+	parallel(len(pairs), func(i int) {
+		p := pairs[i]
+		r.Diffs[i] = measure(p.key, p.bm, p.hm, sets[i], opts)
+	})
+	for i, p := range pairs {
+		k, bm, hm, newName, s, d := p.key, p.bm, p.hm, p.newName, sets[i], &r.Diffs[i]
 		d.Legacy = opts.FlameIQMode || legacyFormat && d.BaseN == 1 && d.HeadN == 1
 		if hm == nil && failedIn(head.Meta.Failed, k) {
 			d.Status = Failed
@@ -75,15 +93,14 @@ func Compare(base, head *snapshot.Snapshot, opts Options) (*Result, error) {
 			if bm.Info || hm.Info {
 				d.info = true
 				d.Notes = append(d.Notes, "informational (a single run's extreme or a connection phase): gated only when a rule names it")
-			} else if mirror := derivedOf(k, base, head); mirror != "" {
+			} else if mirror := derivedOf(k, bget, hget); mirror != "" {
 				d.Derived, d.info = mirror, true
 				d.Notes = append(d.Notes, "derived from sec/op (b.SetBytes): gated only when a rule names it")
 			}
 		}
-		r.Diffs = append(r.Diffs, d)
 	}
 	for _, f := range head.Meta.Failed {
-		if !anyKeyOf(base, f) && head.Get(f) == nil {
+		if !anyKeyOf(base, f) && hget(f) == nil {
 			r.Diffs = append(r.Diffs, failedDiff(f))
 			sets = append(sets, settings{action: Block})
 		}
@@ -92,7 +109,7 @@ func Compare(base, head *snapshot.Snapshot, opts Options) (*Result, error) {
 		r.Family = adjustHolm(r.Diffs, opts.Correction == "holm", opts.Alpha)
 	}
 	for i := range r.Diffs {
-		classify(&r.Diffs[i], sets[i], opts, base.Get(r.Diffs[i].Key), head.Get(r.Diffs[i].Key), r)
+		classify(&r.Diffs[i], sets[i], opts, bget(r.Diffs[i].Key), hget(r.Diffs[i].Key), r)
 		r.StatisticalMode = r.StatisticalMode || r.Diffs[i].Statistical
 	}
 	r.Status = Pass
@@ -181,11 +198,11 @@ type renames struct {
 // invisibleRenames finds base-only and head-only keys whose names are the
 // same once invisible characters are dropped, one to one: a benchmark
 // "renamed" by a zero-width space must not escape the gate as MISSING+NEW.
-func invisibleRenames(base, head *snapshot.Snapshot) renames {
+func invisibleRenames(base, head *snapshot.Snapshot, bget, hget func(string) *snapshot.Metric) renames {
 	out := renames{baseSide: map[string]string{}, headSide: map[string]string{}}
 	bySkel := map[string][]string{}
 	for _, m := range base.Metrics {
-		if head.Get(m.Key) == nil {
+		if hget(m.Key) == nil {
 			s := skeleton(m.Key)
 			bySkel[s] = append(bySkel[s], m.Key)
 		}
@@ -195,7 +212,7 @@ func invisibleRenames(base, head *snapshot.Snapshot) renames {
 	}
 	headBySkel := map[string][]string{}
 	for _, m := range head.Metrics {
-		if base.Get(m.Key) == nil {
+		if bget(m.Key) == nil {
 			s := skeleton(m.Key)
 			headBySkel[s] = append(headBySkel[s], m.Key)
 		}
@@ -272,13 +289,13 @@ func failedDiff(name string) Diff {
 // derivedOf returns the sec/op key that a Go B/s metric mirrors (b.SetBytes
 // makes the throughput a function of the time per op), when both sides
 // have it; "" otherwise.
-func derivedOf(key string, base, head *snapshot.Snapshot) string {
+func derivedOf(key string, bget, hget func(string) *snapshot.Metric) string {
 	name, ok := strings.CutSuffix(key, ":B/s")
 	if !ok {
 		return ""
 	}
 	t := name + ":sec/op"
-	if base.Get(t) != nil && head.Get(t) != nil {
+	if bget(t) != nil && hget(t) != nil {
 		return t
 	}
 	return ""
@@ -330,10 +347,8 @@ func measure(key string, bm, hm *snapshot.Metric, s settings, o Options) Diff {
 		}
 	}
 	d.constant = constant(bm.Samples, hm.Samples)
-	d.PRaw = uTest(bm.Samples, hm.Samples, alt)
+	d.PRaw, d.PTwoSided, d.EffectSize = uTests(bm.Samples, hm.Samples, alt)
 	d.P = d.PRaw
-	d.PTwoSided = uTest(bm.Samples, hm.Samples, snapshot.TwoSided)
-	d.EffectSize = CliffsDelta(bm.Samples, hm.Samples)
 	return d
 }
 

@@ -68,7 +68,7 @@ func TestHandWrittenCorruptNote(t *testing.T) {
 	if err != nil || strings.TrimSpace(string(bad)) != "not json" {
 		t.Fatalf("Read(corrupt) = %q, %v", bad, err)
 	}
-	recs, errs := snapshot.DecodeNote(bad)
+	recs, errs := snapshot.DecodeNote(bad, nil)
 	if len(recs) != 0 || len(errs) != 1 {
 		t.Fatalf("DecodeNote(corrupt): %d records, errors %v; want 0 and one error", len(recs), errs)
 	}
@@ -82,7 +82,7 @@ func TestHandWrittenCorruptNote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, errs = snapshot.DecodeNote(ok)
+	recs, errs = snapshot.DecodeNote(ok, nil)
 	if len(errs) != 0 || len(recs) != 1 || recs[0].Snapshot.Get("Work-2:sec/op") == nil {
 		t.Fatalf("good note: %d records, errors %v", len(recs), errs)
 	}
@@ -92,7 +92,7 @@ func TestHandWrittenCorruptNote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, errs = snapshot.DecodeNote(m)
+	recs, errs = snapshot.DecodeNote(m, nil)
 	if len(recs) != 1 || recs[0].Snapshot.Get("Other-2:sec/op") == nil {
 		t.Errorf("mixed note: records %+v, want the one good record", recs)
 	}
@@ -122,7 +122,7 @@ func TestHandWrittenCorruptNote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, errs = snapshot.DecodeNote(after)
+	recs, errs = snapshot.DecodeNote(after, nil)
 	if len(recs) != 1 || len(errs) != 1 || !strings.Contains(string(after), "not json") {
 		t.Errorf("after append: %q (%d records, %d errors)", after, len(recs), len(errs))
 	}

@@ -115,12 +115,20 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 	scan.f = fails
 	br := benchfmt.NewReader(io.TeeReader(r, scan), name)
 	var (
-		order     []goKey
-		samples   = map[goKey][]float64{}
-		errs      Errors
-		errLines  []int // the text line of each error (0: none)
-		tags      map[string]string
-		syntaxErr = map[int]bool{}
+		order   []goKey     // the keys in input order
+		samples [][]float64 // by position in order
+		index   = map[goKey]int{}
+		// The positions of the last result's values: a -count run repeats
+		// a benchmark's line with the same units, which then need no
+		// lookup (hashing three strings per sample was a third of a
+		// 200,000-line parse).
+		lastPkg, lastBench string
+		lastAt, at         []int
+		errs               Errors
+		errLines           []int // the text line of each error (0: none)
+		tags               map[string]string
+		syntaxErr          = map[int]bool{}
+		bench              string // the name of the last result
 	)
 	for br.Scan() {
 		switch rec := br.Result().(type) {
@@ -139,19 +147,36 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 				}
 			}
 			pkg := rec.GetConfig("pkg")
-			bench := string(rec.Name)
-			for _, v := range rec.Values {
+			if string(rec.Name) != bench { // -count repeats a name: one string for its runs
+				bench = string(rec.Name)
+			}
+			same := pkg == lastPkg && bench == lastBench
+			at = at[:0]
+			for j, v := range rec.Values {
 				if math.IsNaN(v.Value) || math.IsInf(v.Value, 0) {
 					errs = append(errs, &Error{File: name, Line: pos(line), Msg: "non-finite measurement " + fmtNum(v.Value) + " " + v.Unit})
 					errLines = append(errLines, 0)
+					at = append(at, -1)
 					continue
 				}
-				k := goKey{pkg, bench, v.Unit}
-				if _, ok := samples[k]; !ok {
-					order = append(order, k)
+				i := -1
+				if same && j < len(lastAt) && lastAt[j] >= 0 && order[lastAt[j]].unit == v.Unit {
+					i = lastAt[j]
+				} else {
+					k := goKey{pkg, bench, v.Unit}
+					var ok bool
+					if i, ok = index[k]; !ok {
+						i = len(order)
+						index[k] = i
+						order = append(order, k)
+						samples = append(samples, nil)
+					}
 				}
-				samples[k] = append(samples[k], exactTidy(v.Value, v.OrigValue, v.OrigUnit))
+				at = append(at, i)
+				samples[i] = append(samples[i], exactTidy(v.Value, v.OrigValue, v.OrigUnit))
 			}
+			lastPkg, lastBench = pkg, bench
+			lastAt, at = at, lastAt
 		}
 	}
 	if err := br.Err(); err != nil {
@@ -192,7 +217,7 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 	}
 	prefix := goPrefixes(order)
 	units := br.Units()
-	for _, k := range order {
+	for i, k := range order {
 		if failed[goBench{k.pkg, k.name}] {
 			continue
 		}
@@ -205,7 +230,7 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 				dir = snapshot.LowerIsBetter
 			}
 		}
-		s.Add(prefix[k]+k.name+":"+k.unit, k.unit, dir, samples[k]...)
+		s.Add(prefix[k]+k.name+":"+k.unit, k.unit, dir, samples[i]...)
 	}
 	if len(failures) > 0 {
 		fe := &FailedError{File: name, Failures: failures}
@@ -221,9 +246,24 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 // name and unit occur in several packages.
 func goPrefixes(order []goKey) map[goKey]string {
 	type nu struct{ name, unit string }
-	pkgs := map[nu][]string{}
+	// Most inputs have no name and unit in two packages: one map of the
+	// first package of each, and the lists only for the others.
+	first := make(map[nu]string, len(order))
+	var pkgs map[nu][]string
 	for _, k := range order {
-		pkgs[nu{k.name, k.unit}] = append(pkgs[nu{k.name, k.unit}], k.pkg)
+		n := nu{k.name, k.unit}
+		p, seen := first[n]
+		switch {
+		case !seen:
+			first[n] = k.pkg
+		case pkgs[n] == nil:
+			if pkgs == nil {
+				pkgs = map[nu][]string{}
+			}
+			pkgs[n] = []string{p, k.pkg}
+		default:
+			pkgs[n] = append(pkgs[n], k.pkg)
+		}
 	}
 	out := map[goKey]string{}
 	for _, k := range order {
@@ -803,21 +843,29 @@ var goStdUnits = []string{"ns/op", "B/op", "allocs/op", "MB/s"}
 // result notes a result line's units; the last line without a newline is
 // checked for having been cut short.
 func (s *goTextScan) result(name, after string, noEOL bool) {
+	if !noEOL {
+		// Every line: its units, without splitting it into new strings.
+		i := 0
+		for f := range strings.FieldsSeq(after) {
+			if i >= 2 && i%2 == 0 && !s.units[f] {
+				s.unit(strings.Clone(f))
+			}
+			i++
+		}
+		if _, ok := s.unitsOf[name]; ok || len(s.unitsOf) >= 10000 {
+			return
+		}
+	}
 	f := strings.Fields(after)
 	var units []string
 	for i := 2; i < len(f); i += 2 {
 		units = append(units, f[i])
 	}
 	if !noEOL {
-		for _, u := range units {
-			s.unit(u)
-		}
 		if s.unitsOf == nil {
 			s.unitsOf = map[string][]string{}
 		}
-		if _, ok := s.unitsOf[name]; !ok && len(s.unitsOf) < 10000 {
-			s.unitsOf[name] = units
-		}
+		s.unitsOf[name] = units
 		return
 	}
 	if len(f)%2 == 0 || len(units) == 0 {

@@ -89,13 +89,22 @@ var unitRank = map[string]int{"sec/op": 1, "B/op": 2, "allocs/op": 3}
 func groupByUnit(ds []compare.Diff) []group {
 	idx := map[string]int{}
 	var gs []group
+	var sizes []int // each group's exact size first: no slice of Diffs grows by doubling
 	for _, d := range ds {
 		i, ok := idx[d.Unit]
 		if !ok {
 			i = len(gs)
 			idx[d.Unit] = i
 			gs = append(gs, group{unit: d.Unit})
+			sizes = append(sizes, 0)
 		}
+		sizes[i]++
+	}
+	for i := range gs {
+		gs[i].diffs = make([]compare.Diff, 0, sizes[i])
+	}
+	for _, d := range ds {
+		i := idx[d.Unit]
 		gs[i].diffs = append(gs[i].diffs, d)
 	}
 	sort.SliceStable(gs, func(a, b int) bool {

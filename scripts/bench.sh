@@ -14,6 +14,19 @@
 #                      before each run, vs git log --first-parent -n 1000 --notes
 #   bisect / bis-cold  `git flameiq bisect` over the whole first-parent path
 # then the peak memory of each command (/usr/bin/time).
+#
+# `scripts/bench.sh ab` times diff --run against the same runs made by hand
+# (scripts/bench-ab.sh: the same-runner harness's overhead).
+# `scripts/bench.sh metrics [N...]` runs the metrics-scale section instead:
+# one commit, N benchmarks × 10 samples (-benchmem: 3 metrics each, made by
+# internal/benchgen; default 2000 20000), benchstat as the anchor:
+#   compare            `git flameiq compare old new` vs `benchstat old new`
+#   record, diff, cur, `record`, `diff BASE HEAD` (both from notes),
+#   show               `diff BASE --current new.txt`, `show` (paired with true)
+#   log100             `log -n 100 --metric 'Gen/pkg0[0-4]/case0[01]*:sec/op'` (100 keys)
+#                      over 100 commits that each carry such a note
+# then each one's peak memory (/usr/bin/time) and the note's blob size
+# against the input's. METRIC_RUNS pairs (default 5).
 # Usage: scripts/bench.sh [SIZES...]   (default: 10000 100000)
 # Env: BENCH_DIR (default: a temp dir, kept for reuse), RUNS (pairs, default
 # 30), PIPE=1 (read the commands' output through a pipe, as a pager or a CI
@@ -80,6 +93,77 @@ solo() { # SIZE OP CMD [PREPARE]: a command without a git anchor (paired with tr
   set -- "$1" "$2" $r
   printf "%-8s %-8s %11s %9s %7s\n" "$1" "$2" "$3" - -
 }
+
+metrics_section() { # N...: the metrics-scale rows
+  local runs=${METRIC_RUNS:-5} n dir logdir old new tip i r
+  go build -o "$BENCH_DIR/benchgen" ./internal/benchgen/cmd/benchgen
+  command -v benchstat >/dev/null || go install golang.org/x/perf/cmd/benchstat@latest
+  local BS
+  BS=$(command -v benchstat || echo "$(go env GOPATH)/bin/benchstat")
+  mrow() { # N OP A B [PREPARE]
+    r=$("$BENCH_DIR/pairtime" -n "$runs" -w 1 -prepare "${5:-true}" "$3" "$4")
+    # shellcheck disable=SC2086
+    if [ "$4" = true ]; then set -- "$1" "$2" $r; printf "%-8s %-8s %11s %9s %7s\n" "$1" "$2" "$3" - -; return; fi
+    # shellcheck disable=SC2086
+    set -- "$1" "$2" $r
+    printf "%-8s %-8s %11s %9s %7s  %s\n" "$1" "$2" "$3" "$4" "$5" "$6–$7"
+  }
+  mpeak() { /usr/bin/time -o "$BENCH_DIR/time.out" -f %M "$@" >/dev/null 2>&1 || true; echo $(( $(tail -1 "$BENCH_DIR/time.out") / 1024 )); }
+  printf "%-8s %-8s %11s %9s %7s  %s\n" benchmarks op "flameiq ms" "anchor ms" ratio "range"
+  for n in "$@"; do
+    dir="$BENCH_DIR/metrics-$n" logdir="$BENCH_DIR/metrics-$n-log"
+    old="$BENCH_DIR/old-$n.txt" new="$BENCH_DIR/new-$n.txt"
+    [ -s "$old" ] || "$BENCH_DIR/benchgen" -n "$n" -count 10 -mem -seed 1 >"$old"
+    [ -s "$new" ] || "$BENCH_DIR/benchgen" -n "$n" -count 10 -mem -head -seed 2 >"$new"
+    if [ ! -d "$dir/.git" ]; then
+      git init -q -b main "$dir"
+      git -C "$dir" commit -q --allow-empty -m base
+      git -C "$dir" commit -q --allow-empty -m head
+      "$CLI" -C "$dir" record --commit HEAD~1 "$old" >/dev/null 2>&1
+      "$CLI" -C "$dir" record --commit HEAD "$new" >/dev/null 2>&1
+    fi
+    if [ ! -d "$logdir/.git" ]; then # 100 commits, each with a note of n benchmarks
+      git init -q -b main "$logdir"
+      for i in $(seq 1 100); do
+        git -C "$logdir" commit -q --allow-empty -m "commit $i"
+        "$BENCH_DIR/benchgen" -n "$n" -count 10 -mem $([ $((i % 2)) = 1 ] && echo -head) -seed $((i % 10 + 1)) >"$BENCH_DIR/log-input.txt"
+        "$CLI" -C "$logdir" record "$BENCH_DIR/log-input.txt" >/dev/null 2>&1
+      done
+    fi
+    tip=$(git -C "$dir" rev-parse refs/notes/flameiq)
+    mrow "$n" compare "$CLI compare $old $new" "$BS $old $new"
+    mrow "$n" record "$CLI -C $dir record --commit HEAD $new" true "git -C $dir update-ref refs/notes/flameiq $tip"
+    git -C "$dir" update-ref refs/notes/flameiq "$tip"
+    mrow "$n" diff "$CLI -C $dir diff --no-fail HEAD~1 HEAD" true
+    mrow "$n" cur "$CLI -C $dir diff --no-fail HEAD~1 --current $new" true
+    mrow "$n" show "$CLI -C $dir show HEAD" true
+    mrow "$n" log100 "$CLI -C $logdir log -n 100 --metric Gen/pkg0[0-4]/case0[01]*:sec/op" true
+    if [ -x /usr/bin/time ]; then
+      printf "%-8s peak memory MB: compare %s (benchstat %s), record %s, diff %s, cur %s, show %s, log100 %s\n" "$n" \
+        "$(mpeak "$CLI" compare "$old" "$new")" "$(mpeak "$BS" "$old" "$new")" \
+        "$(mpeak "$CLI" -C "$dir" record --commit HEAD "$new")" "$(git -C "$dir" update-ref refs/notes/flameiq "$tip"; mpeak "$CLI" -C "$dir" diff --no-fail HEAD~1 HEAD)" \
+        "$(mpeak "$CLI" -C "$dir" diff --no-fail HEAD~1 --current "$new")" "$(mpeak "$CLI" -C "$dir" show HEAD)" \
+        "$(mpeak "$CLI" -C "$logdir" log -n 100 --metric 'Gen/pkg0[0-4]/case0[01]*:sec/op')"
+    fi
+    printf "%-8s note blob %s bytes (git notes show reads %s, git log --notes %s), benchstat input %s bytes\n" "$n" \
+      "$(git -C "$dir" cat-file -s "$(git -C "$dir" notes --ref=flameiq list HEAD)")" \
+      "$(git -C "$dir" notes --ref=flameiq show HEAD | wc -c)" "$(git -C "$dir" log -1 --notes=flameiq | wc -c)" "$(wc -c <"$new")"
+  done
+  echo "(medians of $runs alternating pairs; ratio = median of the per-pair ratios, range = their min–max; rows without an anchor are paired with true; targets at 20000: compare ≤ 0.5× benchstat and ≤ its peak memory, record ≤ 500 ms, diff and cur ≤ 1000 ms, show ≤ 300 ms, log100 ≤ 2000 ms, each ≤ 200 MB)"
+}
+
+if [ "${1:-}" = ab ]; then
+  # The harness overhead of diff --run (scripts/bench-ab.sh).
+  exec "$(dirname "$0")/bench-ab.sh"
+fi
+
+if [ "${1:-}" = metrics ]; then
+  shift
+  sizes=("$@")
+  [ $# -eq 0 ] && sizes=(2000 20000)
+  metrics_section "${sizes[@]}"
+  exit 0
+fi
 
 printf "%-8s %-8s %11s %9s %7s  %s\n" size op "flameiq ms" "git ms" ratio "range"
 for n in "${SIZES[@]}"; do

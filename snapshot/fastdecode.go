@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // decodeFast decodes one note line into r when it has the shape that
@@ -18,16 +19,24 @@ import (
 //
 // History commands decode every note of up to thousands of commits, and
 // json.Unmarshal into the record's maps was a third of `log`'s CPU.
-func decodeFast(line []byte, r *record) bool {
-	d := fastDecoder{b: line}
+//
+// keep, when set, is DecodeNote's filter: a metric it does not keep is
+// checked as strictly as the others, but its samples are not kept (see
+// namedMetric.skip).
+func decodeFast(line []byte, r *record, keep func(string) bool) bool {
+	d := fastDecoder{b: line, keep: keep}
 	ok := d.record(r)
 	d.space()
 	return ok && d.i == len(d.b)
 }
 
 type fastDecoder struct {
-	b []byte
-	i int
+	b           []byte
+	i           int
+	keep        func(string) bool
+	scratch     []float64 // the samples of the metric being read
+	arena       []float64 // the samples of the metrics kept, back to back
+	skippedKeys []string  // their keys (views of the line)
 }
 
 func (d *fastDecoder) space() {
@@ -108,15 +117,20 @@ func (d *fastDecoder) raw() ([]byte, bool) {
 	return nil, false
 }
 
-// number reads a JSON number (its exact grammar: strconv alone would also
-// take "Inf", hex and underscores) that fits a float64.
-func (d *fastDecoder) number() (float64, bool) {
+// numberOrCheck reads a JSON number (its exact grammar: strconv alone
+// would also take "Inf", hex and underscores) that fits a float64. With
+// parse false it only checks that there is one (the value is 0), calling
+// strconv only when the number might not fit a float64 (strconv's only
+// other error, as the grammar is checked here): a skipped sample costs no
+// conversion.
+func (d *fastDecoder) numberOrCheck(parse bool) (float64, bool) {
 	d.space()
 	b, start := d.b, d.i
 	i := d.i
 	if i < len(b) && b[i] == '-' {
 		i++
 	}
+	intStart := i
 	switch {
 	case i < len(b) && b[i] == '0':
 		i++
@@ -127,6 +141,8 @@ func (d *fastDecoder) number() (float64, bool) {
 	default:
 		return 0, false
 	}
+	intDigits := i - intStart // a leading 0 counts one: an overestimate is safe
+	exp, expNeg, expStart := 0, false, 0
 	if i < len(b) && b[i] == '.' {
 		i++
 		if i >= len(b) || b[i] < '0' || b[i] > '9' {
@@ -139,13 +155,29 @@ func (d *fastDecoder) number() (float64, bool) {
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
 		i++
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			expNeg = b[i] == '-'
 			i++
 		}
 		if i >= len(b) || b[i] < '0' || b[i] > '9' {
 			return 0, false
 		}
+		expStart = i
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			if i-expStart < 6 {
+				exp = exp*10 + int(b[i]-'0')
+			}
 			i++
+		}
+		if i-expStart >= 6 {
+			exp = math.MaxInt32 // decided by strconv below
+		}
+	}
+	if !parse {
+		// |value| < 10^(intDigits+exp): far below the largest float64
+		// unless both are large; underflow is no error in strconv.
+		if expNeg && intDigits < 300 || !expNeg && intDigits+exp < 300 {
+			d.i = i
+			return 0, true
 		}
 	}
 	v, err := strconv.ParseFloat(string(b[start:i]), 64)
@@ -190,6 +222,30 @@ func (d *fastDecoder) record(r *record) bool {
 func (d *fastDecoder) strTo(dst *string) bool {
 	var ok bool
 	*dst, ok = d.str()
+	return ok
+}
+
+// keepSamples returns a copy of xs (never nil) in the arena.
+func (d *fastDecoder) keepSamples(xs []float64) []float64 {
+	if len(xs) == 0 {
+		return []float64{} // as encoding/json decodes []
+	}
+	if cap(d.arena)-len(d.arena) < len(xs) {
+		d.arena = make([]float64, 0, max(len(xs), 4096))
+	}
+	n := len(d.arena)
+	d.arena = append(d.arena, xs...)
+	return d.arena[n : n+len(xs) : n+len(xs)] // appending to it copies
+}
+
+// stringTo is internTo, or with view set (a skipped metric's field, only
+// checked) a view of the line, which must not outlive it.
+func (d *fastDecoder) stringTo(dst *string, view bool) bool {
+	if !view {
+		return d.internTo(dst)
+	}
+	b, ok := d.raw()
+	*dst = unsafe.String(unsafe.SliceData(b), len(b))
 	return ok
 }
 
@@ -264,7 +320,7 @@ func (d *fastDecoder) machine(m *Machine) bool {
 		case "os":
 			return seen.first(4) && d.internTo(&m.OS)
 		case "cpus":
-			v, ok := d.number()
+			v, ok := d.numberOrCheck(true)
 			if !ok || !seen.first(8) || v != math.Trunc(v) || math.Abs(v) > 1<<30 {
 				return false
 			}
@@ -277,51 +333,86 @@ func (d *fastDecoder) machine(m *Machine) bool {
 
 func (d *fastDecoder) metrics(r *record) bool {
 	r.list = make([]namedMetric, 0, 1)
+	d.skippedKeys = d.skippedKeys[:0]
 	ok := d.object(func(rawKey []byte) bool {
-		m := namedMetric{key: intern(rawKey)}
+		var m namedMetric
+		// A key the filter leaves out is not copied (nor interned): a view
+		// of the line serves the checks of decodeFast and DecodeRecord
+		// (empty, repeated), which end before the line does. keep sees the
+		// key as DecodeRecord's snapshot would (Printable).
+		if view := unsafe.String(unsafe.SliceData(rawKey), len(rawKey)); d.keep != nil && !d.keep(Printable(view)) {
+			m.skip, m.key = true, view
+		} else {
+			m.key = intern(rawKey)
+		}
 		var seen fields
 		ok := d.object(func(field []byte) bool {
 			switch string(field) {
 			case "direction":
-				return seen.first(1) && d.internTo(&m.Direction)
+				return seen.first(1) && d.stringTo(&m.Direction, m.skip)
 			case "unit":
-				return seen.first(2) && d.internTo(&m.Unit)
+				return seen.first(2) && d.stringTo(&m.Unit, m.skip)
 			case "samples":
 				if !seen.first(4) || !d.next('[') {
 					return false
 				}
-				m.Samples = []float64{}
-				if d.next(']') {
-					return true
-				}
-				for {
-					v, ok := d.number()
+				// Read into the scratch slice, then (a kept metric) into
+				// the record's arena at its exact size: one allocation per
+				// few thousand samples instead of five per metric.
+				m.Samples = d.scratch[:0]
+				done := d.next(']')
+				for !done {
+					v, ok := d.numberOrCheck(!m.skip)
 					if !ok {
 						return false
 					}
 					m.Samples = append(m.Samples, v)
-					if d.next(']') {
-						return true
-					}
-					if !d.next(',') {
+					if done = d.next(']'); !done && !d.next(',') {
 						return false
 					}
 				}
+				if !m.skip {
+					d.scratch, m.Samples = m.Samples[:0], d.keepSamples(m.Samples)
+				}
+				return true
 			}
 			return false // a key json.Unmarshal would ignore
 		})
-		r.list = append(r.list, m)
+		if !m.skip {
+			r.list = append(r.list, m)
+			return ok
+		}
+		// A skipped metric is not listed. What DecodeRecord would refuse
+		// in it (an empty key, no samples, an unknown direction) sends
+		// the line to the reference decoder, which says which metric
+		// fails first, as without a filter.
+		d.scratch = m.Samples[:0]
+		if _, err := ParseDirection(m.Direction); err != nil || m.key == "" || len(m.Samples) == 0 {
+			return false
+		}
+		d.skippedKeys = append(d.skippedKeys, m.key)
 		return ok
 	})
 	if !ok {
 		return false
 	}
+	// json.Unmarshal keeps the last of a repeated key: refuse those. (A
+	// key is listed or skipped, never both.)
+	if !slices.IsSorted(d.skippedKeys) {
+		slices.Sort(d.skippedKeys)
+	}
+	for i := 1; i < len(d.skippedKeys); i++ {
+		if d.skippedKeys[i] == d.skippedKeys[i-1] {
+			return false
+		}
+	}
 	slices.SortFunc(r.list, func(a, b namedMetric) int { return strings.Compare(a.key, b.key) })
 	for i := 1; i < len(r.list); i++ {
 		if r.list[i].key == r.list[i-1].key {
-			return false // json.Unmarshal keeps the last of a repeated key
+			return false
 		}
 	}
+	r.skipped = len(d.skippedKeys) > 0
 	return true
 }
 

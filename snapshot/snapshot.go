@@ -270,6 +270,13 @@ func (s *Snapshot) Filter(keep func(key string) bool) *Snapshot {
 // never drive the terminal, break a table row, or look like another name.
 // Printable text is returned unchanged.
 func Printable(s string) string {
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] >= 0x20 && s[i] < 0x7f
+	}
+	if ascii {
+		return s // the common key: nothing to look up rune by rune
+	}
 	clean := true
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])

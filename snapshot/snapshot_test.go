@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -37,7 +38,7 @@ func TestRecordRoundTrip(t *testing.T) {
 	if string(line) != want {
 		t.Fatalf("encoding:\n got %s\nwant %s", line, want)
 	}
-	rec, err := DecodeRecord(line)
+	rec, err := DecodeRecord(line, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestEncodeRejects(t *testing.T) {
 func TestDecodeNote(t *testing.T) {
 	good, _ := EncodeRecord(sample(), "1")
 	note := []byte("\n" + string(good) + "\nnot json\n{\"schema\":\"flameiq/9\",\"metrics\":{}}\n{\"schema\":\"other\"}\n" + string(good) + "\n")
-	recs, errs := DecodeNote(note)
+	recs, errs := DecodeNote(note, nil)
 	if len(recs) != 2 || len(errs) != 3 {
 		t.Fatalf("%d records, %d errors: %v", len(recs), len(errs), errs)
 	}
@@ -90,7 +91,7 @@ func TestDecodeInfersDirection(t *testing.T) {
 		`{"schema":"flameiq/1","metrics":{"latency.p95":{"samples":[1]}}}`:              LowerIsBetter,
 		`{"schema":"flameiq/1","metrics":{"custom.x":{"samples":[1]}}}`:                 TwoSided,
 	} {
-		r, err := DecodeRecord([]byte(line))
+		r, err := DecodeRecord([]byte(line), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +173,7 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add(good)
 	f.Add([]byte(`{"schema":"flameiq/1","metrics":{"a":{"samples":[1e308]}}}`))
 	f.Fuzz(func(t *testing.T, line []byte) {
-		r, err := DecodeRecord(line)
+		r, err := DecodeRecord(line, nil)
 		if err != nil {
 			return
 		}
@@ -237,7 +238,7 @@ var fastDecodeCases = []struct {
 func TestDecodeFast(t *testing.T) {
 	for _, tc := range fastDecodeCases {
 		var r record
-		if got := decodeFast([]byte(tc.line), &r); got != tc.fast {
+		if got := decodeFast([]byte(tc.line), &r, nil); got != tc.fast {
 			t.Errorf("decodeFast(%s) = %v, want %v", tc.line, got, tc.fast)
 		}
 		checkFastDecode(t, []byte(tc.line))
@@ -250,7 +251,7 @@ func TestDecodeFast(t *testing.T) {
 			t.Fatal(err)
 		}
 		var r record
-		if !decodeFast(line, &r) && !bytes.Contains(line, []byte(`\`)) {
+		if !decodeFast(line, &r, nil) && !bytes.Contains(line, []byte(`\`)) {
 			t.Errorf("EncodeRecord output not on the fast path: %s", line)
 		}
 	}
@@ -259,7 +260,7 @@ func TestDecodeFast(t *testing.T) {
 func checkFastDecode(t *testing.T, line []byte) {
 	t.Helper()
 	var fast record
-	if !decodeFast(line, &fast) {
+	if !decodeFast(line, &fast, nil) {
 		return
 	}
 	var ref record
@@ -321,7 +322,7 @@ func TestDecodeRecordSortedUnique(t *testing.T) {
 		// "x\u001b" and the written-out `x\x1b` are one key after Sanitize
 		{`{"schema":"flameiq/1","metrics":{"x\u001b":{"samples":[1]},"x\\x1b":{"samples":[2]}}}`, []string{`x\x1b [1 2]`}},
 	} {
-		r, err := DecodeRecord([]byte(tc.line))
+		r, err := DecodeRecord([]byte(tc.line), nil)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.line, err)
 		}
@@ -331,6 +332,109 @@ func TestDecodeRecordSortedUnique(t *testing.T) {
 		}
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("DecodeRecord(%s) metrics = %q, want %q", tc.line, got, tc.want)
+		}
+	}
+}
+
+// TestDecodeNoteKeep: decoding with a filter (keep) gives what decoding
+// everything and then filtering gives (records, metadata, metrics and
+// samples), and refuses exactly the lines DecodeNote refuses, whether the
+// fault is in a kept metric or not.
+func TestDecodeNoteKeep(t *testing.T) {
+	lines := []string{
+		`{"id":"a","meta":{"suite":"s"},"metrics":{"A:sec/op":{"direction":"lower_is_better","samples":[1,2],"unit":"sec/op"},"B:sec/op":{"direction":"lower_is_better","samples":[3],"unit":"sec/op"}},"schema":"flameiq/1"}`,
+		`{"id":"b","metrics":{"B:sec/op":{"direction":"lower_is_better","samples":[5,6]}},"schema":"flameiq/1"}`, // nothing kept
+		`{"id":"c","metrics":{"A:sec/op":{"direction":"lower_is_better","samples":[1]},"B:x":{"direction":"lower_is_better","samples":[1e999]}},"schema":"flameiq/1"}`,
+		`{"id":"d","metrics":{"A:sec/op":{"direction":"lower_is_better","samples":[1]},"B:x":{"direction":"sideways","samples":[1]}},"schema":"flameiq/1"}`,
+		`{"id":"e","metrics":{"A:sec/op":{"direction":"lower_is_better","samples":[1]},"B:x":{"direction":"lower_is_better","samples":[]}},"schema":"flameiq/1"}`,
+		`{"id":"f","metrics":{"A:sec/op":{"samples":[7]},"B:x":{"samples":[1]},"B:x":{"samples":[2]}},"schema":"flameiq/1"}`,
+		`{"id":"g","metrics":{"A\u200b:sec/op":{"samples":[8]},"B\n:x":{"samples":[1]}},"schema":"flameiq/1"}`,
+		`{"id":"h","metrics":{"A:sec/op":{"samples":[9]},"":{"samples":[1]}},"schema":"flameiq/1"}`,
+		`{"id":"i","metrics":{"B:x":{"samples":[1,"2"]}},"schema":"flameiq/1"}`,
+		`not json`,
+	}
+	// Samples of a skipped metric are checked, not converted, unless
+	// they might not fit a float64: the same lines must fail.
+	for i, v := range []string{"9e307", "1.7e308", "1.8e308", "-1e400", "1e-99999", "1e0000001", "0.5E+2", "-0", strings.Repeat("9", 299), strings.Repeat("9", 320), "1" + strings.Repeat("0", 200) + "e150", "1.e5", "01", "1e", "+1"} {
+		lines = append(lines, fmt.Sprintf(`{"id":"n%d","metrics":{"A:sec/op":{"samples":[1]},"B:x":{"samples":[1,%s]}},"schema":"flameiq/1"}`, i, v))
+	}
+	note := []byte(strings.Join(lines, "\n"))
+	keep := func(k string) bool { return strings.HasPrefix(k, "A") }
+	want, wantErrs := DecodeNote(note, nil)
+	got, gotErrs := DecodeNote(note, keep)
+	if fmt.Sprint(gotErrs) != fmt.Sprint(wantErrs) {
+		t.Errorf("errors %v, want %v", gotErrs, wantErrs)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d records, want %d", len(got), len(want))
+	}
+	for i := range want {
+		w := want[i].Snapshot.Filter(keep)
+		g := got[i].Snapshot
+		if got[i].ID != want[i].ID || !reflect.DeepEqual(g.Meta, w.Meta) || len(g.Metrics) != len(w.Metrics) {
+			t.Fatalf("record %s: %+v, want %+v", want[i].ID, g, w)
+		}
+		for j := range w.Metrics {
+			if !reflect.DeepEqual(*g.Metrics[j], *w.Metrics[j]) {
+				t.Errorf("record %s: metric %+v, want %+v", want[i].ID, *g.Metrics[j], *w.Metrics[j])
+			}
+		}
+	}
+}
+
+// TestEncodeLikeEncodingJSON: the record encoder writes exactly what
+// encoding/json writes for the record (without HTML escaping), for random
+// records with hostile strings, every optional field and any float64.
+func TestEncodeLikeEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	strs := []string{"", "a", "BenchmarkX-2:sec/op", `q"uote`, `back\slash`, "tab\there", "nl\n", "\x00\x1f\x7f", "<b>&amp;", "é漢字🙂", "\u2028\u2029", "\xff\xfe", "\u200b", "sec/op", "B/s"}
+	str := func() string {
+		s := ""
+		for k := rng.IntN(3); k >= 0; k-- {
+			s += strs[rng.IntN(len(strs))]
+		}
+		return s
+	}
+	float := func() float64 {
+		for {
+			var v float64
+			switch rng.IntN(3) {
+			case 0:
+				v = math.Float64frombits(rng.Uint64())
+			case 1:
+				v = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(60)-30))
+			default:
+				v = float64(rng.IntN(100000))
+			}
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				return v
+			}
+		}
+	}
+	for iter := 0; iter < 2000; iter++ {
+		r := record{ID: str(), Schema: Schema, Metrics: map[string]recordMetric{}}
+		r.Meta = recordMeta{Branch: str(), Commit: str(), Environment: str(), Format: str(), Source: str(), Suite: str(), Timestamp: str()}
+		if rng.IntN(2) == 0 {
+			r.Meta.Tags = map[string]string{str(): str(), str(): str()}
+			r.Meta.Failed = []string{str(), str()}
+		}
+		for k := rng.IntN(8); k > 0; k-- {
+			m := recordMetric{Direction: str(), Unit: str(), Info: rng.IntN(2) == 0}
+			if rng.IntN(4) == 0 {
+				m.CI = &recordCI{Lo: float(), Hi: float(), N: rng.IntN(3)}
+			}
+			if rng.IntN(20) != 0 {
+				m.Samples = []float64{}
+				for j := rng.IntN(12); j > 0; j-- {
+					m.Samples = append(m.Samples, float())
+				}
+			}
+			r.Metrics[str()] = m
+		}
+		got, err := r.encode()
+		want, wantErr := marshalJSON(r)
+		if err != nil || wantErr != nil || string(got) != string(want) {
+			t.Fatalf("encode:\n%s (%v)\nencoding/json:\n%s (%v)", got, err, want, wantErr)
 		}
 	}
 }

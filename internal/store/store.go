@@ -26,6 +26,10 @@ func ProfileRef(ref string) string { return ref + "-profiles" }
 type Store struct {
 	Repo *gitstore.Repo
 	Ref  string
+	// Keep, when set, limits the snapshots Snapshot and History read to
+	// the metrics whose key it accepts (snapshot.DecodeNote): a
+	// history of a few metrics out of tens of thousands builds only those.
+	Keep func(key string) bool
 
 	mu       sync.Mutex
 	current  *gitstore.Notes // nil after a write: reopened by Notes
@@ -113,7 +117,7 @@ func (s *Store) SnapshotWhere(h gitstore.Hash, keep func(snapshot.Meta) bool) (s
 	if data == nil {
 		return nil, false, nil, nil
 	}
-	recs, errs := snapshot.DecodeNote(data)
+	recs, errs := snapshot.DecodeNote(data, s.Keep)
 	switch {
 	case len(errs) == 1:
 		warnings = append(warnings, fmt.Sprintf("note of %s in %s: %v (line skipped)", Short(h), s.Ref, errs[0]))
