@@ -40,8 +40,9 @@ func Write(w io.Writer, o Options) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	rng := rand.New(rand.NewPCG(o.Seed, 0xbe4c_6e4))
 	fmt.Fprint(bw, "goos: linux\ngoarch: amd64\npkg: example.com/mono\ncpu: benchgen\n")
-	for c := 0; c < o.Count; c++ {
-		for i := 0; i < o.N; i++ {
+	// As go test -count prints them: each benchmark's samples in a row.
+	for i := 0; i < o.N; i++ {
+		for c := 0; c < o.Count; c++ {
 			ns := 1000 + float64(i%977)*37
 			if o.Head && Slowed(i) {
 				ns *= 1.10
