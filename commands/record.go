@@ -10,8 +10,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/gitstore"
-	"github.com/flameiq/git-flameiq/internal/machine"
 	"github.com/flameiq/git-flameiq/ingest"
+	"github.com/flameiq/git-flameiq/internal/machine"
 	fstore "github.com/flameiq/git-flameiq/internal/store"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
