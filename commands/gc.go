@@ -51,11 +51,7 @@ func (e *env) gc(o gcOptions) error {
 	if len(o.Args) > 0 {
 		return usagef("takes no arguments")
 	}
-	ref, err := e.notesRef()
-	if err != nil {
-		return err
-	}
-	r, err := e.repo()
+	r, ref, err := e.notesRepo()
 	if err != nil {
 		return err
 	}

@@ -50,11 +50,7 @@ func (e *env) size(o sizeOptions) error {
 	if err := checkFormat(o.Output.Format, "text", "json"); err != nil {
 		return err
 	}
-	ref, err := e.notesRef()
-	if err != nil {
-		return err
-	}
-	r, err := e.repo()
+	r, ref, err := e.notesRepo()
 	if err != nil {
 		return err
 	}

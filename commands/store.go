@@ -28,6 +28,17 @@ func (e *env) repo() (*gitstore.Repo, error) {
 	return r, nil
 }
 
+// notesRepo opens the repository without a store and resolves the notes
+// ref (gc, size: they work on the refs themselves).
+func (e *env) notesRepo() (*gitstore.Repo, string, error) {
+	ref, err := e.notesRef()
+	if err != nil {
+		return nil, "", err
+	}
+	r, err := e.repo()
+	return r, ref, err
+}
+
 func repoError(e *env, err error) error {
 	if errors.Is(err, gitstore.ErrNotRepo) {
 		return usagef("not a git repository (or any parent up to /): %s", e.workDir())
