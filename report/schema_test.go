@@ -144,7 +144,8 @@ func TestDiffJSONOptionalFields(t *testing.T) {
 func TestShowJSONMatchesSchema(t *testing.T) {
 	s := loadSchema(t, "show")
 	full := &snapshot.Snapshot{Meta: snapshot.Meta{Commit: strings.Repeat("a", 40), Branch: "main", Suite: "unit", Environment: "ci",
-		Timestamp: "2026-11-23T10:00:00Z", Tags: map[string]string{"goos": "linux", "cpu": "<fast> & \"new\""}}}
+		Timestamp: "2026-11-23T10:00:00Z", Tags: map[string]string{"goos": "linux", "cpu": "<fast> & \"new\""},
+		Machine: snapshot.Machine{CPU: "AMD EPYC 7B13", CPUs: 4, OS: "linux", Arch: "amd64"}}}
 	full.Add("Encode-2:sec/op", "sec/op", snapshot.LowerIsBetter, 4.1e-5, 4.2e-5, 4.0e-5)
 	full.Add("custom.score", "", snapshot.TwoSided, 10)
 	profiles := []ShowProfile{{Name: "cpu", Kind: "pprof", SampleTypes: "samples/count, cpu/nanoseconds", Size: 4096, Records: 2, Metric: "Encode-2:sec/op"},
