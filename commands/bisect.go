@@ -70,13 +70,15 @@ Example:
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`FORMAT` of the report, text or json (an input format name, e.g. gobench, is the --run output's)"},
 			&cli.IntFlag{Name: "confirm", Usage: "with --run: measure the first bad commit and its parent side by side in `N` interleaved rounds (default: 5 when one run gives repeated samples, else 10)"},
 			&cli.BoolFlag{Name: "no-confirm", Usage: "with --run: do not re-measure the first bad commit beside its parent"},
+			&cli.BoolFlag{Name: "side-by-side", Usage: "with --run: measure each probe beside GOOD in interleaved rounds (--count rounds) and judge it against that GOOD"},
 		}, append(ruleFlags(), measureFlags(false)...)...), recordMetaFlags()...),
 		Action: func(c *cli.Context) error {
 			return e.bisect(bisectOptions{Args: c.Args().Slice(), Metrics: c.StringSlice("metric"), Format: c.String("format"),
 				Rules:   ruleOptionsOf(c),
 				Measure: measureOptions{Run: c.String("run"), InputFormat: c.String("input-format"), Count: c.Int("count")},
 				Meta:    recordMeta{Suite: c.String("suite"), Environment: c.String("environment")},
-				Confirm: c.Int("confirm"), NoConfirm: c.Bool("no-confirm"), ConfirmSet: c.IsSet("confirm")})
+				Confirm: c.Int("confirm"), NoConfirm: c.Bool("no-confirm"), ConfirmSet: c.IsSet("confirm"),
+				SideBySide: c.Bool("side-by-side"), Rounds: map[bool]int{true: c.Int("count")}[c.IsSet("count")]})
 		},
 	}
 }
@@ -95,6 +97,10 @@ type bisectOptions struct {
 	// default); NoConfirm skips it.
 	Confirm               int
 	NoConfirm, ConfirmSet bool
+	// SideBySide measures each probe beside GOOD (Rounds rounds, 0: the
+	// default).
+	SideBySide bool
+	Rounds     int
 }
 
 // bisect finds the first bad commit (see cmdBisect; internal/bisector
@@ -107,8 +113,8 @@ func (e *env) bisect(o bisectOptions) error {
 	if len(o.Metrics) == 0 {
 		return usagef("needs --metric GLOB (e.g. --metric '*:sec/op')")
 	}
-	if (o.ConfirmSet || o.NoConfirm) && o.Measure.Run == "" {
-		return usagef("--confirm and --no-confirm go with --run CMD (the confirmation measures)")
+	if (o.ConfirmSet || o.NoConfirm || o.SideBySide) && o.Measure.Run == "" {
+		return usagef("--confirm, --no-confirm and --side-by-side go with --run CMD (they measure)")
 	}
 	if o.ConfirmSet && o.Confirm < 1 {
 		return usagef("--confirm must be ≥ 1 (or --no-confirm)")
@@ -144,7 +150,7 @@ func (e *env) bisect(o bisectOptions) error {
 	if err != nil {
 		return err
 	}
-	bo := bisector.Options{Metrics: o.Metrics, Compare: opts, Progress: e.stderr, Warn: e.warn}
+	bo := bisector.Options{Metrics: o.Metrics, Compare: opts, Progress: e.stderr, Warn: e.warn, SideBySide: o.SideBySide, Rounds: o.Rounds}
 	if o.Measure.Run != "" {
 		bo.Run = &measure.Run{Argv: []string{o.Measure.Run}, N: max(1, o.Measure.Count), Format: inputFormat, Stderr: e.stderr}
 		bo.Record = func(h gitstore.Hash, snap *snapshot.Snapshot) error {

@@ -210,7 +210,7 @@ func confirmationText(c *BisectConfirmation, units map[string]string) string {
 		b.WriteString("  the step does not reproduce on one machine: the difference the search saw may come from the machines or the times that measured it\n")
 	}
 	if !c.Confirmed {
-		b.WriteString("  (bisect compares each probe with GOOD's record made at another time; under git bisect run, 'git flameiq check --run CMD --against GOOD' measures GOOD beside every probe)\n")
+		b.WriteString("  (each probe was compared with GOOD's record made at another time: bisect --side-by-side measures GOOD beside every probe)\n")
 	}
 	if !math.IsNaN(c.Share) && c.Share < 0.5 {
 		fmt.Fprintf(&b, "  this step explains %.0f%% of GOOD → BAD's %+.2f%%; the change is spread over several commits", math.Max(c.Share, 0)*100, c.Total)

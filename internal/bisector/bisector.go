@@ -22,6 +22,7 @@ import (
 	"github.com/flameiq/git-flameiq/bisect"
 	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/gitstore"
+	"github.com/flameiq/git-flameiq/internal/abrun"
 	"github.com/flameiq/git-flameiq/internal/measure"
 	"github.com/flameiq/git-flameiq/internal/selection"
 	"github.com/flameiq/git-flameiq/internal/store"
@@ -39,6 +40,13 @@ type Options struct {
 	// replaced by a temporary worktree of the commit. A command that
 	// fails skips the commit. Without Run such commits are skipped.
 	Run *measure.Run
+	// SideBySide, with Run, measures each probe beside GOOD on this
+	// machine (internal/abrun: interleaved rounds, Rounds of them, 0 for
+	// abrun's default) and judges it against that fresh GOOD rather than
+	// GOOD's snapshot: a machine whose speed drifts during the search
+	// cannot fake a step.
+	SideBySide bool
+	Rounds     int
 	// Record stores a measured snapshot on its commit (needed with Run).
 	Record func(h gitstore.Hash, snap *snapshot.Snapshot) error
 	// Progress gets a line per measured commit (nil: none).
@@ -212,6 +220,20 @@ func (b *Bisector) probe(ctx context.Context, i int) (bisect.Verdict, error) {
 		}
 		return bisect.Skip, err
 	}
+	base := b.goodSnap
+	if snap == nil && b.o.Run != nil && b.o.SideBySide {
+		base, snap, err = b.measureBeside(ctx, cm)
+		if err != nil {
+			var ce *measure.CommandError
+			var se *abrun.SideError
+			if errors.As(err, &ce) && errors.As(err, &se) && se.Side == "probe" {
+				pr.why = err.Error()
+				return bisect.Skip, nil
+			}
+			return bisect.Skip, fmt.Errorf("%s %s: %w", store.Short(cm.Hash), clipText(cm.Subject(), 50), err)
+		}
+		pr.measured = true
+	}
 	if snap == nil && b.o.Run != nil {
 		snap, err = b.measure(ctx, cm)
 		if err != nil {
@@ -228,7 +250,7 @@ func (b *Bisector) probe(ctx context.Context, i int) (bisect.Verdict, error) {
 		pr.why = "no snapshot"
 		return bisect.Skip, nil
 	}
-	base := b.goodSnap.Filter(b.o.Metrics.Match)
+	base = base.Filter(b.o.Metrics.Match)
 	head := snap.Filter(b.o.Metrics.Match)
 	if len(head.Metrics) == 0 {
 		pr.why = "metric not recorded"
@@ -268,6 +290,28 @@ func (b *Bisector) measure(ctx context.Context, cm *gitstore.Commit) (*snapshot.
 		return nil, err
 	}
 	return snap, nil
+}
+
+// measureBeside measures cm beside GOOD in interleaved rounds (Options.
+// SideBySide) and records cm's side, tagged mode=ab; it returns the GOOD
+// and cm measurements.
+func (b *Bisector) measureBeside(ctx context.Context, cm *gitstore.Commit) (good, snap *snapshot.Snapshot, err error) {
+	fmt.Fprintf(b.o.Progress, "git-flameiq: measuring %s %s beside GOOD %s\n", store.Short(cm.Hash), cm.Subject(), b.stepText())
+	res, err := abrun.Measure(ctx, b.st.Repo, []abrun.Side{{Name: "good", Commit: b.good}, {Name: "probe", Commit: cm.Hash}},
+		abrun.Options{Run: *b.o.Run, Rounds: b.o.Rounds, Warmup: b.o.Run.Warmup, Progress: b.o.Progress})
+	if err != nil {
+		return nil, nil, err
+	}
+	snap = res.Snapshots[1]
+	snap.Meta.Commit = cm.Hash.String()
+	if snap.Meta.Tags == nil {
+		snap.Meta.Tags = map[string]string{}
+	}
+	snap.Meta.Tags["mode"] = "ab"
+	if err := b.o.Record(cm.Hash, snap); err != nil {
+		return nil, nil, err
+	}
+	return res.Snapshots[0], snap, nil
 }
 
 // largestStep finds the biggest single step in the bad direction of any
