@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -469,29 +470,32 @@ func storedZlib(parts ...[]byte) []byte {
 	out := make([]byte, 0, n+n/65535*5+16)
 	out = append(out, 0x78, 0x01)
 	a := adler32.New()
-	var blk []byte
-	flush := func(final bool) {
+	// Each block's header, then its bytes straight from parts (a block may
+	// span parts): the content is copied once.
+	parts = slices.Clone(parts)
+	pi := 0
+	for left := n; ; {
+		l := min(left, 65535)
+		left -= l
 		var bfinal byte
-		if final {
+		if left == 0 {
 			bfinal = 1
 		}
-		l := uint16(len(blk))
 		out = append(out, bfinal, byte(l), byte(l>>8), ^byte(l), ^byte(l>>8))
-		out = append(out, blk...)
-		blk = blk[:0]
-	}
-	blk = make([]byte, 0, min(n, 65535))
-	for _, p := range parts {
-		a.Write(p)
-		for len(p) > 0 {
-			k := min(len(p), 65535-len(blk))
-			blk = append(blk, p[:k]...)
-			p = p[k:]
-			if len(blk) == 65535 {
-				flush(false)
+		for l > 0 {
+			p := parts[pi]
+			k := min(len(p), l)
+			a.Write(p[:k])
+			out = append(out, p[:k]...)
+			parts[pi] = p[k:]
+			l -= k
+			if len(parts[pi]) == 0 {
+				pi++
 			}
 		}
+		if left == 0 {
+			break
+		}
 	}
-	flush(true)
 	return binary.BigEndian.AppendUint32(out, a.Sum32())
 }
