@@ -217,6 +217,7 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 	}
 	prefix := goPrefixes(order)
 	units := br.Units()
+	s.Grow(len(order))
 	for i, k := range order {
 		if failed[goBench{k.pkg, k.name}] {
 			continue
@@ -245,6 +246,9 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 // goPrefixes decides the package prefix of every key: empty unless the
 // name and unit occur in several packages.
 func goPrefixes(order []goKey) map[goKey]string {
+	if !slices.ContainsFunc(order, func(k goKey) bool { return k.pkg != order[0].pkg }) {
+		return nil // one package
+	}
 	type nu struct{ name, unit string }
 	// Most inputs have no name and unit in two packages: one map of the
 	// first package of each, and the lists only for the others.
