@@ -59,3 +59,29 @@ func TestBaseCacheLRU(t *testing.T) {
 		t.Fatalf("list holds %d entries, map %d", n, len(c.m))
 	}
 }
+
+// Eviction passes over whole bases (a full inflate to rebuild) for a
+// delta-built one among the least recently used, and falls back to plain
+// LRU when there is none within reach.
+func TestBaseCacheKeepsWhole(t *testing.T) {
+	p := &pack{}
+	var c baseCache
+	big := make([]byte, cacheMaxBytes/4)
+	c.putCost(p, 1, objBlob, big, true)  // oldest, whole
+	c.putCost(p, 2, objBlob, big, false) // delta-built
+	c.putCost(p, 3, objBlob, big, true)
+	c.putCost(p, 4, objBlob, big, true)
+	c.putCost(p, 5, objBlob, big, true) // over the bound: 2 goes, not 1
+	for off, want := range map[uint64]bool{1: true, 2: false, 3: true, 4: true, 5: true} {
+		if _, ok := c.m[cacheKey{p, off}]; ok != want { // no get: it would reorder
+			t.Errorf("after the first eviction: get(%d) present = %v, want %v", off, ok, want)
+		}
+	}
+	c.putCost(p, 6, objBlob, big, true) // only whole ones: the least recently used (1) goes
+	if _, ok := c.m[cacheKey{p, 1}]; ok {
+		t.Error("no delta-built entry to evict, but the least recently used whole one stayed")
+	}
+	if c.bytes > cacheMaxBytes {
+		t.Fatalf("%d bytes cached, bound %d", c.bytes, cacheMaxBytes)
+	}
+}

@@ -360,8 +360,11 @@ func inflate(src []byte, size int) ([]byte, error) {
 		return nil, fmt.Errorf("inflate: object claims %d bytes from %d compressed", size, len(src))
 	}
 	if size > 1<<20 {
-		// A big size is believed only as far as the stream bears it out.
-		out, err := io.ReadAll(io.LimitReader(zr, int64(size)+1))
+		// A big size is believed only as far as the stream bears it out:
+		// up to inflateTrust bytes are allocated at once (a 9 MB note is
+		// read without growing and copying its buffer), the rest as it
+		// comes.
+		out, err := readAllHint(io.LimitReader(zr, int64(size)+1), min(size+1, inflateTrust))
 		if err == nil && len(out) != size {
 			err = fmt.Errorf("object is %d bytes, header says %d", len(out), size)
 		}
@@ -375,6 +378,28 @@ func inflate(src []byte, size int) ([]byte, error) {
 		return nil, fmt.Errorf("inflate: %w", err)
 	}
 	return out, nil
+}
+
+// inflateTrust is how much of an object's declared size inflate allocates
+// before the stream has delivered it.
+const inflateTrust = 64 << 20
+
+// readAllHint is io.ReadAll starting with a buffer of hint bytes.
+func readAllHint(r io.Reader, hint int) ([]byte, error) {
+	b := make([]byte, 0, max(hint, 512))
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 func readLoose(dir string, h Hash) (objType, []byte, error) {
