@@ -111,9 +111,10 @@ func BenchmarkFirstParent(b *testing.B) {
 }
 
 // BenchmarkReadBigNotes is the read side of `git flameiq log` over a
-// monorepo's records: 12 commits, each with a note of 10 MB (a 60,000-metric record is 9.4 MB) that differs
-// from the others in a tenth of its numbers, packed by git gc into delta
-// chains; every iteration opens the repository and reads all 12 notes.
+// monorepo's records: 12 commits, each with a note of 10 MB (a record of
+// 60,000 metrics is 9.4 MB) that differs from the others in a tenth of
+// its numbers, packed by git gc into delta chains; every iteration opens
+// the repository and reads all 12 notes.
 func BenchmarkReadBigNotes(b *testing.B) {
 	dir := makeRepo(b, 0)
 	const notes, size = 12, 10 << 20

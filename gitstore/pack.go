@@ -338,8 +338,11 @@ type cacheEnt struct {
 }
 
 const (
-	cacheMaxBytes   = 48 << 20
+	cacheMaxBytes   = 32 << 20
 	cacheMaxEntries = 512
+	// cacheMaxBase is the largest base kept: a note of 60,000 metrics
+	// (9.4 MB) fits, three of them at once.
+	cacheMaxBase = 12 << 20
 	// cacheScan bounds how far eviction looks past whole bases.
 	cacheScan = 8
 )
@@ -375,7 +378,7 @@ func (c *baseCache) put(p *pack, off uint64, t objType, data []byte) {
 
 // putCost is put for an entry that is (whole) or is not stored whole.
 func (c *baseCache) putCost(p *pack, off uint64, t objType, data []byte, whole bool) {
-	if len(data) > cacheMaxBytes/4 {
+	if len(data) > cacheMaxBase {
 		return
 	}
 	c.mu.Lock()
