@@ -184,7 +184,7 @@ func (p *pack) objectUncached(o *odb, off uint64, depth int) (objType, []byte, e
 			if bt, base, ok = o.cache.get(p, boff); !ok {
 				bt, base, err = p.objectUncached(o, boff, depth+1)
 				if err == nil {
-					o.cache.putCost(p, boff, bt, base, p.whole(boff))
+					o.cache.put(p, boff, bt, base, p.whole(boff))
 				}
 			}
 		} else {
@@ -372,12 +372,8 @@ func (c *baseCache) get(p *pack, off uint64) (objType, []byte, bool) {
 	return e.t, e.data, true
 }
 
-func (c *baseCache) put(p *pack, off uint64, t objType, data []byte) {
-	c.putCost(p, off, t, data, false)
-}
-
-// putCost is put for an entry that is (whole) or is not stored whole.
-func (c *baseCache) putCost(p *pack, off uint64, t objType, data []byte, whole bool) {
+// put caches the object at off of p, stored whole in the pack or not.
+func (c *baseCache) put(p *pack, off uint64, t objType, data []byte, whole bool) {
 	if len(data) > cacheMaxBase {
 		return
 	}
