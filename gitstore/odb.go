@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -359,8 +360,11 @@ func inflate(src []byte, size int) ([]byte, error) {
 		return nil, fmt.Errorf("inflate: object claims %d bytes from %d compressed", size, len(src))
 	}
 	if size > 1<<20 {
-		// A big size is believed only as far as the stream bears it out.
-		out, err := io.ReadAll(io.LimitReader(zr, int64(size)+1))
+		// A big size is believed only as far as the stream bears it out:
+		// up to inflateTrust bytes are allocated at once (a 9 MB note is
+		// read without growing and copying its buffer), the rest as it
+		// comes.
+		out, err := readAllHint(io.LimitReader(zr, int64(size)+1), min(size+1, inflateTrust))
 		if err == nil && len(out) != size {
 			err = fmt.Errorf("object is %d bytes, header says %d", len(out), size)
 		}
@@ -374,6 +378,28 @@ func inflate(src []byte, size int) ([]byte, error) {
 		return nil, fmt.Errorf("inflate: %w", err)
 	}
 	return out, nil
+}
+
+// inflateTrust is how much of an object's declared size inflate allocates
+// before the stream has delivered it.
+const inflateTrust = 64 << 20
+
+// readAllHint is io.ReadAll starting with a buffer of hint bytes.
+func readAllHint(r io.Reader, hint int) ([]byte, error) {
+	b := make([]byte, 0, max(hint, 512))
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 func readLoose(dir string, h Hash) (objType, []byte, error) {
@@ -469,29 +495,32 @@ func storedZlib(parts ...[]byte) []byte {
 	out := make([]byte, 0, n+n/65535*5+16)
 	out = append(out, 0x78, 0x01)
 	a := adler32.New()
-	var blk []byte
-	flush := func(final bool) {
+	// Each block's header, then its bytes straight from parts (a block may
+	// span parts): the content is copied once.
+	parts = slices.Clone(parts)
+	pi := 0
+	for left := n; ; {
+		l := min(left, 65535)
+		left -= l
 		var bfinal byte
-		if final {
+		if left == 0 {
 			bfinal = 1
 		}
-		l := uint16(len(blk))
 		out = append(out, bfinal, byte(l), byte(l>>8), ^byte(l), ^byte(l>>8))
-		out = append(out, blk...)
-		blk = blk[:0]
-	}
-	blk = make([]byte, 0, min(n, 65535))
-	for _, p := range parts {
-		a.Write(p)
-		for len(p) > 0 {
-			k := min(len(p), 65535-len(blk))
-			blk = append(blk, p[:k]...)
-			p = p[k:]
-			if len(blk) == 65535 {
-				flush(false)
+		for l > 0 {
+			p := parts[pi]
+			k := min(len(p), l)
+			a.Write(p[:k])
+			out = append(out, p[:k]...)
+			parts[pi] = p[k:]
+			l -= k
+			if len(parts[pi]) == 0 {
+				pi++
 			}
 		}
+		if left == 0 {
+			break
+		}
 	}
-	flush(true)
 	return binary.BigEndian.AppendUint32(out, a.Sum32())
 }

@@ -1,27 +1,42 @@
 package gitstore
 
 import (
-	"sort"
-	"strings"
+	"bytes"
+	"slices"
 )
 
 // catSortUniq merges two notes as `git notes merge -s cat_sort_uniq` does:
-// the union of their lines, sorted, duplicates removed, newline-terminated.
+// the union of their lines, sorted, duplicates removed, newline-terminated
+// (nil when there is no line). The lines are compared in place, never
+// copied to strings: a monorepo's note is one line of megabytes, and
+// recording it onto a commit without a note returns that note itself
+// (b, when it already is its own union) instead of a copy.
 func catSortUniq(a, b []byte) []byte {
-	set := map[string]bool{}
-	var lines []string
+	var lines [][]byte
+	n := 0
 	for _, note := range [][]byte{a, b} {
-		for _, l := range strings.Split(string(note), "\n") {
-			if strings.TrimSpace(l) == "" || set[l] {
+		for l := range bytes.SplitSeq(note, []byte{'\n'}) {
+			if len(bytes.TrimSpace(l)) == 0 {
 				continue
 			}
-			set[l] = true
 			lines = append(lines, l)
+			n += len(l) + 1
 		}
 	}
-	sort.Strings(lines)
 	if len(lines) == 0 {
 		return nil
 	}
-	return []byte(strings.Join(lines, "\n") + "\n")
+	if !slices.IsSortedFunc(lines, bytes.Compare) {
+		slices.SortFunc(lines, bytes.Compare)
+	}
+	lines = slices.CompactFunc(lines, bytes.Equal)
+	if len(a) == 0 && len(lines) == 1 && len(b) == len(lines[0])+1 && b[len(b)-1] == '\n' {
+		return b // b is one line and its newline
+	}
+	out := make([]byte, 0, n)
+	for _, l := range lines {
+		out = append(out, l...)
+		out = append(out, '\n')
+	}
+	return out
 }

@@ -115,9 +115,11 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 	scan.f = fails
 	br := benchfmt.NewReader(io.TeeReader(r, scan), name)
 	var (
-		order   []goKey     // the keys in input order
-		samples [][]float64 // by position in order
-		index   = map[goKey]int{}
+		order []goKey // the keys in input order
+		// Every sample with the position of its key in order, bucketed
+		// by key at the end: one array, not one growing slice per key.
+		flat  []goSample
+		index = map[goKey]int{}
 		// The positions of the last result's values: a -count run repeats
 		// a benchmark's line with the same units, which then need no
 		// lookup (hashing three strings per sample was a third of a
@@ -146,7 +148,12 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 					}
 				}
 			}
-			pkg := rec.GetConfig("pkg")
+			pkg := "" // as rec.GetConfig("pkg"), without a new string per line
+			if p, ok := rec.ConfigIndex("pkg"); ok {
+				if pkg = lastPkg; string(rec.Config[p].Value) != lastPkg {
+					pkg = string(rec.Config[p].Value)
+				}
+			}
 			if string(rec.Name) != bench { // -count repeats a name: one string for its runs
 				bench = string(rec.Name)
 			}
@@ -169,11 +176,10 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 						i = len(order)
 						index[k] = i
 						order = append(order, k)
-						samples = append(samples, nil)
 					}
 				}
 				at = append(at, i)
-				samples[i] = append(samples[i], exactTidy(v.Value, v.OrigValue, v.OrigUnit))
+				flat = append(flat, goSample{i, exactTidy(v.Value, v.OrigValue, v.OrigUnit)})
 			}
 			lastPkg, lastBench = pkg, bench
 			lastAt, at = at, lastAt
@@ -215,8 +221,10 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 	if len(tags) > 0 {
 		s.Meta.Tags = tags
 	}
+	samples := goBuckets(flat, len(order))
 	prefix := goPrefixes(order)
 	units := br.Units()
+	s.Grow(len(order))
 	for i, k := range order {
 		if failed[goBench{k.pkg, k.name}] {
 			continue
@@ -242,9 +250,43 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 	return s, nil
 }
 
+// goSample is one sample of the key at position key of a parse's keys.
+type goSample struct {
+	key int
+	v   float64
+}
+
+// goBuckets returns the samples of each of n keys, in input order (a
+// counting sort: two passes, one array).
+func goBuckets(flat []goSample, n int) [][]float64 {
+	end := make([]int, n)
+	for _, s := range flat {
+		end[s.key]++
+	}
+	for i := 1; i < n; i++ {
+		end[i] += end[i-1]
+	}
+	all := make([]float64, len(flat))
+	out := make([][]float64, n)
+	for i := range out {
+		start := 0
+		if i > 0 {
+			start = end[i-1]
+		}
+		out[i] = all[start:start:end[i]]
+	}
+	for _, s := range flat {
+		out[s.key] = append(out[s.key], s.v)
+	}
+	return out
+}
+
 // goPrefixes decides the package prefix of every key: empty unless the
 // name and unit occur in several packages.
 func goPrefixes(order []goKey) map[goKey]string {
+	if !slices.ContainsFunc(order, func(k goKey) bool { return k.pkg != order[0].pkg }) {
+		return nil // one package
+	}
 	type nu struct{ name, unit string }
 	// Most inputs have no name and unit in two packages: one map of the
 	// first package of each, and the lists only for the others.

@@ -85,6 +85,11 @@ var stages = []stage{
 		bs, hs := parse(tb, b), parse(tb, h)
 		return func() { snapshot.Merge(bs, hs) }
 	}},
+	{"merge1", func(tb testing.TB, n int) func() { // record FILE: one run
+		h, _ := input(tb, n)
+		hs := parse(tb, h)
+		return func() { snapshot.Merge(hs) }
+	}},
 	{"compare", func(tb testing.TB, n int) func() {
 		b, h := input(tb, n)
 		bs, hs := parse(tb, b), parse(tb, h)
