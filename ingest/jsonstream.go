@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 
 	"github.com/flameiq/git-flameiq/internal/limits"
+	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 // jsonStream walks the top level of one JSON document without decoding it
@@ -145,15 +146,69 @@ func (st *jsonStream) members(fn func(key string)) bool {
 // list is missing or not an array; fn may then have been called for no
 // element, and the caller reports the shape from whole().
 func (st *jsonStream) object(list string, fn func(i int, v any)) (rest map[string]any, n int, walked bool) {
+	rest, walked = st.around(list, func() bool {
+		var ok bool
+		n, ok = st.elements(fn)
+		return ok
+	})
+	return rest, n, walked
+}
+
+// objectOf is object for a member list that is an object (k6's metrics,
+// Locust's endpoints): fn gets each of its keys and decoded values in
+// file order.
+func (st *jsonStream) objectOf(list string, fn func(key string, v any)) (rest map[string]any, walked bool) {
+	return st.around(list, func() bool { return st.entries(fn) })
+}
+
+// around walks the top-level object, decoding every member into rest but
+// list, which walk consumes (reporting whether it could). It reports false
+// when the top level is not an object or list is missing or not walked.
+func (st *jsonStream) around(list string, walk func() bool) (rest map[string]any, walked bool) {
 	rest = map[string]any{}
 	top := st.members(func(key string) {
 		if key == list {
-			n, walked = st.elements(fn)
+			walked = walk()
 			return
 		}
 		rest[key] = st.value()
 	})
-	return rest, n, top && walked
+	return rest, top && walked
+}
+
+// entries walks the next value when it is an object, calling fn with each
+// key and decoded value in file order. It returns false, having called fn
+// for none, when the value is not an object (the walk cannot go on).
+func (st *jsonStream) entries(fn func(key string, v any)) bool {
+	if !st.delim('{') {
+		if st.err == nil {
+			st.err = errNotWalked
+		}
+		return false
+	}
+	for st.err == nil && st.dec.More() {
+		tok, err := st.dec.Token()
+		if err != nil {
+			st.err = err
+			break
+		}
+		key, _ := tok.(string)
+		fn(key, st.value())
+	}
+	if st.err == nil {
+		_, st.err = st.dec.Token() // '}'
+	}
+	return true
+}
+
+// built counts, for spend, what the metrics of s from index from on take
+// in memory.
+func built(s *snapshot.Snapshot, from int) int {
+	n := 0
+	for _, m := range s.Metrics[from:] {
+		n += metricCost + sampleCost*len(m.Samples)
+	}
+	return n
 }
 
 // value decodes the next value (numbers as json.Number).

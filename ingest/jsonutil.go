@@ -209,6 +209,35 @@ func readJSON(r io.Reader, name string) (any, error) {
 type collector struct {
 	file string
 	errs Errors
+
+	keyed []keyedErrs // member's errors held back by member
+}
+
+// keyedErrs are the errors of one object member walked in file order.
+type keyedErrs struct {
+	key  string
+	errs Errors
+}
+
+// member runs fn with a collector for the errors of the object member key,
+// for an object walked in file order (jsonStream) whose errors were
+// reported in byte order of the key when it was decoded whole
+// (collector.members): membersDone adds them in that order.
+func (c *collector) member(key string, fn func(mc *collector)) {
+	mc := &collector{file: c.file}
+	fn(mc)
+	if len(mc.errs) > 0 {
+		c.keyed = append(c.keyed, keyedErrs{key, mc.errs})
+	}
+}
+
+// membersDone adds the errors member held back, in byte order of the key.
+func (c *collector) membersDone() {
+	slices.SortStableFunc(c.keyed, func(a, b keyedErrs) int { return strings.Compare(a.key, b.key) })
+	for _, k := range c.keyed {
+		c.errs = append(c.errs, k.errs...)
+	}
+	c.keyed = nil
 }
 
 // openJSON reads one JSON document whose top level must be an object and

@@ -60,7 +60,8 @@ func TestJSONLimit(t *testing.T) {
 	t.Setenv("FLAMEIQ_MAX_INPUT", "16K")
 	pad := func(n int) string { return `"pad": "` + strings.Repeat("x", n) + `"` }
 	for _, tt := range []struct{ format, doc, want string }{
-		{"hyperfine", `{"results": [], ` + pad(2000) + `}`, "big.json: JSON input larger than 1 KiB (FLAMEIQ_MAX_INPUT/16: a JSON document is decoded whole, at about ten times its size); raise FLAMEIQ_MAX_INPUT to read it"},
+		{"k6", `{"metrics": {}, ` + pad(2000) + `}`, "big.json: JSON input larger than 1 KiB (FLAMEIQ_MAX_INPUT/16: a JSON document is decoded whole, at about ten times its size); raise FLAMEIQ_MAX_INPUT to read it"},
+		{"hyperfine", `{"results": [], ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4"},
 		{"bmf", `{"A": {"latency": {"value": 1}}, ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4: this JSON format is read entry by entry, at up to four times its size); raise FLAMEIQ_MAX_INPUT to read it"},
 		{"googlebench", `{"benchmarks": [], ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4"},
 		{"pytest-benchmark", `{"benchmarks": [], ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4"},
