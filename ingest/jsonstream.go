@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"runtime/debug"
 
 	"github.com/flameiq/git-flameiq/internal/limits"
@@ -27,16 +29,19 @@ import (
 // walking never meets a syntax error.
 type jsonStream struct {
 	name string
-	data []byte
+	data []byte // nil when the walk reads the file again (reread)
+	size int64  // the document's size
 	dec  *json.Decoder
-	err  error // the first decoder error (none on a valid document), or errTooBig
+	// reread reads the document again, when data was let go: a large
+	// regular file is walked from the file, not from its bytes, which
+	// would stay in memory for the whole walk.
+	reread func() (io.Reader, bool)
+	err    error // the first decoder error (none on a valid document), or errTooBig
 
 	max   int64 // FLAMEIQ_MAX_INPUT
 	spent int64 // the bytes the parser built so far, by its estimate (spend)
 
-	// done ends the walk: it restores the memory limit boundHeap set
-	// (parsers defer it).
-	done func()
+	heap *heapBound // the walk's memory limit
 }
 
 // openJSONStream reads one JSON document and checks it as decodeJSON does
@@ -55,10 +60,35 @@ func openJSONStream(r io.Reader, name string) (*jsonStream, error) {
 	if err := checkDuplicateKeys(data, name); err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
 	max, _ := limits.MaxInput() // readAll checked it
-	return &jsonStream{name: name, data: data, dec: dec, max: max, done: boundHeap(len(data))}, nil
+	st := &jsonStream{name: name, data: data, size: int64(len(data)), max: max}
+	var in io.Reader = bytes.NewReader(data)
+	if sr, ok := r.(sizedReader); ok && len(data) >= 16<<20 {
+		// Checked: walk it from the file and let the bytes go (a
+		// third of the walk's peak for BMF). An error that needs them
+		// reads them again.
+		if f, ok := sr.reread(); ok {
+			st.reread = sr.reread
+			st.data, data = nil, nil
+			in = bufio.NewReaderSize(io.LimitReader(f, st.size), 256<<10)
+			runtime.GC() // the bytes' pages hold the walk's entries
+		}
+	}
+	st.dec = json.NewDecoder(in)
+	st.dec.UseNumber()
+	st.heap = boundHeap(int(st.size))
+	return st, nil
+}
+
+// bytes returns the document, reading it again if it was let go (nil if
+// it cannot be read again).
+func (st *jsonStream) bytes() []byte {
+	if st.data == nil && st.reread != nil {
+		if r, ok := st.reread(); ok {
+			st.data, _ = readExact(io.LimitReader(r, st.size), st.size)
+		}
+	}
+	return st.data
 }
 
 // Estimates for spend: a metric in the snapshot (the struct, its key, one
@@ -76,43 +106,85 @@ const (
 // times their size (`{"a":{"b":{"value":1}}}` is 24 bytes and one metric).
 func (st *jsonStream) spend(n int) {
 	st.spent += int64(n)
-	if st.err == nil && int64(len(st.data))+st.spent > st.max {
+	if st.err == nil && st.size+st.spent > st.max {
 		st.err = errTooBig
+	}
+	live := st.spent
+	if st.data != nil {
+		live += st.size
+	}
+	st.heap.grow(live)
+}
+
+// done ends the walk (parsers defer it): the memory limit boundHeap set
+// becomes that of the command's next steps.
+func (st *jsonStream) done() { st.heap.done() }
+
+// heapBound keeps the heap of a large walk near 2.5× the input plus 16
+// MiB with a soft memory limit (the runtime collects more often as the
+// heap nears it; it never fails an allocation). The walk's live memory is
+// the bytes plus the snapshot, up to about 3× the input for BMF, whose
+// entries are the smallest (60 MB of JSON make 124 MB of metrics); under
+// the default GOGC=100 the heap grew to twice that before a collection.
+// A format whose entries expand more (a Locust summary's endpoint: seven
+// metrics from 120 bytes) passes that limit, and a limit under the live
+// heap makes the runtime collect without pause (60 MB of Locust summary
+// took 2 min instead of 1): when the live memory spend counts comes within
+// a tenth of the limit, grow lets the heap double it, as GOGC=100 would. After the walk the command goes on (record
+// encodes the note, about as big again as the snapshot) under a limit of
+// 5× the input plus 64 MiB: with the walk's limit kept, `record` of 70 MB
+// of Google Benchmark collected without pause while it encoded the note
+// (38 s); with no limit at all it peaked at 669 MB; at 5× it took 11 s
+// and 412 MB. Inputs under 16 MiB are left alone, and so is a GOMEMLIMIT
+// or GOGC in the environment (the user's choice); a limit already higher
+// is kept.
+type heapBound struct {
+	n, limit int64 // the input's size, the limit set (0: none)
+}
+
+// boundHeap sets the walk's memory limit for an input of n bytes.
+func boundHeap(n int) *heapBound {
+	h := &heapBound{n: int64(n)}
+	if n < 16<<20 || os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
+		return h
+	}
+	limit := 5*h.n/2 + 16<<20
+	cur := debug.SetMemoryLimit(-1)
+	if cur != math.MaxInt64 && cur >= limit {
+		return h
+	}
+	h.set(limit)
+	return h
+}
+
+func (h *heapBound) set(limit int64) {
+	h.limit = limit
+	debug.SetMemoryLimit(limit)
+}
+
+// grow raises the limit to twice live, the walk's live memory, plus 16
+// MiB when live comes within a tenth of it.
+func (h *heapBound) grow(live int64) {
+	if h.limit > 0 && live+live/10+16<<20 > h.limit {
+		h.set(max(2*live+16<<20, h.limit+h.limit/4))
 	}
 }
 
-// boundHeap keeps the heap of a large walk near 2.5× the input plus 16 MiB
-// with a soft memory limit (the runtime collects more often as the heap
-// nears it; it never fails an allocation), and returns the function that
-// loosens it when the walk is over. The walk's live memory is the bytes
-// plus the snapshot, up to about 3× the input (BMF, whose entries are the
-// smallest: 60 MB of JSON make 124 MB of metrics); under the default
-// GOGC=100 the heap grew to twice that before a collection. After the
-// walk the command goes on (record encodes the note, about as big again as
-// the snapshot) under a limit of 5× the input plus 64 MiB: with the walk's
-// limit kept, `record` of 70 MB of Google Benchmark collected without
-// pause while it encoded the note (38 s); with no limit at all it peaked
-// at 669 MB; at 5× it took 11 s and 412 MB. Inputs under 16 MiB are left alone, and so
-// is a GOMEMLIMIT or GOGC in the environment (the user's choice); a limit
-// already higher is kept.
-func boundHeap(n int) (restore func()) {
-	if n < 16<<20 || os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
-		return func() {}
+// done ends the walk: the limit becomes that of the command's next steps.
+func (h *heapBound) done() {
+	if h.limit > 0 {
+		h.set(max(5*h.n+64<<20, h.limit))
 	}
-	limit := 5*int64(n)/2 + 16<<20
-	cur := debug.SetMemoryLimit(-1)
-	if cur != math.MaxInt64 && cur >= limit {
-		return func() {}
-	}
-	debug.SetMemoryLimit(limit)
-	return func() { debug.SetMemoryLimit(5*int64(n) + 64<<20) }
 }
 
 // whole decodes the document whole: for the shapes a parser does not walk
 // (a top level that is not an object, a list that is not an array), whose
 // errors the collector reports from the decoded value as before.
 func (st *jsonStream) whole() any {
-	v, _ := decodeJSON(st.data, st.name) // checked valid by openJSONStream
+	v, err := decodeJSON(st.bytes(), st.name) // checked valid by openJSONStream
+	if err != nil {
+		return nil // the file changed since: the caller reports null
+	}
 	return v
 }
 
@@ -272,7 +344,7 @@ func (st *jsonStream) fail() error {
 		return nil
 	case errTooBig:
 		return &Error{File: st.name, Msg: fmt.Sprintf("its benchmarks take more than FLAMEIQ_MAX_INPUT (%s) in memory: %s of JSON that expands to about %s of metrics; raise FLAMEIQ_MAX_INPUT to read it",
-			limits.Human(st.max), limits.Human(int64(len(st.data))), limits.Human(st.spent))}
+			limits.Human(st.max), limits.Human(st.size), limits.Human(st.spent))}
 	}
-	return jsonError(st.name, st.data, st.err)
+	return jsonError(st.name, st.bytes(), st.err)
 }

@@ -9,6 +9,7 @@ import (
 	"iter"
 	"maps"
 	"math"
+	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -69,6 +70,22 @@ func readAll(r io.Reader, name string, share int64) ([]byte, error) {
 type sizedReader struct {
 	io.Reader
 	size int64
+	// file and start, when file is not nil, say where the input can be
+	// read again: from start in file (jsonStream reads a large
+	// document twice rather than keep its bytes).
+	file  *os.File
+	start int64
+}
+
+// reread reads the input again from its start, when it can.
+func (sr sizedReader) reread() (io.Reader, bool) {
+	if sr.file == nil {
+		return nil, false
+	}
+	if _, err := sr.file.Seek(sr.start, io.SeekStart); err != nil {
+		return nil, false
+	}
+	return sr.file, true
 }
 
 // readExact is io.ReadAll into one buffer of exactly the input's size

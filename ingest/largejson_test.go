@@ -60,7 +60,7 @@ var largeJSON = map[string]func(w io.Writer, size int64){
 		fmt.Fprint(w, `}`)
 	},
 	"criterion": func(w io.Writer, size int64) {
-		n := int(size / 20) // two numbers of about 9 bytes and their commas
+		n := int(size / 24) // two numbers of about 11 bytes and their commas
 		fmt.Fprint(w, `{"sampling_mode":"Linear","iters":[`)
 		for i := range n {
 			if i > 0 {
@@ -154,6 +154,12 @@ func TestWriteLargeJSON(t *testing.T) {
 	}
 	for format, gen := range largeJSON {
 		file := filepath.Join(dir, format+".json")
+		if format == "criterion" { // detected by its name
+			file = filepath.Join(dir, "criterion", "new", "sample.json")
+			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
 		f, err := os.Create(file)
 		if err != nil {
 			t.Fatal(err)
