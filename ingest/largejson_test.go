@@ -2,10 +2,12 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -179,6 +181,39 @@ func TestWriteLargeJSON(t *testing.T) {
 		}
 		if s.Meta.Format != format {
 			t.Errorf("%s: detected as %s", format, s.Meta.Format)
+		}
+	}
+}
+
+// TestLargeFileRereadSame: a document of 16 MiB or more in a regular file
+// is walked from the file again, its bytes let go (jsonStream.reread);
+// what it gives, a snapshot or errors, is the same as from a pipe.
+func TestLargeFileRereadSame(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 17 MB")
+	}
+	var b bytes.Buffer
+	largeJSON["bmf"](&b, 17<<20)
+	good := b.Bytes()
+	bad := append(bytes.Clone(bytes.TrimSuffix(good, []byte("}"))), []byte(`,"last":{"latency":{"value":-1}}}`)...)
+	for _, doc := range [][]byte{good, bad} {
+		file := filepath.Join(t.TempDir(), "big.json")
+		if err := os.WriteFile(file, doc, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		fromFile, errFile := ParseFile(file, "")
+		fromPipe, errPipe := Parse(bytes.NewReader(doc), file, "")
+		if fmt.Sprint(errFile) != fmt.Sprint(errPipe) {
+			t.Fatalf("file: %v\npipe: %v", errFile, errPipe)
+		}
+		if errFile != nil {
+			if !strings.Contains(errFile.Error(), "last.latency.value: negative value -1") {
+				t.Errorf("error: %v", errFile)
+			}
+			continue
+		}
+		if len(fromFile.Metrics) != len(fromPipe.Metrics) || len(fromFile.Metrics) < 100000 {
+			t.Errorf("file %d metrics, pipe %d", len(fromFile.Metrics), len(fromPipe.Metrics))
 		}
 	}
 }
