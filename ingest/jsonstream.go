@@ -17,16 +17,18 @@ import (
 )
 
 // jsonStream walks the top level of one JSON document without decoding it
-// whole, for the formats whose files grow large (BMF, Google Benchmark,
-// pytest-benchmark). Decoded whole into maps, a document takes 2–7 times
-// its size (a 60 MB BMF file: 380 MB of maps) on top of its bytes and
-// the decoder's own copy of them; walked here, only one entry is decoded
-// at a time, and the peak is the bytes, one entry and the snapshot.
+// whole, for every JSON format but FlameIQ's and k6's summaries. Decoded
+// whole into maps, a document takes 2–7 times its size (a 60 MB BMF file:
+// 380 MB of maps) on top of its bytes and the decoder's own copy of them;
+// walked here, only one entry is decoded at a time, and the peak is the
+// bytes, one entry and the snapshot.
 //
-// The bytes are kept (1× the input) so that every error names its line
-// and column as decodeJSON's do: a document that is not valid JSON, or has
-// a key twice, gets decodeJSON's own error before anything is walked, so
-// walking never meets a syntax error.
+// The bytes are read whole first so that every error names its line and
+// column as decodeJSON's do: a document that is not valid JSON, or has a
+// key twice, gets decodeJSON's own error before anything is walked, so
+// walking never meets a syntax error. A regular file of 16 MiB or more is
+// then walked from the file, and its bytes let go (read again only for an
+// error that needs them); a pipe's bytes are kept for the walk.
 type jsonStream struct {
 	name string
 	data []byte // nil when the walk reads the file again (reread)

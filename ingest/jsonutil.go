@@ -26,14 +26,14 @@ import (
 // FLAMEIQ_MAX_INPUT bounds the memory an input may take (1 GiB by
 // default), so a JSON document may have only a share of it: its bytes are
 // read whole (for the line and column of an error), and decoding costs a
-// multiple of them. jsonShare is the share of the formats decoded whole
-// into maps (about ten times their size: a 100 MB Google Benchmark file
-// took 0.96 GB that way); streamShare that of the formats read with
-// jsonStream (BMF, Google Benchmark, pytest-benchmark: the ones whose files
-// grow large), which decode one entry at a time and peak at about 4× the
-// input at most (README, "Hardening": 3.96× for 60 MB of BMF, the
-// smallest entries; 2.5–3.3× for Google Benchmark and pytest-benchmark). Go's text and test2json outputs are
-// streamed line by line and have no such limit.
+// multiple of them. jsonShare is the share of the formats still decoded
+// whole into maps (FlameIQ and k6 summaries: 20–25 times their size for
+// 60 MB of tiny entries); streamShare that of the formats read with
+// jsonStream (every other JSON format), which decode one entry at a time
+// and whose walk stops when the metrics it builds would pass
+// FLAMEIQ_MAX_INPUT (README, "Hardening", has the peak of each). Go's
+// text and test2json outputs are streamed line by line and have no such
+// limit.
 const (
 	jsonShare   = 16
 	streamShare = 4
