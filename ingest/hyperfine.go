@@ -45,7 +45,7 @@ func parseHyperfine(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	seen := map[string]int{}
 	// One result decoded at a time (jsonStream).
 	c, cr := &collector{file: name}, &collector{file: name}
-	doc, n, walked := st.object("results", func(i int, v any) {
+	_, n, walked := st.object("results", func(i int, v any) {
 		base := index("results", i)
 		if res, ok := cr.object(v, base); ok {
 			from := len(s.Metrics)
@@ -59,8 +59,7 @@ func parseHyperfine(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	if !walked {
 		// Not an object, or no array of results: say which, from the
 		// document decoded whole.
-		var ok bool
-		if doc, ok = c.object(st.whole(), ""); ok {
+		if doc, ok := c.object(st.whole(), ""); ok {
 			c.requiredArray(doc, "results", "hyperfine export")
 		}
 		return nil, c.err()

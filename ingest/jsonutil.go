@@ -263,11 +263,6 @@ func openJSON(r io.Reader, name string) (*collector, map[string]any, error) {
 	return openJSONAs(r, name, (*collector).object)
 }
 
-// openJSONArray is openJSON for a document whose top level is an array.
-func openJSONArray(r io.Reader, name string) (*collector, []any, error) {
-	return openJSONAs(r, name, (*collector).array)
-}
-
 // openJSONAs reads one JSON document and checks its top level with as.
 func openJSONAs[T any](r io.Reader, name string, as func(*collector, any, string) (T, bool)) (*collector, T, error) {
 	var zero T

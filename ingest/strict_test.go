@@ -147,3 +147,20 @@ func TestStreamedShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestWalkedErrorsInKeyOrder: regression JSON and the Locust CI summary
+// are walked in file order, but their errors come in byte order of the
+// name, as when the document was decoded whole.
+func TestWalkedErrorsInKeyOrder(t *testing.T) {
+	for _, tt := range []struct{ format, doc, want string }{
+		{"regression-json", `{"b": {"p99_latency": -1, "ops_per_second": 1}, "a": {"p99_latency": "x", "ops_per_second": 1}}`,
+			"x.json: a.p99_latency: expected a number, got string \"x\"\nx.json: b.p99_latency: negative value -1"},
+		{"locust-json", `{"endpoints": {"/b": {"p95": -1, "failures": 0}, "/a": {"p95": null, "count": "x"}}, "error_rate": -2}`,
+			"x.json: endpoints./a.count: expected a number, got string \"x\"\nx.json: endpoints./b.p95: negative value -1\nx.json: error_rate: negative value -2"},
+	} {
+		_, err := Parse(strings.NewReader(tt.doc), "x.json", tt.format)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: got\n%v\nwant\n%s", tt.format, err, tt.want)
+		}
+	}
+}
