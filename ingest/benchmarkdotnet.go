@@ -38,96 +38,117 @@ func detectBDN(head []byte, _ string) bool {
 }
 
 func parseBDN(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	c, doc, err := openJSON(r, name)
+	js, err := openJSONStream(r, name)
 	if err != nil {
 		return nil, err
 	}
-	benches, ok := c.requiredArray(doc, "Benchmarks", "BenchmarkDotNet JSON export")
-	if !ok {
+	defer js.done()
+	s := &snapshot.Snapshot{}
+	// One benchmark decoded at a time (jsonStream).
+	c, cb := &collector{file: name}, &collector{file: name}
+	_, _, walked := js.object("Benchmarks", func(i int, v any) {
+		base := index("Benchmarks", i)
+		if b, ok := cb.object(v, base); ok {
+			from := len(s.Metrics)
+			bdnBenchmark(cb, s, base, b)
+			js.spend(built(s, from))
+		}
+	})
+	if err := js.fail(); walked && err != nil {
+		return nil, err
+	}
+	if !walked {
+		// Not an object, or no array of benchmarks: say which, from the
+		// document decoded whole.
+		if doc, ok := c.object(js.whole(), ""); ok {
+			c.requiredArray(doc, "Benchmarks", "BenchmarkDotNet JSON export")
+		}
 		return nil, c.err()
 	}
-	s := &snapshot.Snapshot{}
-	for base, b := range c.objects(benches, "Benchmarks") {
-		key, _ := c.str(b, "FullName", base)
-		if key == "" {
-			// The 0.9 and 0.10 exporters wrote no FullName: build it as
-			// the newer exporter does, Namespace.Type.Method (0.9.9 has
-			// no Namespace either).
-			ns, _ := c.str(b, "Namespace", base)
-			typ, _ := c.str(b, "Type", base)
-			method, _ := c.str(b, "Method", base)
-			if typ != "" && method != "" {
-				key = typ + "." + method
-				if ns != "" {
-					key = ns + "." + key
+	c.errs = append(c.errs, cb.errs...)
+	return c.result(s)
+}
+
+// bdnBenchmark adds the metrics of one benchmark (at base).
+func bdnBenchmark(c *collector, s *snapshot.Snapshot, base string, b map[string]any) {
+	key, _ := c.str(b, "FullName", base)
+	if key == "" {
+		// The 0.9 and 0.10 exporters wrote no FullName: build it as
+		// the newer exporter does, Namespace.Type.Method (0.9.9 has
+		// no Namespace either).
+		ns, _ := c.str(b, "Namespace", base)
+		typ, _ := c.str(b, "Type", base)
+		method, _ := c.str(b, "Method", base)
+		if typ != "" && method != "" {
+			key = typ + "." + method
+			if ns != "" {
+				key = ns + "." + key
+			}
+		}
+	}
+	if key == "" {
+		key, _ = c.str(b, "DisplayInfo", base)
+	}
+	if key == "" {
+		c.fail(path(base, "FullName"), "missing (and no Type and Method to build it from)")
+		return
+	}
+	if p, _ := c.str(b, "Parameters", base); p != "" {
+		key += "[" + p + "]"
+	}
+	bad := len(c.errs)
+	var ns []float64
+	if mv, ok := b["Measurements"]; ok && mv != nil {
+		if ms, ok := c.array(mv, path(base, "Measurements")); ok {
+			for mb, m := range c.objects(ms, path(base, "Measurements")) {
+				mode, _ := c.str(m, "IterationMode", mb)
+				stage, _ := c.str(m, "IterationStage", mb)
+				if mode != "Workload" || stage != "Result" {
+					continue
 				}
-			}
-		}
-		if key == "" {
-			key, _ = c.str(b, "DisplayInfo", base)
-		}
-		if key == "" {
-			c.fail(path(base, "FullName"), "missing (and no Type and Method to build it from)")
-			continue
-		}
-		if p, _ := c.str(b, "Parameters", base); p != "" {
-			key += "[" + p + "]"
-		}
-		bad := len(c.errs)
-		var ns []float64
-		if mv, ok := b["Measurements"]; ok && mv != nil {
-			if ms, ok := c.array(mv, path(base, "Measurements")); ok {
-				for mb, m := range c.objects(ms, path(base, "Measurements")) {
-					mode, _ := c.str(m, "IterationMode", mb)
-					stage, _ := c.str(m, "IterationStage", mb)
-					if mode != "Workload" || stage != "Result" {
-						continue
-					}
-					nsec, ok1 := c.nonNeg(m["Nanoseconds"], path(mb, "Nanoseconds"))
-					ops, ok2 := c.nonNeg(m["Operations"], path(mb, "Operations"))
-					if ok1 && ok2 && ops > 0 {
-						ns = append(ns, nsec/ops)
-					}
-				}
-			}
-		}
-		if st, ok := b["Statistics"].(map[string]any); ok && len(ns) == 0 {
-			sb := path(base, "Statistics")
-			if ov, ok := st["OriginalValues"]; ok && ov != nil {
-				ns, _ = c.numbers(ov, path(sb, "OriginalValues"))
-			}
-			if len(ns) == 0 {
-				if f, ok := c.firstNonNeg(st, sb, "Median", "Mean"); ok {
-					ns = []float64{f}
-				}
-			}
-		}
-		if len(c.errs) > bad {
-			continue
-		}
-		if len(ns) == 0 {
-			c.fail(base, "no measurements or statistics for %s", key)
-			continue
-		}
-		secs := make([]float64, len(ns))
-		for j, x := range ns {
-			secs[j] = x / 1e9
-		}
-		s.Add(key+":sec/op", "sec/op", snapshot.LowerIsBetter, secs...)
-		if mem, ok := c.optObject(b, "Memory", base); ok {
-			mb := path(base, "Memory")
-			if f, ok := c.optNonNeg(mem, "BytesAllocatedPerOperation", mb); ok {
-				s.Add(key+":B/op", "B/op", snapshot.LowerIsBetter, f)
-			}
-			if total, ok := c.optNonNeg(mem, "TotalOperations", mb); ok && total > 0 {
-				for g, k := range []string{"Gen0Collections", "Gen1Collections", "Gen2Collections"} {
-					if f, ok := c.optNonNeg(mem, k, mb); ok {
-						u := "gen" + string(rune('0'+g)) + "/op"
-						s.Add(key+":"+u, u, snapshot.LowerIsBetter, f/total)
-					}
+				nsec, ok1 := c.nonNeg(m["Nanoseconds"], path(mb, "Nanoseconds"))
+				ops, ok2 := c.nonNeg(m["Operations"], path(mb, "Operations"))
+				if ok1 && ok2 && ops > 0 {
+					ns = append(ns, nsec/ops)
 				}
 			}
 		}
 	}
-	return c.result(s)
+	if st, ok := b["Statistics"].(map[string]any); ok && len(ns) == 0 {
+		sb := path(base, "Statistics")
+		if ov, ok := st["OriginalValues"]; ok && ov != nil {
+			ns, _ = c.numbers(ov, path(sb, "OriginalValues"))
+		}
+		if len(ns) == 0 {
+			if f, ok := c.firstNonNeg(st, sb, "Median", "Mean"); ok {
+				ns = []float64{f}
+			}
+		}
+	}
+	if len(c.errs) > bad {
+		return
+	}
+	if len(ns) == 0 {
+		c.fail(base, "no measurements or statistics for %s", key)
+		return
+	}
+	secs := make([]float64, len(ns))
+	for j, x := range ns {
+		secs[j] = x / 1e9
+	}
+	s.Add(key+":sec/op", "sec/op", snapshot.LowerIsBetter, secs...)
+	if mem, ok := c.optObject(b, "Memory", base); ok {
+		mb := path(base, "Memory")
+		if f, ok := c.optNonNeg(mem, "BytesAllocatedPerOperation", mb); ok {
+			s.Add(key+":B/op", "B/op", snapshot.LowerIsBetter, f)
+		}
+		if total, ok := c.optNonNeg(mem, "TotalOperations", mb); ok && total > 0 {
+			for g, k := range []string{"Gen0Collections", "Gen1Collections", "Gen2Collections"} {
+				if f, ok := c.optNonNeg(mem, k, mb); ok {
+					u := "gen" + string(rune('0'+g)) + "/op"
+					s.Add(key+":"+u, u, snapshot.LowerIsBetter, f/total)
+				}
+			}
+		}
+	}
 }

@@ -142,17 +142,76 @@ func parseCriterion(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	return s, nil
 }
 
+// criterionArray is sample.json's iters or times read one element at a
+// time: the numbers, and the errors of the elements that are not.
+type criterionArray struct {
+	vals []float64
+	errs Errors
+}
+
+// criterionWalk reads the top-level object of a criterion file with
+// sample.json's iters and times (a number a sample, the bulk of the file)
+// read straight into floats; every other member is decoded. It returns a
+// nil doc when the top level is not an object or iters or times is not an
+// array (the caller decodes the document whole to say so). doc holds iters
+// and times as nil, so that has() sees them.
+func criterionWalk(st *jsonStream, name string) (doc map[string]any, arrays map[string]*criterionArray) {
+	doc, arrays = map[string]any{}, map[string]*criterionArray{}
+	walked := true
+	top := st.members(func(key string) {
+		if key != "iters" && key != "times" {
+			doc[key] = st.value()
+			return
+		}
+		a := &criterionArray{}
+		c := &collector{file: name}
+		_, ok := st.elements(func(i int, v any) {
+			if f, ok := c.nonNeg(v, index(key, i)); ok {
+				a.vals = append(a.vals, f)
+			}
+			st.spend(sampleCost)
+		})
+		walked = walked && ok
+		a.errs = c.errs
+		doc[key], arrays[key] = nil, a
+	})
+	if !top || !walked || st.fail() != nil {
+		return nil, nil
+	}
+	return doc, arrays
+}
+
 // criterionFile adds one sample.json or estimates.json to s.
 func criterionFile(s *snapshot.Snapshot, r io.Reader, name, id string, cb criterionBench) error {
-	c, doc, err := openJSON(r, name)
+	st, err := openJSONStream(r, name)
 	if err != nil {
 		return err
+	}
+	defer st.done()
+	c := &collector{file: name}
+	doc, arrays := criterionWalk(st, name)
+	if doc == nil {
+		if st.err == errTooBig {
+			return st.fail()
+		}
+		// Not an object, or iters or times not an array: decoded whole,
+		// to say what it is.
+		if doc, _ = c.object(st.whole(), ""); doc == nil {
+			return c.err()
+		}
+	}
+	numbers := func(key string) ([]float64, bool) {
+		if a, ok := arrays[key]; ok {
+			c.errs = append(c.errs, a.errs...)
+			return a.vals, len(a.errs) == 0
+		}
+		return c.numbers(doc[key], key)
 	}
 	var secs []float64
 	switch {
 	case has(doc, "iters") || has(doc, "times"):
-		iters, ok1 := c.numbers(doc["iters"], "iters")
-		times, ok2 := c.numbers(doc["times"], "times")
+		iters, ok1 := numbers("iters")
+		times, ok2 := numbers("times")
 		if !ok1 || !ok2 {
 			return c.err()
 		}

@@ -36,50 +36,75 @@ func detectHyperfine(head []byte, _ string) bool {
 }
 
 func parseHyperfine(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	c, doc, err := openJSON(r, name)
+	st, err := openJSONStream(r, name)
 	if err != nil {
 		return nil, err
 	}
-	results, ok := c.requiredArray(doc, "results", "hyperfine export")
-	if !ok || !c.nonEmpty(results, "results") {
-		return nil, c.err()
-	}
+	defer st.done()
 	s := &snapshot.Snapshot{}
 	seen := map[string]int{}
-	for base, res := range c.objects(results, "results") {
-		cmd, ok := c.str(res, "command", base)
-		if !ok {
-			c.fail(path(base, "command"), "missing")
-			continue
+	// One result decoded at a time (jsonStream).
+	c, cr := &collector{file: name}, &collector{file: name}
+	_, n, walked := st.object("results", func(i int, v any) {
+		base := index("results", i)
+		if res, ok := cr.object(v, base); ok {
+			from := len(s.Metrics)
+			hyperfineResult(cr, s, seen, base, res)
+			st.spend(built(s, from))
 		}
-		if params, ok := c.optObject(res, "parameters", base); ok && len(params) > 0 {
-			cmd += " [" + paramList(params) + "]"
+	})
+	if err := st.fail(); walked && err != nil {
+		return nil, err
+	}
+	if !walked {
+		// Not an object, or no array of results: say which, from the
+		// document decoded whole.
+		if doc, ok := c.object(st.whole(), ""); ok {
+			c.requiredArray(doc, "results", "hyperfine export")
 		}
-		var times []float64
-		if tv, ok := res["times"]; ok {
-			if times, ok = c.numbers(tv, path(base, "times")); !ok {
-				continue
-			}
-		}
-		if len(times) == 0 {
-			f, ok := c.optNonNeg(res, "mean", base)
-			if !ok {
-				c.fail(base, "no times and no mean for %q", cmd)
-				continue
-			}
-			times = []float64{f}
-		}
-		var mem []float64
-		if mv, ok := res["memory_usage_byte"]; ok && mv != nil {
-			if mem, ok = c.numbers(mv, path(base, "memory_usage_byte")); !ok {
-				continue
-			}
-		}
-		cmd = dedupKey(seen, cmd)
-		s.Add(cmd+":sec", "sec", snapshot.LowerIsBetter, times...)
-		if len(mem) > 0 {
-			s.Add(cmd+":B", "B", snapshot.LowerIsBetter, mem...)
+		return nil, c.err()
+	}
+	if n == 0 {
+		c.nonEmpty(nil, "results")
+		return nil, c.err()
+	}
+	c.errs = append(c.errs, cr.errs...)
+	return c.result(s)
+}
+
+// hyperfineResult adds the metrics of one result (at base).
+func hyperfineResult(c *collector, s *snapshot.Snapshot, seen map[string]int, base string, res map[string]any) {
+	cmd, ok := c.str(res, "command", base)
+	if !ok {
+		c.fail(path(base, "command"), "missing")
+		return
+	}
+	if params, ok := c.optObject(res, "parameters", base); ok && len(params) > 0 {
+		cmd += " [" + paramList(params) + "]"
+	}
+	var times []float64
+	if tv, ok := res["times"]; ok {
+		if times, ok = c.numbers(tv, path(base, "times")); !ok {
+			return
 		}
 	}
-	return c.result(s)
+	if len(times) == 0 {
+		f, ok := c.optNonNeg(res, "mean", base)
+		if !ok {
+			c.fail(base, "no times and no mean for %q", cmd)
+			return
+		}
+		times = []float64{f}
+	}
+	var mem []float64
+	if mv, ok := res["memory_usage_byte"]; ok && mv != nil {
+		if mem, ok = c.numbers(mv, path(base, "memory_usage_byte")); !ok {
+			return
+		}
+	}
+	cmd = dedupKey(seen, cmd)
+	s.Add(cmd+":sec", "sec", snapshot.LowerIsBetter, times...)
+	if len(mem) > 0 {
+		s.Add(cmd+":B", "B", snapshot.LowerIsBetter, mem...)
+	}
 }

@@ -177,7 +177,7 @@ func ParseWith(r io.Reader, name string, o Options) (*snapshot.Snapshot, error) 
 	if f, ok := r.(*os.File); ok && len(head) == n { // not re-encoded from UTF-16
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			if pos, err := f.Seek(0, io.SeekCurrent); err == nil && st.Size() >= pos {
-				in = sizedReader{in, int64(len(head)) + st.Size() - pos}
+				in = sizedReader{in, int64(len(head)) + st.Size() - pos, f, pos - int64(len(head))}
 			}
 		}
 	}

@@ -38,35 +38,54 @@ func detectJMH(head []byte, _ string) bool {
 }
 
 func parseJMH(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	c, runs, err := openJSONArray(r, name)
+	st, err := openJSONStream(r, name)
 	if err != nil {
 		return nil, err
 	}
+	defer st.done()
+	c := &collector{file: name}
 	s := &snapshot.Snapshot{}
-	for base, run := range c.objects(runs, "") {
-		bench, ok := c.str(run, "benchmark", base)
-		if !ok || bench == "" {
-			c.fail(path(base, "benchmark"), "missing")
-			continue
+	// One run decoded at a time (jsonStream).
+	if _, walked := st.elements(func(i int, v any) {
+		base := index("", i)
+		if run, ok := c.object(v, base); ok {
+			from := len(s.Metrics)
+			jmhRun(c, s, base, run)
+			st.spend(built(s, from))
 		}
-		mode, _ := c.str(run, "mode", base)
-		if params, ok := c.optObject(run, "params", base); ok && len(params) > 0 {
-			bench += "[" + paramList(params) + "]"
-		}
-		pm, ok := c.object(run["primaryMetric"], path(base, "primaryMetric"))
-		if !ok {
-			continue
-		}
-		jmhMetric(c, s, bench, mode, pm, path(base, "primaryMetric"), true)
-		if sv, ok := run["secondaryMetrics"].(map[string]any); ok {
-			for _, k := range sortedKeys(sv) {
-				if m, ok := c.object(sv[k], path(path(base, "secondaryMetrics"), k)); ok {
-					jmhMetric(c, s, bench+":"+k, mode, m, path(path(base, "secondaryMetrics"), k), false)
-				}
+	}); !walked {
+		c.array(st.whole(), "") // not an array: say what it is
+		return nil, c.err()
+	}
+	if err := st.fail(); err != nil {
+		return nil, err
+	}
+	return c.result(s)
+}
+
+// jmhRun adds the metrics of one run (at base).
+func jmhRun(c *collector, s *snapshot.Snapshot, base string, run map[string]any) {
+	bench, ok := c.str(run, "benchmark", base)
+	if !ok || bench == "" {
+		c.fail(path(base, "benchmark"), "missing")
+		return
+	}
+	mode, _ := c.str(run, "mode", base)
+	if params, ok := c.optObject(run, "params", base); ok && len(params) > 0 {
+		bench += "[" + paramList(params) + "]"
+	}
+	pm, ok := c.object(run["primaryMetric"], path(base, "primaryMetric"))
+	if !ok {
+		return
+	}
+	jmhMetric(c, s, bench, mode, pm, path(base, "primaryMetric"), true)
+	if sv, ok := run["secondaryMetrics"].(map[string]any); ok {
+		for _, k := range sortedKeys(sv) {
+			if m, ok := c.object(sv[k], path(path(base, "secondaryMetrics"), k)); ok {
+				jmhMetric(c, s, bench+":"+k, mode, m, path(path(base, "secondaryMetrics"), k), false)
 			}
 		}
 	}
-	return c.result(s)
 }
 
 func jmhMetric(c *collector, s *snapshot.Snapshot, key, mode string, m map[string]any, base string, primary bool) {

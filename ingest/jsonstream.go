@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -8,34 +9,41 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"runtime/debug"
 
 	"github.com/flameiq/git-flameiq/internal/limits"
+	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 // jsonStream walks the top level of one JSON document without decoding it
-// whole, for the formats whose files grow large (BMF, Google Benchmark,
-// pytest-benchmark). Decoded whole into maps, a document takes 2–7 times
-// its size (a 60 MB BMF file: 380 MB of maps) on top of its bytes and
-// the decoder's own copy of them; walked here, only one entry is decoded
-// at a time, and the peak is the bytes, one entry and the snapshot.
+// whole, for every JSON format but FlameIQ's and k6's summaries. Decoded
+// whole into maps, a document takes 2–7 times its size (a 60 MB BMF file:
+// 380 MB of maps) on top of its bytes and the decoder's own copy of them;
+// walked here, only one entry is decoded at a time, and the peak is the
+// bytes, one entry and the snapshot.
 //
-// The bytes are kept (1× the input) so that every error names its line
-// and column as decodeJSON's do: a document that is not valid JSON, or has
-// a key twice, gets decodeJSON's own error before anything is walked, so
-// walking never meets a syntax error.
+// The bytes are read whole first so that every error names its line and
+// column as decodeJSON's do: a document that is not valid JSON, or has a
+// key twice, gets decodeJSON's own error before anything is walked, so
+// walking never meets a syntax error. A regular file of 16 MiB or more is
+// then walked from the file, and its bytes let go (read again only for an
+// error that needs them); a pipe's bytes are kept for the walk.
 type jsonStream struct {
 	name string
-	data []byte
+	data []byte // nil when the walk reads the file again (reread)
+	size int64  // the document's size
 	dec  *json.Decoder
-	err  error // the first decoder error (none on a valid document), or errTooBig
+	// reread reads the document again, when data was let go: a large
+	// regular file is walked from the file, not from its bytes, which
+	// would stay in memory for the whole walk.
+	reread func() (io.Reader, bool)
+	err    error // the first decoder error (none on a valid document), or errTooBig
 
 	max   int64 // FLAMEIQ_MAX_INPUT
 	spent int64 // the bytes the parser built so far, by its estimate (spend)
 
-	// done ends the walk: it restores the memory limit boundHeap set
-	// (parsers defer it).
-	done func()
+	heap *heapBound // the walk's memory limit
 }
 
 // openJSONStream reads one JSON document and checks it as decodeJSON does
@@ -54,10 +62,35 @@ func openJSONStream(r io.Reader, name string) (*jsonStream, error) {
 	if err := checkDuplicateKeys(data, name); err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
 	max, _ := limits.MaxInput() // readAll checked it
-	return &jsonStream{name: name, data: data, dec: dec, max: max, done: boundHeap(len(data))}, nil
+	st := &jsonStream{name: name, data: data, size: int64(len(data)), max: max}
+	var in io.Reader = bytes.NewReader(data)
+	if sr, ok := r.(sizedReader); ok && len(data) >= 16<<20 {
+		// Checked: walk it from the file and let the bytes go (a
+		// third of the walk's peak for BMF). An error that needs them
+		// reads them again.
+		if f, ok := sr.reread(); ok {
+			st.reread = sr.reread
+			st.data, data = nil, nil
+			in = bufio.NewReaderSize(io.LimitReader(f, st.size), 256<<10)
+			runtime.GC() // the bytes' pages hold the walk's entries
+		}
+	}
+	st.dec = json.NewDecoder(in)
+	st.dec.UseNumber()
+	st.heap = boundHeap(int(st.size))
+	return st, nil
+}
+
+// bytes returns the document, reading it again if it was let go (nil if
+// it cannot be read again).
+func (st *jsonStream) bytes() []byte {
+	if st.data == nil && st.reread != nil {
+		if r, ok := st.reread(); ok {
+			st.data, _ = readExact(io.LimitReader(r, st.size), st.size)
+		}
+	}
+	return st.data
 }
 
 // Estimates for spend: a metric in the snapshot (the struct, its key, one
@@ -75,43 +108,88 @@ const (
 // times their size (`{"a":{"b":{"value":1}}}` is 24 bytes and one metric).
 func (st *jsonStream) spend(n int) {
 	st.spent += int64(n)
-	if st.err == nil && int64(len(st.data))+st.spent > st.max {
+	if st.err == nil && st.size+st.spent > st.max {
 		st.err = errTooBig
+	}
+	live := st.spent
+	if st.data != nil {
+		live += st.size
+	}
+	st.heap.grow(live)
+}
+
+// done ends the walk (parsers defer it): the memory limit boundHeap set
+// becomes that of the command's next steps.
+func (st *jsonStream) done() { st.heap.done() }
+
+// heapBound keeps the heap of a large walk near 2.5× the input plus 16
+// MiB with a soft memory limit (the runtime collects more often as the
+// heap nears it; it never fails an allocation). The walk's live memory is
+// the bytes plus the snapshot, up to about 3× the input for BMF, whose
+// entries are the smallest (60 MB of JSON make 124 MB of metrics); under
+// the default GOGC=100 the heap grew to twice that before a collection.
+// A format whose entries expand more (a Locust summary's endpoint: seven
+// metrics from 120 bytes) passes that limit, and a limit under the live
+// heap makes the runtime collect without pause (60 MB of Locust summary
+// took 2 min instead of 1): when the live memory spend counts passes the
+// limit by a quarter, grow raises it to 1.5× that (as GOGC=50 would; 2×
+// took BenchmarkDotNet's 60 MB to 4.7× its size, 1.5× to 3.3×). BMF,
+// whose live memory ends just above the limit when read from a pipe
+// (bytes and metrics), keeps it. After the walk the command goes on (record
+// encodes the note, about as big again as the snapshot) under a limit of
+// 5× the input plus 64 MiB: with the walk's limit kept, `record` of 70 MB
+// of Google Benchmark collected without pause while it encoded the note
+// (38 s); with no limit at all it peaked at 669 MB; at 5× it took 11 s
+// and 412 MB. Inputs under 16 MiB are left alone, and so is a GOMEMLIMIT
+// or GOGC in the environment (the user's choice); a limit already higher
+// is kept.
+type heapBound struct {
+	n, limit int64 // the input's size, the limit set (0: none)
+}
+
+// boundHeap sets the walk's memory limit for an input of n bytes.
+func boundHeap(n int) *heapBound {
+	h := &heapBound{n: int64(n)}
+	if n < 16<<20 || os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
+		return h
+	}
+	limit := 5*h.n/2 + 16<<20
+	cur := debug.SetMemoryLimit(-1)
+	if cur != math.MaxInt64 && cur >= limit {
+		return h
+	}
+	h.set(limit)
+	return h
+}
+
+func (h *heapBound) set(limit int64) {
+	h.limit = limit
+	debug.SetMemoryLimit(limit)
+}
+
+// grow raises the limit to 1.5× live, the walk's live memory, plus 16
+// MiB when live passes it by a quarter.
+func (h *heapBound) grow(live int64) {
+	if h.limit > 0 && live > h.limit+h.limit/4 {
+		h.set(max(live+live/2+16<<20, h.limit+h.limit/4))
 	}
 }
 
-// boundHeap keeps the heap of a large walk near 2.5× the input plus 16 MiB
-// with a soft memory limit (the runtime collects more often as the heap
-// nears it; it never fails an allocation), and returns the function that
-// loosens it when the walk is over. The walk's live memory is the bytes
-// plus the snapshot, up to about 3× the input (BMF, whose entries are the
-// smallest: 60 MB of JSON make 124 MB of metrics); under the default
-// GOGC=100 the heap grew to twice that before a collection. After the
-// walk the command goes on (record encodes the note, about as big again as
-// the snapshot) under a limit of 5× the input plus 64 MiB: with the walk's
-// limit kept, `record` of 70 MB of Google Benchmark collected without
-// pause while it encoded the note (38 s); with no limit at all it peaked
-// at 669 MB; at 5× it took 11 s and 412 MB. Inputs under 16 MiB are left alone, and so
-// is a GOMEMLIMIT or GOGC in the environment (the user's choice); a limit
-// already higher is kept.
-func boundHeap(n int) (restore func()) {
-	if n < 16<<20 || os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
-		return func() {}
+// done ends the walk: the limit becomes that of the command's next steps.
+func (h *heapBound) done() {
+	if h.limit > 0 {
+		h.set(max(5*h.n+64<<20, h.limit))
 	}
-	limit := 5*int64(n)/2 + 16<<20
-	cur := debug.SetMemoryLimit(-1)
-	if cur != math.MaxInt64 && cur >= limit {
-		return func() {}
-	}
-	debug.SetMemoryLimit(limit)
-	return func() { debug.SetMemoryLimit(5*int64(n) + 64<<20) }
 }
 
 // whole decodes the document whole: for the shapes a parser does not walk
 // (a top level that is not an object, a list that is not an array), whose
 // errors the collector reports from the decoded value as before.
 func (st *jsonStream) whole() any {
-	v, _ := decodeJSON(st.data, st.name) // checked valid by openJSONStream
+	v, err := decodeJSON(st.bytes(), st.name) // checked valid by openJSONStream
+	if err != nil {
+		return nil // the file changed since: the caller reports null
+	}
 	return v
 }
 
@@ -145,15 +223,69 @@ func (st *jsonStream) members(fn func(key string)) bool {
 // list is missing or not an array; fn may then have been called for no
 // element, and the caller reports the shape from whole().
 func (st *jsonStream) object(list string, fn func(i int, v any)) (rest map[string]any, n int, walked bool) {
+	rest, walked = st.around(list, func() bool {
+		var ok bool
+		n, ok = st.elements(fn)
+		return ok
+	})
+	return rest, n, walked
+}
+
+// objectOf is object for a member list that is an object (k6's metrics,
+// Locust's endpoints): fn gets each of its keys and decoded values in
+// file order.
+func (st *jsonStream) objectOf(list string, fn func(key string, v any)) (rest map[string]any, walked bool) {
+	return st.around(list, func() bool { return st.entries(fn) })
+}
+
+// around walks the top-level object, decoding every member into rest but
+// list, which walk consumes (reporting whether it could). It reports false
+// when the top level is not an object or list is missing or not walked.
+func (st *jsonStream) around(list string, walk func() bool) (rest map[string]any, walked bool) {
 	rest = map[string]any{}
 	top := st.members(func(key string) {
 		if key == list {
-			n, walked = st.elements(fn)
+			walked = walk()
 			return
 		}
 		rest[key] = st.value()
 	})
-	return rest, n, top && walked
+	return rest, top && walked
+}
+
+// entries walks the next value when it is an object, calling fn with each
+// key and decoded value in file order. It returns false, having called fn
+// for none, when the value is not an object (the walk cannot go on).
+func (st *jsonStream) entries(fn func(key string, v any)) bool {
+	if !st.delim('{') {
+		if st.err == nil {
+			st.err = errNotWalked
+		}
+		return false
+	}
+	for st.err == nil && st.dec.More() {
+		tok, err := st.dec.Token()
+		if err != nil {
+			st.err = err
+			break
+		}
+		key, _ := tok.(string)
+		fn(key, st.value())
+	}
+	if st.err == nil {
+		_, st.err = st.dec.Token() // '}'
+	}
+	return true
+}
+
+// built counts, for spend, what the metrics of s from index from on take
+// in memory.
+func built(s *snapshot.Snapshot, from int) int {
+	n := 0
+	for _, m := range s.Metrics[from:] {
+		n += metricCost + sampleCost*len(m.Samples)
+	}
+	return n
 }
 
 // value decodes the next value (numbers as json.Number).
@@ -217,7 +349,7 @@ func (st *jsonStream) fail() error {
 		return nil
 	case errTooBig:
 		return &Error{File: st.name, Msg: fmt.Sprintf("its benchmarks take more than FLAMEIQ_MAX_INPUT (%s) in memory: %s of JSON that expands to about %s of metrics; raise FLAMEIQ_MAX_INPUT to read it",
-			limits.Human(st.max), limits.Human(int64(len(st.data))), limits.Human(st.spent))}
+			limits.Human(st.max), limits.Human(st.size), limits.Human(st.spent))}
 	}
-	return jsonError(st.name, st.data, st.err)
+	return jsonError(st.name, st.bytes(), st.err)
 }

@@ -9,6 +9,7 @@ import (
 	"iter"
 	"maps"
 	"math"
+	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -25,14 +26,14 @@ import (
 // FLAMEIQ_MAX_INPUT bounds the memory an input may take (1 GiB by
 // default), so a JSON document may have only a share of it: its bytes are
 // read whole (for the line and column of an error), and decoding costs a
-// multiple of them. jsonShare is the share of the formats decoded whole
-// into maps (about ten times their size: a 100 MB Google Benchmark file
-// took 0.96 GB that way); streamShare that of the formats read with
-// jsonStream (BMF, Google Benchmark, pytest-benchmark: the ones whose files
-// grow large), which decode one entry at a time and peak at about 4× the
-// input at most (README, "Hardening": 3.96× for 60 MB of BMF, the
-// smallest entries; 2.5–3.3× for Google Benchmark and pytest-benchmark). Go's text and test2json outputs are
-// streamed line by line and have no such limit.
+// multiple of them. jsonShare is the share of the formats still decoded
+// whole into maps (FlameIQ and k6 summaries: 20–25 times their size for
+// 60 MB of tiny entries); streamShare that of the formats read with
+// jsonStream (every other JSON format), which decode one entry at a time
+// and whose walk stops when the metrics it builds would pass
+// FLAMEIQ_MAX_INPUT (README, "Hardening", has the peak of each). Go's
+// text and test2json outputs are streamed line by line and have no such
+// limit.
 const (
 	jsonShare   = 16
 	streamShare = 4
@@ -69,6 +70,22 @@ func readAll(r io.Reader, name string, share int64) ([]byte, error) {
 type sizedReader struct {
 	io.Reader
 	size int64
+	// file and start, when file is not nil, say where the input can be
+	// read again: from start in file (jsonStream reads a large
+	// document twice rather than keep its bytes).
+	file  *os.File
+	start int64
+}
+
+// reread reads the input again from its start, when it can.
+func (sr sizedReader) reread() (io.Reader, bool) {
+	if sr.file == nil {
+		return nil, false
+	}
+	if _, err := sr.file.Seek(sr.start, io.SeekStart); err != nil {
+		return nil, false
+	}
+	return sr.file, true
 }
 
 // readExact is io.ReadAll into one buffer of exactly the input's size
@@ -209,17 +226,41 @@ func readJSON(r io.Reader, name string) (any, error) {
 type collector struct {
 	file string
 	errs Errors
+
+	keyed []keyedErrs // member's errors held back by member
+}
+
+// keyedErrs are the errors of one object member walked in file order.
+type keyedErrs struct {
+	key  string
+	errs Errors
+}
+
+// member runs fn with a collector for the errors of the object member key,
+// for an object walked in file order (jsonStream) whose errors were
+// reported in byte order of the key when it was decoded whole
+// (collector.members): membersDone adds them in that order.
+func (c *collector) member(key string, fn func(mc *collector)) {
+	mc := &collector{file: c.file}
+	fn(mc)
+	if len(mc.errs) > 0 {
+		c.keyed = append(c.keyed, keyedErrs{key, mc.errs})
+	}
+}
+
+// membersDone adds the errors member held back, in byte order of the key.
+func (c *collector) membersDone() {
+	slices.SortStableFunc(c.keyed, func(a, b keyedErrs) int { return strings.Compare(a.key, b.key) })
+	for _, k := range c.keyed {
+		c.errs = append(c.errs, k.errs...)
+	}
+	c.keyed = nil
 }
 
 // openJSON reads one JSON document whose top level must be an object and
 // returns it with a collector for the file's field errors.
 func openJSON(r io.Reader, name string) (*collector, map[string]any, error) {
 	return openJSONAs(r, name, (*collector).object)
-}
-
-// openJSONArray is openJSON for a document whose top level is an array.
-func openJSONArray(r io.Reader, name string) (*collector, []any, error) {
-	return openJSONAs(r, name, (*collector).array)
 }
 
 // openJSONAs reads one JSON document and checks its top level with as.

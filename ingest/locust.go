@@ -203,53 +203,76 @@ func detectLocustJSON(head []byte, _ string) bool {
 }
 
 func parseLocustJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	c, doc, err := openJSON(r, name)
+	st, err := openJSONStream(r, name)
 	if err != nil {
 		return nil, err
 	}
-	eps, ok := c.requiredObject(doc, "endpoints", "Locust CI summary")
-	if !ok {
+	defer st.done()
+	c := &collector{file: name}
+	s := &snapshot.Snapshot{}
+	// One endpoint decoded at a time (jsonStream), in file order; their
+	// errors in byte order of the endpoint, as when decoded whole.
+	doc, walked := st.objectOf("endpoints", func(ep string, v any) {
+		c.member(ep, func(c *collector) {
+			if m, ok := c.object(v, path("endpoints", ep)); ok {
+				from := len(s.Metrics)
+				locustEndpoint(c, s, ep, m)
+				st.spend(built(s, from))
+			}
+		})
+	})
+	if err := st.fail(); walked && err != nil {
+		return nil, err
+	}
+	if !walked {
+		// Not an object, or no object of endpoints: say which, from the
+		// document decoded whole.
+		if doc, ok := c.object(st.whole(), ""); ok {
+			c.requiredObject(doc, "endpoints", "Locust CI summary")
+		}
 		return nil, c.err()
 	}
-	s := &snapshot.Snapshot{}
-	for ep, m := range c.members(eps, "endpoints") {
-		base := path("endpoints", ep)
-		count, okC := c.optNonNeg(m, "count", base)
-		got := map[string]float64{}
-		for _, k := range []string{"p50", "p95", "p99", "mean", "min", "max"} {
-			if f, ok := c.optNonNeg(m, k, base); ok {
-				got[k] = f
-			}
-		}
-		var ladder []quantilePoint
-		for k, level := range map[string]float64{"min": 0, "p50": 0.5, "p95": 0.95, "p99": 0.99, "max": 1} {
-			if f, ok := got[k]; ok {
-				ladder = append(ladder, quantilePoint{level, f})
-			}
-		}
-		for _, k := range []string{"p50", "p95", "p99", "mean", "min", "max"} {
-			f, ok := got[k]
-			if !ok {
-				continue
-			}
-			mt := s.Add(ep+":"+k, "ms", snapshot.LowerIsBetter, f)
-			mt.Info = k == "min" || k == "max"
-			if q := map[string]float64{"p50": 0.5, "p95": 0.95, "p99": 0.99}[k]; q > 0 && okC && count >= 1 && count == math.Trunc(count) && count <= 1<<53 {
-				setCI(mt, locustCI(q, f, int(count), ladder))
-			}
-		}
-		fails, okF := c.optNonNeg(m, "failures", base)
-		if okC && okF {
-			m := s.Add(ep+":error_rate", "ratio", snapshot.LowerIsBetter, fails/math.Max(count, 1))
-			if fails <= count {
-				setCI(m, proportionCI(fails, count))
-			}
-		}
-	}
+	c.membersDone()
 	if f, ok := c.optNonNeg(doc, "error_rate", ""); ok {
 		s.Add("Aggregated:error_rate", "ratio", snapshot.LowerIsBetter, f)
 	}
 	return c.result(s)
+}
+
+// locustEndpoint adds the metrics of one endpoint of a Locust CI summary.
+func locustEndpoint(c *collector, s *snapshot.Snapshot, ep string, m map[string]any) {
+	base := path("endpoints", ep)
+	count, okC := c.optNonNeg(m, "count", base)
+	got := map[string]float64{}
+	for _, k := range []string{"p50", "p95", "p99", "mean", "min", "max"} {
+		if f, ok := c.optNonNeg(m, k, base); ok {
+			got[k] = f
+		}
+	}
+	var ladder []quantilePoint
+	for k, level := range map[string]float64{"min": 0, "p50": 0.5, "p95": 0.95, "p99": 0.99, "max": 1} {
+		if f, ok := got[k]; ok {
+			ladder = append(ladder, quantilePoint{level, f})
+		}
+	}
+	for _, k := range []string{"p50", "p95", "p99", "mean", "min", "max"} {
+		f, ok := got[k]
+		if !ok {
+			continue
+		}
+		mt := s.Add(ep+":"+k, "ms", snapshot.LowerIsBetter, f)
+		mt.Info = k == "min" || k == "max"
+		if q := map[string]float64{"p50": 0.5, "p95": 0.95, "p99": 0.99}[k]; q > 0 && okC && count >= 1 && count == math.Trunc(count) && count <= 1<<53 {
+			setCI(mt, locustCI(q, f, int(count), ladder))
+		}
+	}
+	fails, okF := c.optNonNeg(m, "failures", base)
+	if okC && okF {
+		m := s.Add(ep+":error_rate", "ratio", snapshot.LowerIsBetter, fails/math.Max(count, 1))
+		if fails <= count {
+			setCI(m, proportionCI(fails, count))
+		}
+	}
 }
 
 // locustLadder reads a _stats.csv row's quantile ladder: Min Response Time

@@ -48,20 +48,40 @@ var regressionFields = []struct{ field, suffix, unit string }{
 }
 
 func parseRegressionJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	c, doc, err := openJSON(r, name)
+	st, err := openJSONStream(r, name)
 	if err != nil {
 		return nil, err
 	}
+	defer st.done()
+	c := &collector{file: name}
 	s := &snapshot.Snapshot{}
-	for bench, m := range c.members(doc, "") {
-		if it, ok := m["iterations"]; ok {
-			c.nonNeg(it, path(bench, "iterations"))
-		}
-		for _, f := range regressionFields {
-			if x, ok := c.optNonNeg(m, f.field, bench); ok {
-				s.Add(bench+":"+f.suffix, f.unit, snapshot.UnitDirection(f.unit), x)
+	// One benchmark decoded at a time (jsonStream), in file order; the
+	// errors in byte order of the name, as when decoded whole.
+	if !st.members(func(bench string) {
+		v := st.value()
+		c.member(bench, func(c *collector) {
+			m, ok := c.object(v, bench)
+			if !ok {
+				return
 			}
-		}
+			from := len(s.Metrics)
+			if it, ok := m["iterations"]; ok {
+				c.nonNeg(it, path(bench, "iterations"))
+			}
+			for _, f := range regressionFields {
+				if x, ok := c.optNonNeg(m, f.field, bench); ok {
+					s.Add(bench+":"+f.suffix, f.unit, snapshot.UnitDirection(f.unit), x)
+				}
+			}
+			st.spend(built(s, from))
+		})
+	}) {
+		c.object(st.whole(), "") // not an object: say what it is
+		return nil, c.err()
 	}
+	if err := st.fail(); err != nil {
+		return nil, err
+	}
+	c.membersDone()
 	return c.result(s)
 }

@@ -60,7 +60,8 @@ func TestJSONLimit(t *testing.T) {
 	t.Setenv("FLAMEIQ_MAX_INPUT", "16K")
 	pad := func(n int) string { return `"pad": "` + strings.Repeat("x", n) + `"` }
 	for _, tt := range []struct{ format, doc, want string }{
-		{"hyperfine", `{"results": [], ` + pad(2000) + `}`, "big.json: JSON input larger than 1 KiB (FLAMEIQ_MAX_INPUT/16: a JSON document is decoded whole, at about ten times its size); raise FLAMEIQ_MAX_INPUT to read it"},
+		{"k6", `{"metrics": {}, ` + pad(2000) + `}`, "big.json: JSON input larger than 1 KiB (FLAMEIQ_MAX_INPUT/16: a JSON document is decoded whole, at about ten times its size); raise FLAMEIQ_MAX_INPUT to read it"},
+		{"hyperfine", `{"results": [], ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4"},
 		{"bmf", `{"A": {"latency": {"value": 1}}, ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4: this JSON format is read entry by entry, at up to four times its size); raise FLAMEIQ_MAX_INPUT to read it"},
 		{"googlebench", `{"benchmarks": [], ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4"},
 		{"pytest-benchmark", `{"benchmarks": [], ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4"},
@@ -143,6 +144,23 @@ func TestStreamedShapes(t *testing.T) {
 		_, err := Parse(strings.NewReader(tt.doc), "p.json", tt.format)
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("%s %s:\n got %v\nwant %s", tt.format, tt.doc, err, tt.want)
+		}
+	}
+}
+
+// TestWalkedErrorsInKeyOrder: regression JSON and the Locust CI summary
+// are walked in file order, but their errors come in byte order of the
+// name, as when the document was decoded whole.
+func TestWalkedErrorsInKeyOrder(t *testing.T) {
+	for _, tt := range []struct{ format, doc, want string }{
+		{"regression-json", `{"b": {"p99_latency": -1, "ops_per_second": 1}, "a": {"p99_latency": "x", "ops_per_second": 1}}`,
+			"x.json: a.p99_latency: expected a number, got string \"x\"\nx.json: b.p99_latency: negative value -1"},
+		{"locust-json", `{"endpoints": {"/b": {"p95": -1, "failures": 0}, "/a": {"p95": null, "count": "x"}}, "error_rate": -2}`,
+			"x.json: endpoints./a.count: expected a number, got string \"x\"\nx.json: endpoints./b.p95: negative value -1\nx.json: error_rate: negative value -2"},
+	} {
+		_, err := Parse(strings.NewReader(tt.doc), "x.json", tt.format)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: got\n%v\nwant\n%s", tt.format, err, tt.want)
 		}
 	}
 }
