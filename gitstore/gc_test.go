@@ -53,18 +53,7 @@ func TestGCBesideRecorders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	count := map[string]int{}
-	for _, c := range commits {
-		note, err := n.Read(mustHash(t, c))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range strings.Split(string(note), "\n") {
-			if l != "" {
-				count[l]++
-			}
-		}
-	}
+	count := lineCounts(t, n, commits)
 	lost := 0
 	for w := 0; w < writers; w++ {
 		for i := 0; i < per; i++ {

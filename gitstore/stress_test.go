@@ -68,6 +68,24 @@ func TestConcurrentAppendBare(t *testing.T) {
 	concurrentAppend(t, bare, writers, per, true)
 }
 
+// lineCounts counts each non-empty line of the notes of commits.
+func lineCounts(t *testing.T, n *Notes, commits []string) map[string]int {
+	t.Helper()
+	count := map[string]int{}
+	for _, c := range commits {
+		note, err := n.Read(mustHash(t, c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(string(note), "\n") {
+			if l != "" {
+				count[l]++
+			}
+		}
+	}
+	return count
+}
+
 // startWriters starts writers helper processes (this test binary with
 // GITSTORE_HELPER=1), each appending per records spread over commits in
 // dir; wg is done when all have exited, their failures are sent on errs
@@ -149,18 +167,7 @@ func concurrentAppend(t *testing.T, dir string, writers, per int, cli bool) {
 		t.Fatal(err)
 	}
 	n, _ := r.Notes("flameiq")
-	count := map[string]int{}
-	for _, c := range commits {
-		note, err := n.Read(mustHash(t, c))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range strings.Split(string(note), "\n") {
-			if l != "" {
-				count[l]++
-			}
-		}
-	}
+	count := lineCounts(t, n, commits)
 	for w := 0; w < writers; w++ {
 		for i := 0; i < per; i++ {
 			l := fmt.Sprintf("{\"w\":%q,\"i\":%d}", strconv.Itoa(w), i)
