@@ -11,18 +11,8 @@ import (
 	"github.com/flameiq/git-flameiq/gitstore"
 	"github.com/flameiq/git-flameiq/internal/store"
 	"github.com/flameiq/git-flameiq/internal/testkit"
-	"github.com/flameiq/git-flameiq/snapshot"
 )
 
-func sample(ns float64) *snapshot.Snapshot {
-	s := &snapshot.Snapshot{}
-	var v []float64
-	for i := range 10 {
-		v = append(v, (ns+float64(i))*1e-9)
-	}
-	s.Add("Work-2:sec/op", "sec/op", snapshot.LowerIsBetter, v...)
-	return s
-}
 
 // c1 (GOOD) … c6 (BAD): c1 and c3 at 100ns, c5 and c6 at 200ns, c2 and c4
 // unrecorded.
@@ -35,7 +25,7 @@ func setup(t *testing.T) (*store.Store, []gitstore.Hash) {
 		t.Fatal(err)
 	}
 	for i, ns := range map[int]float64{0: 100, 2: 100, 4: 200, 5: 200} {
-		if err := st.Append(ids[i], sample(ns), "test"); err != nil {
+		if err := st.Append(ids[i], testkit.WorkSnapshot(ns), "test"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -71,7 +61,7 @@ func TestFind(t *testing.T) {
 	}
 
 	// Recorded, c4 is good: c5 is the first bad commit.
-	if err := st.Append(ids[3], sample(100), "test"); err != nil {
+	if err := st.Append(ids[3], testkit.WorkSnapshot(100), "test"); err != nil {
 		t.Fatal(err)
 	}
 	b, _ = New(st, ids[0], ids[5], o)

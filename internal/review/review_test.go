@@ -12,13 +12,9 @@ import (
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
+// sample is testkit.WorkSnapshot plus a metric that never changes.
 func sample(ns float64) *snapshot.Snapshot {
-	s := &snapshot.Snapshot{}
-	var v []float64
-	for i := range 10 {
-		v = append(v, (ns+float64(i))*1e-9)
-	}
-	s.Add("Work-2:sec/op", "sec/op", snapshot.LowerIsBetter, v...)
+	s := testkit.WorkSnapshot(ns)
 	s.Add("Other-2:sec/op", "sec/op", snapshot.LowerIsBetter, 5e-9, 5e-9, 5e-9)
 	return s
 }

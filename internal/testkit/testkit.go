@@ -149,3 +149,16 @@ func EmptyCommits(t testing.TB, git func(args ...string) string, n int) []gitsto
 	}
 	return ids
 }
+
+// WorkSnapshot is a snapshot of one metric, Work-2:sec/op, with ten
+// samples from ns to ns+9 nanoseconds: the history the bisector and review
+// tests record commit by commit.
+func WorkSnapshot(ns float64) *snapshot.Snapshot {
+	s := &snapshot.Snapshot{}
+	var v []float64
+	for i := range 10 {
+		v = append(v, (ns+float64(i))*1e-9)
+	}
+	s.Add("Work-2:sec/op", "sec/op", snapshot.LowerIsBetter, v...)
+	return s
+}
