@@ -78,7 +78,7 @@ Example:
 				Measure: measureOptions{Run: c.String("run"), InputFormat: c.String("input-format"), Count: c.Int("count")},
 				Meta:    recordMeta{Suite: c.String("suite"), Environment: c.String("environment")},
 				Confirm: c.Int("confirm"), NoConfirm: c.Bool("no-confirm"), ConfirmSet: c.IsSet("confirm"),
-				SideBySide: c.Bool("side-by-side"), Rounds: map[bool]int{true: c.Int("count")}[c.IsSet("count")]})
+				SideBySide: c.Bool("side-by-side"), Rounds: roundsOf(c)})
 		},
 	}
 }

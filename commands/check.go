@@ -43,7 +43,7 @@ Example:
 			}
 			return forBisectRun(e.check(checkOptions{Args: c.Args().Slice(), Metrics: c.StringSlice("metric"), Against: c.String("against"), Commit: c.String("commit"),
 				Rules:   ruleOptionsOf(c),
-				Measure: measureOptions{Run: c.String("run"), InputFormat: inputFormat, Count: c.Int("count"), Rounds: map[bool]int{true: c.Int("count")}[c.IsSet("count")]},
+				Measure: measureOptions{Run: c.String("run"), InputFormat: inputFormat, Count: c.Int("count"), Rounds: roundsOf(c)},
 				Meta:    recordMeta{Suite: c.String("suite"), Environment: c.String("environment")}}))
 		},
 	}

@@ -69,6 +69,15 @@ func ruleOptionsOf(c *cli.Context) ruleOptions {
 		MinSamples: ifSet(c.IsSet("min-samples"), c.Int("min-samples")), Correction: ifSet(c.IsSet("correction"), c.String("correction"))}
 }
 
+// roundsOf is --count as the number of interleaved rounds of a
+// side-by-side measurement: 0 (internal/abrun's default) when not given.
+func roundsOf(c *cli.Context) int {
+	if !c.IsSet("count") {
+		return 0
+	}
+	return c.Int("count")
+}
+
 // ifSet is &v when the flag was given, else nil.
 func ifSet[T any](set bool, v T) *T {
 	if !set {
