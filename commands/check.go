@@ -108,10 +108,7 @@ func (e *env) checkMeasure(st *store, good, h gitstore.Hash, o checkOptions) (ba
 	}
 	for i, c := range []gitstore.Hash{good, h} {
 		s := res.Snapshots[i]
-		if s.Meta.Tags == nil {
-			s.Meta.Tags = map[string]string{}
-		}
-		s.Meta.Tags["mode"] = abTag
+		s.Meta.SetTag("mode", abTag)
 		if err := e.recordOn(st, c, s, o.Meta); err != nil {
 			return nil, nil, err
 		}

@@ -112,10 +112,7 @@ func (e *env) sameRunner(st *store, sd baseline.Sides, o abOptions) (base, head 
 		rounds = res.Rounds
 		for j, i := range at {
 			s := res.Snapshots[j]
-			if s.Meta.Tags == nil {
-				s.Meta.Tags = map[string]string{}
-			}
-			s.Meta.Tags["mode"] = abTag
+			s.Meta.SetTag("mode", abTag)
 			if !o.NoRecord {
 				if err := e.recordOn(st, sides[i].Commit, s, recordMeta{}); err != nil {
 					return nil, nil, used, err

@@ -226,10 +226,7 @@ func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			}
 			return nil, c.err()
 		}
-		if s.Meta.Tags == nil {
-			s.Meta.Tags = map[string]string{}
-		}
-		s.Meta.Tags["skipped"] = strings.Join(skipped, "; ")
+		s.Meta.SetTag("skipped", strings.Join(skipped, "; "))
 	}
 	return s, nil
 }

@@ -125,6 +125,14 @@ type Meta struct {
 	Failed []string
 }
 
+// SetTag sets tag k to v, making the map when there is none.
+func (m *Meta) SetTag(k, v string) {
+	if m.Tags == nil {
+		m.Tags = map[string]string{}
+	}
+	m.Tags[k] = v
+}
+
 // Snapshot is one recorded run, or several runs combined by Merge.
 type Snapshot struct {
 	Meta    Meta

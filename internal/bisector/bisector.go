@@ -304,10 +304,7 @@ func (b *Bisector) measureBeside(ctx context.Context, cm *gitstore.Commit) (good
 	}
 	snap = res.Snapshots[1]
 	snap.Meta.Commit = cm.Hash.String()
-	if snap.Meta.Tags == nil {
-		snap.Meta.Tags = map[string]string{}
-	}
-	snap.Meta.Tags["mode"] = "ab"
+	snap.Meta.SetTag("mode", "ab") // as diff --run tags its records
 	if err := b.o.Record(cm.Hash, snap); err != nil {
 		return nil, nil, err
 	}
