@@ -13,7 +13,6 @@ import (
 	"github.com/flameiq/git-flameiq/internal/testkit"
 )
 
-
 // c1 (GOOD) … c6 (BAD): c1 and c3 at 100ns, c5 and c6 at 200ns, c2 and c4
 // unrecorded.
 func setup(t *testing.T) (*store.Store, []gitstore.Hash) {
