@@ -2,6 +2,9 @@ package gitstore
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -109,4 +112,53 @@ func FuzzParsePruned(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A loose object is read in one buffer of the size its header declares
+// (no growing), and every mismatch between header and content is still
+// an error of readLoose.
+func TestReadLooseSizesItsBuffer(t *testing.T) {
+	dir := t.TempDir()
+	put := func(raw []byte) Hash {
+		t.Helper()
+		h := hashObject(objBlob, raw) // any name: readLoose reads by path
+		p := loosePath(dir, h)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, storedZlib(raw), 0o444); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	for _, content := range []string{"", "hi", strings.Repeat("x", 23), strings.Repeat("y", 24), strings.Repeat("z", 3<<20)} {
+		raw := []byte("blob " + strconv.Itoa(len(content)) + "\x00" + content)
+		typ, got, err := readLoose(dir, put(raw))
+		if err != nil || typ != objBlob || string(got) != content {
+			t.Fatalf("%d bytes: %v %d bytes, %v", len(content), typ, len(got), err)
+		}
+		if len(content) > 1000 && cap(got)-len(got) > 1 {
+			t.Errorf("%d bytes read into a buffer of %d: grown, not sized from the header", len(content), cap(got))
+		}
+	}
+	for _, raw := range []string{
+		"blob 5\x00hell",       // shorter than declared
+		"blob 3\x00hello",      // longer
+		"blob 99999999\x00abc", // a size no stream of this length gives
+		"blob x\x00abc",
+		"nonsense",
+	} {
+		if _, _, err := readLoose(dir, put([]byte(raw))); err == nil {
+			t.Errorf("readLoose accepted %q", raw)
+		}
+	}
+	// A truncated stream is an error, not the bytes before the cut.
+	full := storedZlib([]byte("blob 40\x00" + strings.Repeat("q", 40)))
+	h := put(nil)
+	if err := os.WriteFile(loosePath(dir, h), full[:20], 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := readLoose(dir, h); err == nil {
+		t.Error("readLoose accepted a truncated stream")
+	}
 }

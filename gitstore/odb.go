@@ -352,7 +352,7 @@ func inflate(src []byte, size int) ([]byte, error) {
 	}
 	defer zlibPool.Put(zr)
 	if size < 0 {
-		return io.ReadAll(zr)
+		return inflateLoose(zr, len(src))
 	}
 	// Deflate cannot expand data more than ~1032:1, so a larger declared
 	// size comes from a corrupt header: refuse it rather than allocate it.
@@ -364,7 +364,7 @@ func inflate(src []byte, size int) ([]byte, error) {
 		// up to inflateTrust bytes are allocated at once (a 9 MB note is
 		// read without growing and copying its buffer), the rest as it
 		// comes.
-		out, err := readAllHint(io.LimitReader(zr, int64(size)+1), min(size+1, inflateTrust))
+		out, err := readAllInto(io.LimitReader(zr, int64(size)+1), make([]byte, 0, min(size+1, inflateTrust)))
 		if err == nil && len(out) != size {
 			err = fmt.Errorf("object is %d bytes, header says %d", len(out), size)
 		}
@@ -384,10 +384,44 @@ func inflate(src []byte, size int) ([]byte, error) {
 // before the stream has delivered it.
 const inflateTrust = 64 << 20
 
-// readAllHint is io.ReadAll starting with a buffer of hint bytes.
-func readAllHint(r io.Reader, hint int) ([]byte, error) {
-	b := make([]byte, 0, max(hint, 512))
+// inflateLoose reads all of a loose object's stream from zr (n bytes
+// compressed). Its header ("blob 9000000\x00") declares the size, so the
+// buffer is made once at that size (believed as far as inflate believes a
+// pack's: a deflate stream expands at most ~1032:1, and at most
+// inflateTrust bytes before the stream has delivered them); a 9 MB note
+// no longer grows and copies its buffer twenty times. readLoose checks
+// the header against what was read.
+func inflateLoose(zr io.Reader, n int) ([]byte, error) {
+	var head [32]byte
+	k := 0
+	for k < len(head) {
+		m, err := zr.Read(head[k:])
+		k += m
+		if err == io.EOF {
+			return slices.Clone(head[:k]), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	hint := 512
+	if nul := bytes.IndexByte(head[:], 0); nul > 0 {
+		if sp := bytes.IndexByte(head[:nul], ' '); sp > 0 {
+			if size, err := strconv.Atoi(string(head[sp+1 : nul])); err == nil && size >= 0 && size <= 1032*n+64 {
+				hint = min(nul+1+size, inflateTrust) + 1 // +1: the read that finds the end
+			}
+		}
+	}
+	return readAllInto(zr, append(make([]byte, 0, max(hint, k)), head[:k]...))
+}
+
+// readAllInto is io.ReadAll appending to b (whose capacity is the first
+// buffer).
+func readAllInto(r io.Reader, b []byte) ([]byte, error) {
 	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
 		if err != nil {
@@ -395,9 +429,6 @@ func readAllHint(r io.Reader, hint int) ([]byte, error) {
 				err = nil
 			}
 			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
 		}
 	}
 }

@@ -7,7 +7,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -411,14 +413,21 @@ func TestEncodeLikeEncodingJSON(t *testing.T) {
 			}
 		}
 	}
+	// Four records big enough to be written in parts on goroutines
+	// (appendMetrics), whatever the machine's CPU count.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
 	for iter := 0; iter < 2000; iter++ {
+		n := rng.IntN(8)
+		if iter%500 == 499 {
+			n = 2*encodeChunk + rng.IntN(3*encodeChunk)
+		}
 		r := record{ID: str(), Schema: Schema, Metrics: map[string]recordMetric{}}
 		r.Meta = recordMeta{Branch: str(), Commit: str(), Environment: str(), Format: str(), Source: str(), Suite: str(), Timestamp: str()}
 		if rng.IntN(2) == 0 {
 			r.Meta.Tags = map[string]string{str(): str(), str(): str()}
 			r.Meta.Failed = []string{str(), str()}
 		}
-		for k := rng.IntN(8); k > 0; k-- {
+		for k := n; k > 0; k-- {
 			m := recordMetric{Direction: str(), Unit: str(), Info: rng.IntN(2) == 0}
 			if rng.IntN(4) == 0 {
 				m.CI = &recordCI{Lo: float(), Hi: float(), N: rng.IntN(3)}
@@ -429,7 +438,11 @@ func TestEncodeLikeEncodingJSON(t *testing.T) {
 					m.Samples = append(m.Samples, float())
 				}
 			}
-			r.Metrics[str()] = m
+			key := str()
+			if n > 8 {
+				key += strconv.Itoa(k)
+			}
+			r.Metrics[key] = m
 		}
 		got, err := r.encode()
 		want, wantErr := marshalJSON(r)
