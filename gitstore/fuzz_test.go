@@ -61,7 +61,7 @@ func FuzzApplyDelta(f *testing.F) {
 	f.Add([]byte("hello, world"), []byte{12, 5, 0x90, 5, 5, 'X', 'Y', 'Z', '!', '!'})
 	f.Add([]byte(""), []byte{0, 0})
 	f.Fuzz(func(t *testing.T, base, delta []byte) {
-		_, _ = applyDelta(base, delta)
+		_, _ = applyDeltaInto(nil, base, delta)
 	})
 }
 
@@ -69,10 +69,10 @@ func FuzzApplyDelta(f *testing.F) {
 // deflate stream of that length can produce.
 func TestInflateRefusesImpossibleSize(t *testing.T) {
 	src := storedZlib([]byte("blob 5\x00hello"))
-	if _, err := inflate(src, 1<<40); err == nil {
+	if _, err := inflateInto(nil, src, 1<<40); err == nil {
 		t.Fatal("inflate accepted a 1 TiB size for a 20-byte stream")
 	}
-	if got, err := inflate(src, len("blob 5\x00hello")); err != nil || string(got) != "blob 5\x00hello" {
+	if got, err := inflateInto(nil, src, len("blob 5\x00hello")); err != nil || string(got) != "blob 5\x00hello" {
 		t.Fatalf("inflate = %q, %v", got, err)
 	}
 }
@@ -80,11 +80,11 @@ func TestInflateRefusesImpossibleSize(t *testing.T) {
 func TestInflateLargeObjectChecksSize(t *testing.T) {
 	big := []byte(strings.Repeat("0123456789abcdef", 200000)) // 3.2 MB
 	src := storedZlib(big)
-	if got, err := inflate(src, len(big)); err != nil || len(got) != len(big) {
+	if got, err := inflateInto(nil, src, len(big)); err != nil || len(got) != len(big) {
 		t.Fatalf("inflate of %d bytes: %d, %v", len(big), len(got), err)
 	}
 	for _, size := range []int{len(big) - 1, len(big) + 1} {
-		if _, err := inflate(src, size); err == nil {
+		if _, err := inflateInto(nil, src, size); err == nil {
 			t.Errorf("inflate accepted header size %d for a %d-byte object", size, len(big))
 		}
 	}
