@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"errors"
 	"fmt"
 	"io"
 
@@ -67,8 +66,12 @@ func (e *env) log(o logOptions) error {
 	if err != nil {
 		return err
 	}
-	if len(o.Metrics) > 0 && o.Output.Format != "html" {
-		st.Keep = selection.Globs(o.Metrics).Match // the page charts every metric
+	if len(o.Metrics) > 0 && o.Output.Format != "html" { // the page charts every metric
+		// The metrics --metric selects, and the few smallest keys: when a
+		// glob matches nothing, the error lists those, without a second
+		// read of every metric of every note.
+		globs, first := selection.Globs(o.Metrics), selection.FirstKeys(6)
+		st.Keep = func(k string) bool { return globs.Match(k) || first(k) }
 	}
 	hist, err := e.loadHistory(st, h, o.N)
 	if err != nil {
@@ -84,13 +87,6 @@ func (e *env) log(o logOptions) error {
 		fmt.Fprintln(e.stderr, msg)
 	}
 	s, err := selection.Series(hist, o.Metrics)
-	if nm := (*selection.NoMatchError)(nil); errors.As(err, &nm) && st.Keep != nil {
-		// The message lists keys the selective read left out: read all.
-		st.Keep = nil
-		if hist, err = e.loadHistory(st, h, o.N); err == nil {
-			s, err = selection.Series(hist, o.Metrics)
-		}
-	}
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // objType is a git object type as numbered in pack files.
@@ -74,6 +75,8 @@ type odb struct {
 	cache   baseCache
 	recent  objCache
 	disk    *diskCache // inflated objects kept across runs (see diskcache.go)
+
+	inflates atomic.Int64 // pack entries inflated (whole or delta), for tests
 }
 
 // objCache remembers the last objects read by name (commits and trees are
@@ -334,94 +337,80 @@ func loosePath(dir string, h Hash) string {
 
 var zlibPool sync.Pool
 
-// inflate decompresses zlib data from src into a buffer of the expected size
-// (size < 0: unknown).
-func inflate(src []byte, size int) ([]byte, error) {
-	br := bytes.NewReader(src)
-	var zr io.ReadCloser
-	if v := zlibPool.Get(); v != nil {
-		zr = v.(io.ReadCloser)
-		if err := zr.(zlib.Resetter).Reset(br, nil); err != nil {
-			return nil, err
-		}
-	} else {
-		var err error
-		if zr, err = zlib.NewReader(br); err != nil {
-			return nil, err
-		}
+// inflateInto decompresses zlib data from src into a buffer of the
+// expected size (size < 0: unknown) from pool (nil: a new one).
+func inflateInto(pool *bufPool, src []byte, size int) ([]byte, error) {
+	zr, err := zlibReader(src)
+	if err != nil {
+		return nil, err
 	}
 	defer zlibPool.Put(zr)
 	if size < 0 {
-		return inflateLoose(zr, len(src))
+		return io.ReadAll(zr)
 	}
 	// Deflate cannot expand data more than ~1032:1, so a larger declared
 	// size comes from a corrupt header: refuse it rather than allocate it.
 	if size > 1032*len(src)+64 {
 		return nil, fmt.Errorf("inflate: object claims %d bytes from %d compressed", size, len(src))
 	}
-	if size > 1<<20 {
-		// A big size is believed only as far as the stream bears it out:
-		// up to inflateTrust bytes are allocated at once (a 9 MB note is
-		// read without growing and copying its buffer), the rest as it
-		// comes.
-		out, err := readAllInto(io.LimitReader(zr, int64(size)+1), make([]byte, 0, min(size+1, inflateTrust)))
-		if err == nil && len(out) != size {
-			err = fmt.Errorf("object is %d bytes, header says %d", len(out), size)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("inflate: %w", err)
-		}
-		return out, nil
-	}
-	out := make([]byte, size)
-	if _, err := io.ReadFull(zr, out); err != nil {
+	out, err := readSized(pool, zr, size, nil)
+	if err != nil {
 		return nil, fmt.Errorf("inflate: %w", err)
 	}
 	return out, nil
+}
+
+// zlibReader returns a zlib reader of src from zlibPool (put it back).
+func zlibReader(src []byte) (io.ReadCloser, error) {
+	br := bytes.NewReader(src)
+	if v := zlibPool.Get(); v != nil {
+		zr := v.(io.ReadCloser)
+		if err := zr.(zlib.Resetter).Reset(br, nil); err != nil {
+			return nil, err
+		}
+		return zr, nil
+	}
+	return zlib.NewReader(br)
+}
+
+// readSized reads the rest of r, which should be size bytes (head, already
+// read, included), and checks that it is: up to inflateTrust bytes are
+// allocated at once (from pool), a bigger size is believed only as far as
+// the stream bears it out. Reading to the end makes a zlib reader check
+// its checksum.
+func readSized(pool *bufPool, r io.Reader, size int, head []byte) ([]byte, error) {
+	if size > inflateTrust || size < len(head) {
+		out, err := readAllHint(io.LimitReader(r, int64(size-len(head))+1), min(size+1, inflateTrust))
+		out = append(head, out...)
+		if err == nil && len(out) != size {
+			err = fmt.Errorf("object is %d bytes, header says %d", len(out), size)
+		}
+		return out, err
+	}
+	out := append(pool.get(size), head...)[:size]
+	n, err := io.ReadFull(r, out[len(head):])
+	if err == nil {
+		var one [1]byte
+		if _, err = io.ReadAtLeast(r, one[:], 1); err == io.EOF {
+			return out, nil
+		} else if err == nil {
+			err = fmt.Errorf("object is more than the %d bytes its header says", size)
+		}
+	} else if err == io.ErrUnexpectedEOF || err == io.EOF {
+		err = fmt.Errorf("object is %d bytes, header says %d", len(head)+n, size)
+	}
+	pool.put(out)
+	return nil, err
 }
 
 // inflateTrust is how much of an object's declared size inflate allocates
 // before the stream has delivered it.
 const inflateTrust = 64 << 20
 
-// inflateLoose reads all of a loose object's stream from zr (n bytes
-// compressed). Its header ("blob 9000000\x00") declares the size, so the
-// buffer is made once at that size (believed as far as inflate believes a
-// pack's: a deflate stream expands at most ~1032:1, and at most
-// inflateTrust bytes before the stream has delivered them); a 9 MB note
-// no longer grows and copies its buffer twenty times. readLoose checks
-// the header against what was read.
-func inflateLoose(zr io.Reader, n int) ([]byte, error) {
-	var head [32]byte
-	k := 0
-	for k < len(head) {
-		m, err := zr.Read(head[k:])
-		k += m
-		if err == io.EOF {
-			return slices.Clone(head[:k]), nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	hint := 512
-	if nul := bytes.IndexByte(head[:], 0); nul > 0 {
-		if sp := bytes.IndexByte(head[:nul], ' '); sp > 0 {
-			if size, err := strconv.Atoi(string(head[sp+1 : nul])); err == nil && size >= 0 && size <= 1032*n+64 {
-				hint = min(nul+1+size, inflateTrust) + 1 // +1: the read that finds the end
-			}
-		}
-	}
-	return readAllInto(zr, append(make([]byte, 0, max(hint, k)), head[:k]...))
-}
-
-// readAllInto is io.ReadAll appending to b (whose capacity is the first
-// buffer).
-func readAllInto(r io.Reader, b []byte) ([]byte, error) {
+// readAllHint is io.ReadAll starting with a buffer of hint bytes.
+func readAllHint(r io.Reader, hint int) ([]byte, error) {
+	b := make([]byte, 0, max(hint, 512))
 	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
 		if err != nil {
@@ -430,33 +419,80 @@ func readAllInto(r io.Reader, b []byte) ([]byte, error) {
 			}
 			return b, err
 		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
 	}
 }
 
 func readLoose(dir string, h Hash) (objType, []byte, error) {
-	raw, err := os.ReadFile(loosePath(dir, h))
+	return readLooseInto(nil, dir, h)
+}
+
+// readLooseInto is readLoose into a buffer from pool. The object's content
+// is read into a buffer of the size its header gives (a 9 MB note is not
+// grown and copied as it is read), and a big file is mapped, not read.
+func readLooseInto(pool *bufPool, dir string, h Hash) (objType, []byte, error) {
+	f, err := os.Open(loosePath(dir, h))
 	if err != nil {
 		return 0, nil, err
 	}
-	data, err := inflate(raw, -1)
-	if err != nil {
-		return 0, nil, fmt.Errorf("loose object %s: %w", h, err)
+	var raw []byte
+	if st, err := f.Stat(); err == nil && st.Size() > 256<<10 {
+		raw, err = mapFile(f.Name())
+		if err != nil {
+			f.Close()
+			return 0, nil, err
+		}
+		defer unmapFile(raw)
+	} else {
+		raw, err = io.ReadAll(f)
+		if err != nil {
+			f.Close()
+			return 0, nil, err
+		}
 	}
-	nul := bytes.IndexByte(data, 0)
+	f.Close()
+	zr, err := zlibReader(raw)
+	if err != nil {
+		return 0, nil, fmt.Errorf("loose object %s: inflate: %w", h, err)
+	}
+	defer zlibPool.Put(zr)
+	// The header ("blob 123\x00") is in the first bytes.
+	var buf [64]byte
+	n, nul := 0, -1
+	for nul < 0 && n < len(buf) {
+		k, err := zr.Read(buf[n:])
+		nul = bytes.IndexByte(buf[n:n+k], 0)
+		if nul >= 0 {
+			nul += n
+		}
+		n += k
+		if err != nil {
+			if err != io.EOF {
+				return 0, nil, fmt.Errorf("loose object %s: inflate: %w", h, err)
+			}
+			break
+		}
+	}
 	if nul < 0 {
 		return 0, nil, fmt.Errorf("loose object %s: bad header", h)
 	}
-	hdr := string(data[:nul])
+	hdr := string(buf[:nul])
 	sp := strings.IndexByte(hdr, ' ')
 	if sp < 0 {
 		return 0, nil, fmt.Errorf("loose object %s: bad header", h)
 	}
 	t := parseObjType(hdr[:sp])
-	n, err := strconv.Atoi(hdr[sp+1:])
-	if t == 0 || err != nil || n != len(data)-nul-1 {
+	size, err := strconv.Atoi(hdr[sp+1:])
+	if t == 0 || err != nil || size < 0 || size > 1032*len(raw)+64 {
 		return 0, nil, fmt.Errorf("loose object %s: bad header %q", h, hdr)
 	}
-	return t, data[nul+1:], nil
+	data, err := readSized(pool, zr, size, buf[nul+1:n])
+	if err != nil {
+		return 0, nil, fmt.Errorf("loose object %s: bad header %q: %w", h, hdr, err)
+	}
+	return t, data, nil
 }
 
 // hashObject returns the object name of content of the given type.

@@ -139,73 +139,119 @@ func (p *pack) object(o *odb, off uint64) (objType, []byte, error) {
 }
 
 func (p *pack) objectUncached(o *odb, off uint64, depth int) (objType, []byte, error) {
-	if depth > 10000 {
-		return 0, nil, errors.New("delta chain too deep")
-	}
+	return p.build(o, off, depth, nil, func(boff uint64, depth int) (objType, []byte, bool, error) {
+		if bt, base, ok := o.cache.get(p, boff); ok {
+			return bt, base, false, nil
+		}
+		bt, base, err := p.objectUncached(o, boff, depth)
+		if err == nil {
+			o.cache.put(p, boff, bt, base, p.whole(boff))
+		}
+		return bt, base, false, err
+	})
+}
+
+// entryHeader is the header of the pack entry at off: its type, the size
+// of its inflated data, where that data starts, and for an ofs-delta the
+// offset of its base.
+type entryHeader struct {
+	t    objType
+	size int
+	pos  int
+	base uint64
+}
+
+// header reads the header of the pack entry at off.
+func (p *pack) header(off uint64) (entryHeader, error) {
 	d := p.data
 	if off >= uint64(len(d)) {
-		return 0, nil, errors.New("offset out of range")
+		return entryHeader{}, errors.New("offset out of range")
 	}
 	pos := int(off)
 	c := d[pos]
 	pos++
-	t := objType((c >> 4) & 7)
-	size := int(c & 15)
+	h := entryHeader{t: objType((c >> 4) & 7), size: int(c & 15)}
 	for shift := 4; c&0x80 != 0; shift += 7 {
-		if pos >= len(d) {
-			return 0, nil, errors.New("truncated object header")
+		if pos >= len(d) || shift > 56 {
+			return entryHeader{}, errors.New("truncated object header")
 		}
 		c = d[pos]
 		pos++
-		size |= int(c&0x7f) << shift
+		h.size |= int(c&0x7f) << shift
 	}
-	switch t {
-	case objCommit, objTree, objBlob, objTag:
-		data, err := inflate(d[pos:], size)
-		return t, data, err
-	case objOfsDelta, objRefDelta:
-		var bt objType
-		var base []byte
-		var err error
-		if t == objOfsDelta {
+	if h.t == objOfsDelta {
+		if pos >= len(d) {
+			return entryHeader{}, errors.New("truncated delta base offset")
+		}
+		c = d[pos]
+		pos++
+		rel := uint64(c & 0x7f)
+		for c&0x80 != 0 {
+			if pos >= len(d) || rel >= 1<<56 {
+				return entryHeader{}, errors.New("truncated delta base offset")
+			}
 			c = d[pos]
 			pos++
-			rel := uint64(c & 0x7f)
-			for c&0x80 != 0 {
-				c = d[pos]
-				pos++
-				rel = ((rel + 1) << 7) | uint64(c&0x7f)
-			}
-			if rel > off {
-				return 0, nil, errors.New("bad delta base offset")
-			}
-			boff := off - rel
-			var ok bool
-			if bt, base, ok = o.cache.get(p, boff); !ok {
-				bt, base, err = p.objectUncached(o, boff, depth+1)
-				if err == nil {
-					o.cache.put(p, boff, bt, base, p.whole(boff))
-				}
-			}
+			rel = ((rel + 1) << 7) | uint64(c&0x7f)
+		}
+		if rel > off || rel == 0 {
+			return entryHeader{}, errors.New("bad delta base offset")
+		}
+		h.base = off - rel
+	}
+	h.pos = pos
+	return h, nil
+}
+
+// build reads the object at off: a whole object is inflated, a delta is
+// applied to the base it names, which base (for an ofs-delta: called with
+// the base's offset and depth+1) or o.read (a ref-delta) supplies. The
+// object and the delta are built in buffers from pool; base says whether
+// the base it returns is the caller's to give back to the pool once used
+// (owned).
+func (p *pack) build(o *odb, off uint64, depth int, pool *bufPool, base func(boff uint64, depth int) (t objType, data []byte, owned bool, err error)) (objType, []byte, error) {
+	if depth > 10000 {
+		return 0, nil, errors.New("delta chain too deep")
+	}
+	h, err := p.header(off)
+	if err != nil {
+		return 0, nil, err
+	}
+	d, pos := p.data, h.pos
+	o.inflates.Add(1)
+	switch h.t {
+	case objCommit, objTree, objBlob, objTag:
+		data, err := inflateInto(pool, d[pos:], h.size)
+		return h.t, data, err
+	case objOfsDelta, objRefDelta:
+		var bt objType
+		var bdata []byte
+		var owned bool
+		if h.t == objOfsDelta {
+			bt, bdata, owned, err = base(h.base, depth+1)
 		} else {
 			if pos+20 > len(d) {
 				return 0, nil, errors.New("truncated delta base name")
 			}
 			bh := hashFromRaw(d[pos : pos+20])
 			pos += 20
-			bt, base, err = o.read(bh)
+			bt, bdata, err = o.read(bh)
 		}
 		if err != nil {
 			return 0, nil, err
 		}
-		delta, err := inflate(d[pos:], size)
+		delta, err := inflateInto(pool, d[pos:], h.size)
 		if err != nil {
 			return 0, nil, err
 		}
-		data, err := applyDelta(base, delta)
+		data, err := applyDeltaInto(pool, bdata, delta)
+		pool.put(delta)
+		if owned {
+			pool.put(bdata)
+		}
 		return bt, data, err
 	}
-	return 0, nil, fmt.Errorf("bad object type %d", t)
+	return 0, nil, fmt.Errorf("bad object type %d", h.t)
 }
 
 func deltaVarint(b []byte, pos int) (int, int, error) {
@@ -227,8 +273,9 @@ func deltaVarint(b []byte, pos int) (int, int, error) {
 	}
 }
 
-// applyDelta applies a git delta (copy/insert instructions) to base.
-func applyDelta(base, delta []byte) ([]byte, error) {
+// applyDeltaInto applies a git delta (copy/insert instructions) to base,
+// into a buffer from pool (nil: a new one).
+func applyDeltaInto(pool *bufPool, base, delta []byte) ([]byte, error) {
 	srcSize, pos, err := deltaVarint(delta, 0)
 	if err != nil {
 		return nil, err
@@ -242,7 +289,7 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 	}
 	// The declared size is only trusted as an upper bound: a corrupt delta
 	// must not make us allocate what it claims (found by FuzzApplyDelta).
-	out := make([]byte, 0, min(dstSize, len(base)+len(delta)))
+	out := pool.get(min(dstSize, len(base)+len(delta)))
 	for pos < len(delta) {
 		op := delta[pos]
 		pos++

@@ -342,35 +342,21 @@ func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e
 // even when no metric is kept, and a line is refused exactly when it would
 // be without keep. keep must not retain its argument.
 func DecodeNote(note []byte, keep func(key string) bool) (recs []Record, errs []error) {
-	n := 0
-	for len(note) > 0 {
-		n++
-		line := note
-		if i := bytes.IndexByte(note, '\n'); i >= 0 {
-			line, note = note[:i], note[i+1:]
-		} else {
-			note = nil
-		}
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 {
-			continue
-		}
-		r, err := DecodeRecord(line, keep)
-		if err != nil {
-			errs = append(errs, &LineError{Line: n, Err: err})
-			continue
-		}
-		recs = append(recs, r)
-	}
-	return recs, errs
+	return NewNoteDecoder(keep).Decode(note)
 }
 
 // DecodeRecord decodes one note line (keep as for DecodeNote). The
 // snapshot's metrics are sorted by key, each key once (also after Sanitize
 // has rewritten keys).
 func DecodeRecord(line []byte, keep func(key string) bool) (Record, error) {
+	return decodeRecord(line, keep, nil)
+}
+
+// decodeRecord is DecodeRecord with a NoteDecoder's checked set (nil:
+// none).
+func decodeRecord(line []byte, keep func(key string) bool, c *checked) (Record, error) {
 	var r record
-	if !decodeFast(line, &r, keep) {
+	if !decodeFast(line, &r, keep, c) {
 		r = record{}
 		if err := json.Unmarshal(line, &r); err != nil {
 			return Record{}, fmt.Errorf("not a flameiq record: %v", err)

@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"bytes"
 	"math"
 	"slices"
 	"strconv"
@@ -23,8 +24,16 @@ import (
 // keep, when set, is DecodeNote's filter: a metric it does not keep is
 // checked as strictly as the others, but its samples are not kept (see
 // namedMetric.skip).
-func decodeFast(line []byte, r *record, keep func(string) bool) bool {
-	d := fastDecoder{b: line, keep: keep}
+//
+// c is a NoteDecoder's set of the skipped metrics checked before (nil:
+// none).
+func decodeFast(line []byte, r *record, keep func(string) bool, c *checked) bool {
+	d := fastDecoder{b: line, keep: keep, checked: c}
+	if c != nil {
+		// A NoteDecoder's scratch slices serve line after line.
+		d.scratch, d.skippedKeys = c.scratch, c.keys
+		defer func() { c.scratch, c.keys = d.scratch[:0], d.skippedKeys[:0] }()
+	}
 	ok := d.record(r)
 	d.space()
 	return ok && d.i == len(d.b)
@@ -37,6 +46,7 @@ type fastDecoder struct {
 	scratch     []float64 // the samples of the metric being read
 	arena       []float64 // the samples of the metrics kept, back to back
 	skippedKeys []string  // their keys (views of the line)
+	checked     *checked  // the skipped metrics checked before (nil: none)
 }
 
 func (d *fastDecoder) space() {
@@ -334,65 +344,14 @@ func (d *fastDecoder) machine(m *Machine) bool {
 func (d *fastDecoder) metrics(r *record) bool {
 	r.list = make([]namedMetric, 0, 1)
 	d.skippedKeys = d.skippedKeys[:0]
-	ok := d.object(func(rawKey []byte) bool {
-		var m namedMetric
-		// A key the filter leaves out is not copied (nor interned): a view
-		// of the line serves the checks of decodeFast and DecodeRecord
-		// (empty, repeated), which end before the line does. keep sees the
-		// key as DecodeRecord's snapshot would (Printable).
-		if view := unsafe.String(unsafe.SliceData(rawKey), len(rawKey)); d.keep != nil && !d.keep(Printable(view)) {
-			m.skip, m.key = true, view
-		} else {
-			m.key = intern(rawKey)
-		}
-		var seen fields
-		ok := d.object(func(field []byte) bool {
-			switch string(field) {
-			case "direction":
-				return seen.first(1) && d.stringTo(&m.Direction, m.skip)
-			case "unit":
-				return seen.first(2) && d.stringTo(&m.Unit, m.skip)
-			case "samples":
-				if !seen.first(4) || !d.next('[') {
-					return false
-				}
-				// Read into the scratch slice, then (a kept metric) into
-				// the record's arena at its exact size: one allocation per
-				// few thousand samples instead of five per metric.
-				m.Samples = d.scratch[:0]
-				done := d.next(']')
-				for !done {
-					v, ok := d.numberOrCheck(!m.skip)
-					if !ok {
-						return false
-					}
-					m.Samples = append(m.Samples, v)
-					if done = d.next(']'); !done && !d.next(',') {
-						return false
-					}
-				}
-				if !m.skip {
-					d.scratch, m.Samples = m.Samples[:0], d.keepSamples(m.Samples)
-				}
-				return true
+	ok := d.next('{')
+	if ok && !d.next('}') {
+		for ok = d.metric(r); ok && !d.next('}'); ok = d.metric(r) {
+			if !d.next(',') {
+				return false
 			}
-			return false // a key json.Unmarshal would ignore
-		})
-		if !m.skip {
-			r.list = append(r.list, m)
-			return ok
 		}
-		// A skipped metric is not listed. What DecodeRecord would refuse
-		// in it (an empty key, no samples, an unknown direction) sends
-		// the line to the reference decoder, which says which metric
-		// fails first, as without a filter.
-		d.scratch = m.Samples[:0]
-		if _, err := ParseDirection(m.Direction); err != nil || m.key == "" || len(m.Samples) == 0 {
-			return false
-		}
-		d.skippedKeys = append(d.skippedKeys, m.key)
-		return ok
-	})
+	}
 	if !ok {
 		return false
 	}
@@ -413,6 +372,107 @@ func (d *fastDecoder) metrics(r *record) bool {
 		}
 	}
 	r.skipped = len(d.skippedKeys) > 0
+	return true
+}
+
+// metric reads one member of "metrics". A metric the filter skips, and
+// whose bytes the decoder's checked set holds (the same key and value as a
+// metric it checked in an earlier line or note), is passed over without
+// being read again.
+func (d *fastDecoder) metric(r *record) bool {
+	c := d.checked
+	slot := -1
+	var rawKey []byte
+	d.space()
+	if n := c.at(d.b[d.i:]); n > 0 {
+		slot, rawKey = c.cursor, d.b[d.i+1:d.i+n-1]
+		d.i += n
+	} else {
+		var ok bool
+		if rawKey, ok = d.raw(); !ok {
+			return false
+		}
+		slot = c.find(rawKey)
+	}
+	if !d.next(':') {
+		return false
+	}
+	d.space()
+	start := d.i
+	if slot >= 0 {
+		c.cursor = slot + 1
+		// The value of a canonical metric ends at its first '}'. (If
+		// one of its strings holds a '}', it is not found, and is read.)
+		if e := bytes.IndexByte(d.b[start:], '}'); e >= 0 && c.has(slot, d.b[start:start+e+1]) {
+			d.i += e + 1
+			d.skippedKeys = append(d.skippedKeys, c.slots[slot].key)
+			return true
+		}
+	}
+	var m namedMetric
+	// A key the filter leaves out is not copied (nor interned): a view
+	// of the line serves the checks of decodeFast and DecodeRecord
+	// (empty, repeated), which end before the line does. keep sees the
+	// key as DecodeRecord's snapshot would (Printable).
+	if view := unsafe.String(unsafe.SliceData(rawKey), len(rawKey)); slot >= 0 || d.keep != nil && !d.keep(Printable(view)) {
+		m.skip, m.key = true, view
+	} else {
+		m.key = intern(rawKey)
+	}
+	var seen fields
+	ok := d.object(func(field []byte) bool {
+		switch string(field) {
+		case "direction":
+			return seen.first(1) && d.stringTo(&m.Direction, m.skip)
+		case "unit":
+			return seen.first(2) && d.stringTo(&m.Unit, m.skip)
+		case "samples":
+			if !seen.first(4) || !d.next('[') {
+				return false
+			}
+			// Read into the scratch slice, then (a kept metric) into
+			// the record's arena at its exact size: one allocation per
+			// few thousand samples instead of five per metric.
+			m.Samples = d.scratch[:0]
+			done := d.next(']')
+			for !done {
+				v, ok := d.numberOrCheck(!m.skip)
+				if !ok {
+					return false
+				}
+				m.Samples = append(m.Samples, v)
+				if done = d.next(']'); !done && !d.next(',') {
+					return false
+				}
+			}
+			if !m.skip {
+				d.scratch, m.Samples = m.Samples[:0], d.keepSamples(m.Samples)
+			}
+			return true
+		}
+		return false // a key json.Unmarshal would ignore
+	})
+	if !m.skip {
+		r.list = append(r.list, m)
+		return ok
+	}
+	// A skipped metric is not listed. What DecodeRecord would refuse
+	// in it (an empty key, no samples, an unknown direction) sends
+	// the line to the reference decoder, which says which metric
+	// fails first, as without a filter.
+	d.scratch = m.Samples[:0]
+	if _, err := ParseDirection(m.Direction); !ok || err != nil || m.key == "" || len(m.Samples) == 0 {
+		return false
+	}
+	if slot < 0 {
+		slot = c.add(rawKey)
+		c.cursor = slot + 1
+	}
+	if v := d.b[start:d.i]; slot >= 0 && bytes.IndexByte(v, '}') == len(v)-1 {
+		c.remember(slot, v)
+		m.key = c.slots[slot].key
+	}
+	d.skippedKeys = append(d.skippedKeys, m.key)
 	return true
 }
 

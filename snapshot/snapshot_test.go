@@ -240,7 +240,7 @@ var fastDecodeCases = []struct {
 func TestDecodeFast(t *testing.T) {
 	for _, tc := range fastDecodeCases {
 		var r record
-		if got := decodeFast([]byte(tc.line), &r, nil); got != tc.fast {
+		if got := decodeFast([]byte(tc.line), &r, nil, nil); got != tc.fast {
 			t.Errorf("decodeFast(%s) = %v, want %v", tc.line, got, tc.fast)
 		}
 		checkFastDecode(t, []byte(tc.line))
@@ -253,7 +253,7 @@ func TestDecodeFast(t *testing.T) {
 			t.Fatal(err)
 		}
 		var r record
-		if !decodeFast(line, &r, nil) && !bytes.Contains(line, []byte(`\`)) {
+		if !decodeFast(line, &r, nil, nil) && !bytes.Contains(line, []byte(`\`)) {
 			t.Errorf("EncodeRecord output not on the fast path: %s", line)
 		}
 	}
@@ -262,7 +262,7 @@ func TestDecodeFast(t *testing.T) {
 func checkFastDecode(t *testing.T, line []byte) {
 	t.Helper()
 	var fast record
-	if !decodeFast(line, &fast, nil) {
+	if !decodeFast(line, &fast, nil, nil) {
 		return
 	}
 	var ref record

@@ -12,6 +12,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/flameiq/git-flameiq/glob"
 	"github.com/flameiq/git-flameiq/history"
@@ -33,6 +34,31 @@ func (g Globs) Match(key string) bool {
 		}
 	}
 	return false
+}
+
+// FirstKeys returns a filter (a store's Keep) that keeps the n smallest
+// keys it is shown, in byte order, and every later key equal to one of
+// them: all it keeps of a history includes the history's n smallest keys,
+// which is what a NoMatchError lists (n = 6: five, and whether there are
+// more). Once it refuses a key it refuses it again (snapshot.NoteDecoder
+// relies on that). It is safe for concurrent use and keeps n keys.
+func FirstKeys(n int) func(key string) bool {
+	var mu sync.Mutex
+	var first []string // sorted, at most n
+	return func(key string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		i, found := slices.BinarySearch(first, key)
+		switch {
+		case found:
+			return true
+		case i >= n:
+			return false
+		}
+		first = slices.Insert(first, i, strings.Clone(key))
+		first = first[:min(len(first), n)]
+		return true
+	}
 }
 
 // NoMatchError is a glob that matches no key of the snapshots it was

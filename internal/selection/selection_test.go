@@ -2,6 +2,7 @@ package selection
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -88,5 +89,30 @@ func TestSeriesAndDirections(t *testing.T) {
 	}
 	if d := Directions(hist); len(d) != 2 || d["A:sec/op"].Unit != "sec/op" || d["A:sec/op"].Direction != snapshot.LowerIsBetter {
 		t.Errorf("Directions %v", d)
+	}
+}
+
+// FirstKeys keeps the n smallest keys it is shown (and their repeats),
+// whatever the order, and refuses a key again once it has refused it.
+func TestFirstKeys(t *testing.T) {
+	keep := FirstKeys(3)
+	var kept, refused []string
+	for _, k := range []string{"m", "z", "c", "y", "a", "z", "b", "c", "x", "a", "d", "m"} {
+		if keep(k) {
+			kept = append(kept, k)
+		} else {
+			refused = append(refused, k)
+		}
+	}
+	if got, want := fmt.Sprint(kept), "[m z c y a b c a]"; got != want {
+		t.Errorf("kept %s, want %s", got, want)
+	}
+	if got, want := fmt.Sprint(refused), "[z x d m]"; got != want {
+		t.Errorf("refused %s, want %s", got, want)
+	}
+	for _, k := range refused {
+		if keep(k) {
+			t.Errorf("%q kept after it was refused", k)
+		}
 	}
 }

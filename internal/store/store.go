@@ -111,13 +111,25 @@ func (s *Store) SnapshotWhere(h gitstore.Hash, keep func(snapshot.Meta) bool) (s
 		return nil, false, nil, fmt.Errorf("reading %s: %v", s.Ref, err)
 	}
 	data, err := n.Read(h)
+	return s.decode(h, data, err, keep, nil)
+}
+
+// decode is SnapshotWhere of the note data of h that reading returned
+// with err, decoded by dec (nil: snapshot.DecodeNote, for one note).
+func (s *Store) decode(h gitstore.Hash, data []byte, err error, keep func(snapshot.Meta) bool, dec *snapshot.NoteDecoder) (snap *snapshot.Snapshot, ok bool, warnings []string, _ error) {
 	if err != nil {
 		return nil, false, nil, fmt.Errorf("reading the note of %s in %s: %v", Short(h), s.Ref, err)
 	}
 	if data == nil {
 		return nil, false, nil, nil
 	}
-	recs, errs := snapshot.DecodeNote(data, s.Keep)
+	var recs []snapshot.Record
+	var errs []error
+	if dec != nil {
+		recs, errs = dec.Decode(data)
+	} else {
+		recs, errs = snapshot.DecodeNote(data, s.Keep)
+	}
 	switch {
 	case len(errs) == 1:
 		warnings = append(warnings, fmt.Sprintf("note of %s in %s: %v (line skipped)", Short(h), s.Ref, errs[0]))
@@ -203,40 +215,28 @@ func (s *Store) History(from gitstore.Hash, n int, flush bool, warn func([]strin
 		warns []string
 		err   error
 	}
-	type job struct {
-		i int
-		c *gitstore.Commit
-	}
-	// The walk feeds the note readers as it goes: reading commits is
-	// sequential, reading and decoding notes is not.
-	jobs := make(chan job, 256)
 	var commits []*gitstore.Commit
-	var walkErr error
-	go func() {
-		defer close(jobs)
-		walkErr = s.Repo.WalkFirstParent(from, n, func(c *gitstore.Commit) {
-			commits = append(commits, c)
-			jobs <- job{len(commits) - 1, c}
-		})
-	}()
-	var mu sync.Mutex
-	var results []result // by walk position
-	var wg sync.WaitGroup
-	for w := 0; w < min(runtime.NumCPU(), 8); w++ {
-		wg.Go(func() {
-			for j := range jobs {
-				var r result
-				r.snap, r.ok, r.warns, r.err = s.Snapshot(j.c.Hash)
-				mu.Lock()
-				if j.i >= len(results) {
-					results = append(results, make([]result, j.i+1-len(results))...)
-				}
-				results[j.i] = r
-				mu.Unlock()
-			}
-		})
+	walkErr := s.Repo.WalkFirstParent(from, n, func(c *gitstore.Commit) { commits = append(commits, c) })
+	notes, err := s.Notes()
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %v", s.Ref, err)
 	}
-	wg.Wait() // the workers end when jobs is closed, after the walk
+	hashes := make([]gitstore.Hash, len(commits))
+	for i, c := range commits {
+		hashes[i] = c.Hash
+	}
+	// One decoder per worker: each remembers the metrics it has checked
+	// (snapshot.NoteDecoder), which the notes of a history mostly share.
+	workers := min(runtime.NumCPU(), 8)
+	decoders := make([]*snapshot.NoteDecoder, workers)
+	for w := range decoders {
+		decoders[w] = snapshot.NewNoteDecoder(s.Keep)
+	}
+	results := make([]result, len(commits)) // by walk position
+	notes.ReadEach(hashes, workers, func(w, i int, data []byte, err error) {
+		r := &results[i]
+		r.snap, r.ok, r.warns, r.err = s.decode(commits[i].Hash, data, err, nil, decoders[w])
+	})
 	if flush {
 		s.Repo.FlushCacheBackground()
 	}
