@@ -98,8 +98,11 @@ func (e *env) record(o recordOptions) error {
 		}
 		snaps = append(snaps, s)
 	}
-	snap := snapshot.Merge(snaps...)
+	// One input's snapshot is recorded as it is (ingest's, sorted and
+	// owned here): Merge would copy it, and with it millions of metrics.
+	snap := snaps[0]
 	if len(snaps) > 1 {
+		snap = snapshot.Merge(snaps...)
 		var srcs, formats []string
 		for _, s := range snaps {
 			srcs = append(srcs, s.Meta.Source)

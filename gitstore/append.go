@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -39,6 +40,21 @@ func (r *Repo) AppendNote(ref string, commit Hash, lines []byte, msg string) err
 
 // AppendNotes is AppendNote for several commits in one notes commit.
 func (r *Repo) AppendNotes(ref string, adds map[Hash][]byte, msg string) error {
+	keys := make([]Hash, 0, len(adds))
+	for k := range adds {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i].b[:], keys[j].b[:]) < 0 })
+	return r.appendNotes(ref, keys, msg, func(k Hash, cur []byte) ([]byte, func(io.Writer) error, int64, error) {
+		return catSortUniq(cur, adds[k]), nil, 0, nil
+	})
+}
+
+// appendNotes gives the note of each of keys the content union returns
+// from the note it has (nil: none): the bytes, or a function that writes
+// its size bytes to the blob as it is stored (AppendNoteLine); a note
+// that stays the same is not written.
+func (r *Repo) appendNotes(ref string, keys []Hash, msg string, union func(k Hash, cur []byte) ([]byte, func(io.Writer) error, int64, error)) error {
 	full, err := NotesRef(ref)
 	if err != nil {
 		return err
@@ -49,11 +65,6 @@ func (r *Repo) AppendNotes(ref string, adds map[Hash][]byte, msg string) error {
 	if !strings.HasSuffix(msg, "\n") {
 		msg += "\n"
 	}
-	keys := make([]Hash, 0, len(adds))
-	for k := range adds {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i].b[:], keys[j].b[:]) < 0 })
 	cfg := r.config()
 	author, committer := r.identity(cfg)
 	return r.updateNotes(full, cfg, committer, msg, func(old Hash, t *notesEditor) (bool, error) {
@@ -69,11 +80,18 @@ func (r *Repo) AppendNotes(ref string, adds map[Hash][]byte, msg string) error {
 					return false, err
 				}
 			}
-			merged := catSortUniq(cur, adds[k])
-			if len(merged) == 0 || bytes.Equal(merged, cur) {
+			var nb Hash
+			merged, stream, size, err := union(k, cur)
+			switch {
+			case err != nil:
+				return false, err
+			case stream != nil:
+				nb, err = r.odb.writeStream(objBlob, size, stream)
+			case len(merged) == 0 || bytes.Equal(merged, cur):
 				continue
+			default:
+				nb, err = r.odb.write(objBlob, merged)
 			}
-			nb, err := r.odb.write(objBlob, merged)
 			if err != nil {
 				return false, err
 			}

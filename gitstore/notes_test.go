@@ -3,7 +3,9 @@ package gitstore
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -263,5 +265,75 @@ func TestLockTimeout(t *testing.T) {
 	os.Remove(lock)
 	if err := r.AppendNote("flameiq", head, []byte("x"), ""); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAppendNoteLine: a line streamed into the note's blob
+// (AppendNoteLine) makes the note AppendNote makes from the same line in
+// memory, wherever it sorts among the lines already there, for a line
+// longer than the prefix that sorts it, one that shares that prefix with
+// another line, and one already in the note; git reads the blob.
+func TestAppendNoteLine(t *testing.T) {
+	long := func(prefix string, n int) string { return prefix + strings.Repeat("x", n) }
+	existing := "{\"id\":\"b\"}\n{\"id\":\"d\"}\n" + long(`{"id":"f"`, 2*linePrefix) + "\n"
+	for _, line := range []string{
+		`{"id":"a"}`, `{"id":"c"}`, `{"id":"z"}`,
+		long(`{"id":"c"`, 3*linePrefix),             // longer than the prefix
+		long(`{"id":"f"`, 3*linePrefix),             // the same prefix as a line there: held in memory
+		long(`{"id":"f"`, 2*linePrefix),             // in the note already: nothing changes
+		long(`{"id":"g"`, 70000) + "\u00e9" + "end", // blocks of 65535 bytes
+	} {
+		var want, got string
+		for i, streamed := range []bool{false, true} {
+			dir := makeRepo(t, 1)
+			r := mustOpen(t, dir)
+			head, _ := r.Resolve("HEAD")
+			if err := r.AppendNote("flameiq", head, []byte(existing), ""); err != nil {
+				t.Fatal(err)
+			}
+			var err error
+			if streamed {
+				err = r.AppendNoteLine("flameiq", head, Line{Size: int64(len(line)), Write: func(w io.Writer) error {
+					_, err := io.WriteString(w, line)
+					return err
+				}}, "")
+			} else {
+				err = r.AppendNote("flameiq", head, []byte(line+"\n"), "")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			note := git(t, dir, "notes", "--ref=flameiq", "show", "HEAD")
+			if out, err := exec.Command("git", "-C", dir, "fsck", "--strict").CombinedOutput(); err != nil {
+				t.Fatalf("git fsck: %v\n%s", err, out)
+			}
+			if i == 0 {
+				want = note
+			} else {
+				got = note
+			}
+		}
+		if got != want {
+			t.Errorf("line %.20q…: streamed note\n%.200q\nwant\n%.200q", line, got, want)
+		}
+	}
+}
+
+// TestAppendNoteLineSize: a Line that writes another size than it says
+// fails and writes nothing.
+func TestAppendNoteLineSize(t *testing.T) {
+	dir := makeRepo(t, 1)
+	r := mustOpen(t, dir)
+	head, _ := r.Resolve("HEAD")
+	line := strings.Repeat("y", 3*linePrefix)
+	err := r.AppendNoteLine("flameiq", head, Line{Size: int64(len(line)) + 1, Write: func(w io.Writer) error {
+		_, err := io.WriteString(w, line)
+		return err
+	}}, "")
+	if err == nil || !strings.Contains(err.Error(), "bytes written") {
+		t.Fatalf("err = %v", err)
+	}
+	if out, _ := exec.Command("git", "-C", dir, "rev-parse", "--verify", "-q", "refs/notes/flameiq").Output(); len(out) > 0 {
+		t.Fatalf("the notes ref was written: %s", out)
 	}
 }

@@ -8,13 +8,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/adler32"
 	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -550,44 +548,19 @@ func (o *odb) write(t objType, content []byte) (Hash, error) {
 }
 
 // storedZlib returns a zlib stream holding parts uncompressed (deflate
-// "stored" blocks). Loose objects are short-lived (git gc packs them) and
-// notes trees are mostly incompressible object names, so skipping the
-// compressor saves its large per-process set-up for almost no space; every
-// zlib reader, git's included, reads it.
+// "stored" blocks, storedWriter). Loose objects are short-lived (git gc
+// packs them) and notes trees are mostly incompressible object names, so
+// skipping the compressor saves its large per-process set-up for almost
+// no space; every zlib reader, git's included, reads it.
 func storedZlib(parts ...[]byte) []byte {
 	n := 0
 	for _, p := range parts {
 		n += len(p)
 	}
-	out := make([]byte, 0, n+n/65535*5+16)
-	out = append(out, 0x78, 0x01)
-	a := adler32.New()
-	// Each block's header, then its bytes straight from parts (a block may
-	// span parts): the content is copied once.
-	parts = slices.Clone(parts)
-	pi := 0
-	for left := n; ; {
-		l := min(left, 65535)
-		left -= l
-		var bfinal byte
-		if left == 0 {
-			bfinal = 1
-		}
-		out = append(out, bfinal, byte(l), byte(l>>8), ^byte(l), ^byte(l>>8))
-		for l > 0 {
-			p := parts[pi]
-			k := min(len(p), l)
-			a.Write(p[:k])
-			out = append(out, p[:k]...)
-			parts[pi] = p[k:]
-			l -= k
-			if len(parts[pi]) == 0 {
-				pi++
-			}
-		}
-		if left == 0 {
-			break
-		}
+	out := bytes.NewBuffer(make([]byte, 0, n+n/65535*5+16))
+	z := newStoredWriter(out, int64(n))
+	for _, p := range parts {
+		z.Write(p) // a bytes.Buffer does not fail
 	}
-	return binary.BigEndian.AppendUint32(out, a.Sum32())
+	return out.Bytes()
 }

@@ -12,24 +12,10 @@ import (
 // recording it onto a commit without a note returns that note itself
 // (b, when it already is its own union) instead of a copy.
 func catSortUniq(a, b []byte) []byte {
-	var lines [][]byte
-	n := 0
-	for _, note := range [][]byte{a, b} {
-		for l := range bytes.SplitSeq(note, []byte{'\n'}) {
-			if len(bytes.TrimSpace(l)) == 0 {
-				continue
-			}
-			lines = append(lines, l)
-			n += len(l) + 1
-		}
-	}
+	lines, n := unionLines(a, b)
 	if len(lines) == 0 {
 		return nil
 	}
-	if !slices.IsSortedFunc(lines, bytes.Compare) {
-		slices.SortFunc(lines, bytes.Compare)
-	}
-	lines = slices.CompactFunc(lines, bytes.Equal)
 	if len(a) == 0 && len(lines) == 1 && len(b) == len(lines[0])+1 && b[len(b)-1] == '\n' {
 		return b // b is one line and its newline
 	}
@@ -39,4 +25,23 @@ func catSortUniq(a, b []byte) []byte {
 		out = append(out, '\n')
 	}
 	return out
+}
+
+// unionLines returns the lines of a and b that are not blank, sorted and
+// each once, and n, their size with a newline each (as they were: a
+// duplicate counts as often as it appears).
+func unionLines(a, b []byte) (lines [][]byte, n int) {
+	for _, note := range [][]byte{a, b} {
+		for l := range bytes.SplitSeq(note, []byte{'\n'}) {
+			if len(bytes.TrimSpace(l)) == 0 {
+				continue
+			}
+			lines = append(lines, l)
+			n += len(l) + 1
+		}
+	}
+	if !slices.IsSortedFunc(lines, bytes.Compare) {
+		slices.SortFunc(lines, bytes.Compare)
+	}
+	return slices.CompactFunc(lines, bytes.Equal), n
 }

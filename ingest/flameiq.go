@@ -27,8 +27,6 @@ package ingest
 // history.jsonl) is accepted; the samples of equal keys concatenate.
 
 import (
-	"bytes"
-	"encoding/json"
 	"io"
 	"time"
 
@@ -49,49 +47,52 @@ func detectFlameIQ(head []byte, _ string) bool {
 	return jsonHead(head, "{") && hasAll(head, "schema_version", "metrics")
 }
 
+// parseFlameIQ walks the documents one member at a time (jsonStream):
+// metrics.custom entry by entry, every other member (metadata, latency …)
+// decoded whole. The errors come in the order of a document decoded
+// whole: schema_version, metadata, then the metrics (latency, throughput,
+// memory_mb, cpu_percent, custom in byte order of the name).
 func parseFlameIQ(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	data, err := readAll(r, name, jsonShare)
+	st, err := openJSONDocs(r, name)
 	if err != nil {
 		return nil, err
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &Error{File: name, Msg: "empty input: no benchmark results"}
-	}
-	if err := checkDuplicateKeys(data, name); err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
+	defer st.done()
 	s := &snapshot.Snapshot{}
 	c := &collector{file: name}
-	docs := 0
-	for {
-		var v any
-		err := dec.Decode(&v)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, jsonError(name, data, err)
-		}
-		docs++
+	for docs := 1; st.err == nil && st.dec.More(); docs++ {
 		base := ""
 		if docs > 1 {
 			base = index("", docs-1) // "[1]": the second document
 		}
-		flameIQDoc(c, s, v, base)
+		flameIQDoc(st, c, s, base)
+	}
+	if err := st.fail(); err != nil {
+		return nil, err
 	}
 	return c.result(s)
 }
 
 var flameIQLatency = []string{"mean", "p50", "p95", "p99"}
 
-func flameIQDoc(c *collector, s *snapshot.Snapshot, v any, base string) {
-	doc, ok := v.(map[string]any)
-	if !ok {
-		c.fail(base, "expected a FlameIQ snapshot object, got %s", typeName(v))
+// flameIQDoc walks one document.
+func flameIQDoc(st *jsonStream, c *collector, s *snapshot.Snapshot, base string) {
+	if what, ok := st.open('{'); !ok {
+		c.fail(base, "expected a FlameIQ snapshot object, got %s", what)
 		return
 	}
+	var doc = map[string]any{} // schema_version and metadata
+	var fm flameIQMetrics
+	st.rest(func(key string) {
+		switch key {
+		case "schema_version", "metadata":
+			doc[key] = st.value()
+		case "metrics":
+			fm.walk(st, s, path(base, "metrics"))
+		default:
+			st.skip()
+		}
+	})
 	sv, ok := doc["schema_version"]
 	if !ok {
 		c.fail(path(base, "schema_version"), "missing (FlameIQ v1 snapshots have \"schema_version\": 1)")
@@ -101,26 +102,89 @@ func flameIQDoc(c *collector, s *snapshot.Snapshot, v any, base string) {
 	if m, ok := c.optObject(doc, "metadata", base); ok {
 		flameIQMeta(c, &s.Meta, m, path(base, "metadata"))
 	}
-	mv, ok := doc["metrics"]
+	fm.finish(c, s, path(base, "metrics"))
+}
+
+// flameIQMetrics is what the walk of one document's metrics found: the
+// custom metrics are added as they come (their errors held back in
+// custom), the few others kept to be added after.
+type flameIQMetrics struct {
+	present bool
+	notObj  string         // the type of a metrics that is not an object
+	members int            // how many members it has
+	rest    map[string]any // latency, throughput, memory_mb, cpu_percent
+	custom  collector      // the errors of the custom metrics
+	added   int            // the metrics added
+}
+
+// walk reads the value of "metrics" (at mb).
+func (fm *flameIQMetrics) walk(st *jsonStream, s *snapshot.Snapshot, mb string) {
+	fm.present = true
+	what, ok := st.open('{')
 	if !ok {
-		c.fail(path(base, "metrics"), "missing")
+		fm.notObj = what
 		return
 	}
-	mb := path(base, "metrics")
-	metrics, ok := c.object(mv, mb)
-	if !ok {
+	fm.rest = map[string]any{}
+	fm.custom.file = st.name
+	st.rest(func(key string) {
+		fm.members++
+		switch key {
+		case "latency", "throughput", "memory_mb", "cpu_percent":
+			fm.rest[key] = st.value()
+		case "custom":
+			fm.walkCustom(st, s, path(mb, "custom"))
+		default:
+			st.skip()
+		}
+	})
+}
+
+// walkCustom adds the metrics of custom (at cb) entry by entry.
+func (fm *flameIQMetrics) walkCustom(st *jsonStream, s *snapshot.Snapshot, cb string) {
+	what, ok := st.open('{')
+	switch {
+	case what == "null":
+		return // absent
+	case !ok:
+		fm.custom.fail(cb, "expected an object, got %s", what)
 		return
 	}
-	if len(metrics) == 0 {
+	st.rest(func(k string) {
+		v := st.value()
+		fm.custom.member(k, func(c *collector) {
+			if v == nil {
+				return
+			}
+			if f, ok := c.nonNeg(v, path(cb, k)); ok {
+				s.Add("custom."+k, "", snapshot.FlameIQDirection("custom."+k), f)
+				fm.added++
+				st.spend(metricCost)
+			}
+		})
+	})
+	fm.custom.membersDone()
+}
+
+// finish adds the other metrics and reports the errors in the order of
+// the document decoded whole.
+func (fm *flameIQMetrics) finish(c *collector, s *snapshot.Snapshot, mb string) {
+	switch {
+	case !fm.present:
+		c.fail(mb, "missing")
+		return
+	case fm.notObj != "":
+		c.fail(mb, "expected an object, got %s", fm.notObj)
+		return
+	case fm.members == 0:
 		c.fail(mb, "empty: a snapshot needs at least one metric")
 		return
 	}
-	n := 0
 	add := func(key, unit string, f float64) {
 		s.Add(key, unit, snapshot.FlameIQDirection(key), f)
-		n++
+		fm.added++
 	}
-	if lat, ok := c.optObject(metrics, "latency", mb); ok {
+	if lat, ok := c.optObject(fm.rest, "latency", mb); ok {
 		for _, k := range flameIQLatency {
 			if f, ok := c.optNonNeg(lat, k, path(mb, "latency")); ok {
 				add("latency."+k, "ms", f)
@@ -128,18 +192,12 @@ func flameIQDoc(c *collector, s *snapshot.Snapshot, v any, base string) {
 		}
 	}
 	for _, k := range []struct{ key, unit string }{{"throughput", ""}, {"memory_mb", "MB"}, {"cpu_percent", "%"}} {
-		if f, ok := c.optNonNeg(metrics, k.key, mb); ok {
+		if f, ok := c.optNonNeg(fm.rest, k.key, mb); ok {
 			add(k.key, k.unit, f)
 		}
 	}
-	if custom, ok := c.optObject(metrics, "custom", mb); ok {
-		for _, k := range sortedKeys(custom) {
-			if f, ok := c.optNonNeg(custom, k, path(mb, "custom")); ok {
-				add("custom."+k, "", f)
-			}
-		}
-	}
-	if n == 0 && len(c.errs) == 0 {
+	c.errs = append(c.errs, fm.custom.errs...)
+	if fm.added == 0 && len(c.errs) == 0 {
 		c.fail(mb, "no metric values (every metric is null or empty)")
 	}
 }

@@ -43,27 +43,101 @@ type jsonStream struct {
 	max   int64 // FLAMEIQ_MAX_INPUT
 	spent int64 // the bytes the parser built so far, by its estimate (spend)
 
-	heap *heapBound // the walk's memory limit
+	heap    *heapBound // the walk's memory limit
+	unspool func()     // removes the spooled copy of a pipe (spool)
+}
+
+// spoolSize is the size from which a pipe is spooled to a file.
+const spoolSize = 16 << 20
+
+// spool copies a large input that is not a regular file (a pipe) to a
+// temporary file, and returns that file to read instead, with what
+// removes it: walked from the file, the document's bytes need not stay
+// in memory for the walk (60 MB of BMF from a pipe: 4.2× its size, as
+// much as from the file after). An input under 16 MiB is returned as it
+// is (read from memory), and so is any input when no temporary file can
+// be made. The copy stops after FLAMEIQ_MAX_INPUT/4 bytes, which readAll
+// then refuses.
+func spool(r io.Reader, name string) (io.Reader, func(), error) {
+	nothing := func() {}
+	if _, ok := r.(sizedReader); ok {
+		return r, nothing, nil
+	}
+	head, err := readExact(io.LimitReader(r, spoolSize), -1)
+	if err != nil {
+		return nil, nothing, &Error{File: name, Msg: "read error: " + err.Error()}
+	}
+	if len(head) < spoolSize {
+		return bytes.NewReader(head), nothing, nil
+	}
+	f, err := os.CreateTemp("", "git-flameiq-input-*.json")
+	if err != nil {
+		return io.MultiReader(bytes.NewReader(head), r), nothing, nil
+	}
+	unspool := func() {
+		f.Close()
+		os.Remove(f.Name())
+	}
+	limit, _ := limits.MaxInput() // readAll checks it
+	_, err = f.Write(head)
+	head = nil
+	if err == nil {
+		_, err = io.Copy(f, io.LimitReader(r, limit/streamShare+1-spoolSize))
+	}
+	var size int64
+	if err == nil {
+		size, err = f.Seek(0, io.SeekCurrent)
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		unspool()
+		return nil, nothing, &Error{File: name, Msg: "spooling the input to a temporary file: " + err.Error()}
+	}
+	return sizedReader{Reader: f, size: size, file: f}, unspool, nil
 }
 
 // openJSONStream reads one JSON document and checks it as decodeJSON does
 // (empty input, syntax, trailing data, duplicate keys: the same errors).
 func openJSONStream(r io.Reader, name string) (*jsonStream, error) {
+	return openStream(r, name, false)
+}
+
+// openJSONDocs is openJSONStream for one or more documents one after
+// another (FlameIQ's history.jsonl), checked as decoding them one by one
+// would: the duplicate keys of all, then the syntax of each in turn.
+func openJSONDocs(r io.Reader, name string) (*jsonStream, error) {
+	return openStream(r, name, true)
+}
+
+func openStream(r io.Reader, name string, docs bool) (*jsonStream, error) {
+	r, unspool, err := spool(r, name)
+	if err != nil {
+		return nil, err
+	}
 	data, err := readAll(r, name, streamShare)
 	if err != nil {
+		unspool()
 		return nil, err
 	}
 	// json.Valid scans without allocating; only an invalid document is
 	// decoded whole, to report where it is invalid.
 	if len(bytes.TrimSpace(data)) == 0 || !json.Valid(data) {
-		_, err := decodeJSON(data, name)
-		return nil, err
-	}
-	if err := checkDuplicateKeys(data, name); err != nil {
+		unspool()
+		if !docs {
+			_, err := decodeJSON(data, name)
+			return nil, err
+		}
+		if err := checkDocs(data, name); err != nil {
+			return nil, err
+		}
+	} else if err := checkDuplicateKeys(data, name); err != nil {
+		unspool()
 		return nil, err
 	}
 	max, _ := limits.MaxInput() // readAll checked it
-	st := &jsonStream{name: name, data: data, size: int64(len(data)), max: max}
+	st := &jsonStream{name: name, data: data, size: int64(len(data)), max: max, unspool: unspool}
 	var in io.Reader = bytes.NewReader(data)
 	if sr, ok := r.(sizedReader); ok && len(data) >= 16<<20 {
 		// Checked: walk it from the file and let the bytes go (a
@@ -82,6 +156,33 @@ func openJSONStream(r io.Reader, name string) (*jsonStream, error) {
 	return st, nil
 }
 
+// checkDocs checks data as one or more JSON documents: the error of the
+// first that is not valid (after the duplicate keys of all), nil when
+// they all are.
+func checkDocs(data []byte, name string) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return &Error{File: name, Msg: "empty input: no benchmark results"}
+	}
+	if err := checkDuplicateKeys(data, name); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		var v skipped
+		if err := dec.Decode(&v); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return jsonError(name, data, err)
+		}
+	}
+}
+
+// skipped is a JSON value read and let go: the decoder checks its syntax
+// and builds nothing.
+type skipped struct{}
+
+func (*skipped) UnmarshalJSON([]byte) error { return nil }
+
 // bytes returns the document, reading it again if it was let go (nil if
 // it cannot be read again).
 func (st *jsonStream) bytes() []byte {
@@ -93,11 +194,12 @@ func (st *jsonStream) bytes() []byte {
 	return st.data
 }
 
-// Estimates for spend: a metric in the snapshot (the struct, its key, one
-// sample, the index entry: 186 bytes each measured on 667,792 BMF
-// metrics), and one sample more.
+// Estimates for spend: a metric in the snapshot (the struct, its pointer,
+// its key, one sample, its entry in Add's index: 106 bytes each measured
+// on 2,380,640 regression-JSON metrics, keys of 17 bytes), and one sample
+// more.
 const (
-	metricCost = 200
+	metricCost = 112
 	sampleCost = 8
 )
 
@@ -120,32 +222,43 @@ func (st *jsonStream) spend(n int) {
 
 // done ends the walk (parsers defer it): the memory limit boundHeap set
 // becomes that of the command's next steps.
-func (st *jsonStream) done() { st.heap.done() }
+func (st *jsonStream) done() {
+	st.heap.done()
+	st.unspool()
+}
 
-// heapBound keeps the heap of a large walk near 2.5× the input plus 16
-// MiB with a soft memory limit (the runtime collects more often as the
-// heap nears it; it never fails an allocation). The walk's live memory is
-// the bytes plus the snapshot, up to about 3× the input for BMF, whose
-// entries are the smallest (60 MB of JSON make 124 MB of metrics); under
-// the default GOGC=100 the heap grew to twice that before a collection.
-// A format whose entries expand more (a Locust summary's endpoint: seven
-// metrics from 120 bytes) passes that limit, and a limit under the live
-// heap makes the runtime collect without pause (60 MB of Locust summary
-// took 2 min instead of 1): when the live memory spend counts passes the
-// limit by a quarter, grow raises it to 1.5× that (as GOGC=50 would; 2×
-// took BenchmarkDotNet's 60 MB to 4.7× its size, 1.5× to 3.3×). BMF,
-// whose live memory ends just above the limit when read from a pipe
-// (bytes and metrics), keeps it. After the walk the command goes on (record
-// encodes the note, about as big again as the snapshot) under a limit of
-// 5× the input plus 64 MiB: with the walk's limit kept, `record` of 70 MB
-// of Google Benchmark collected without pause while it encoded the note
-// (38 s); with no limit at all it peaked at 669 MB; at 5× it took 11 s
-// and 412 MB. Inputs under 16 MiB are left alone, and so is a GOMEMLIMIT
-// or GOGC in the environment (the user's choice); a limit already higher
-// is kept.
+// heapBound keeps the heap of a large walk near what it holds. The walk's
+// live memory is the snapshot, and the bytes when they come from a pipe:
+// up to about 3× the input for BMF, whose metrics are the smallest for
+// their JSON (60 MB of JSON make 90 MB of metrics). Under the default
+// GOGC=100 the heap grew to twice that before a collection; a soft memory
+// limit of 2.5× the input plus 16 MiB keeps it close (the runtime collects
+// more often as the heap nears the limit; it never fails an allocation).
+//
+// Some formats' metrics outweigh their JSON: a regression-JSON metric is
+// 25 bytes of JSON and 106 in memory, a Locust summary's 15 and 123 (it
+// has an interval). A limit under the live heap makes the runtime collect
+// without pause (60 MB of Locust summary took 2 min instead of 1), so
+// when the live memory spend counts reaches four fifths of the limit, the
+// limit is lifted and the collector runs at GOGC=20 instead: the heap
+// then stays within 1.2× what is live, whatever that is, at the cost of
+// more frequent collections (each marks the metrics' structs; their keys
+// and samples are blocks without pointers). GOGC=10 saved another 5% of
+// the peak for 35% more CPU time.
+//
+// After the walk the command goes on (record encodes the note, streamed
+// to the object file: little memory) under a limit of 5× the input plus
+// 64 MiB. Inputs under 16 MiB are left alone, and so is a GOMEMLIMIT or
+// GOGC in the environment (the user's choice); a limit already higher is
+// kept.
 type heapBound struct {
 	n, limit int64 // the input's size, the limit set (0: none)
+	lifted   bool  // GOGC=20 instead of the limit
 }
+
+// walkGOGC is the collector's GOGC once a walk's metrics outweigh its
+// memory limit.
+const walkGOGC = 20
 
 // boundHeap sets the walk's memory limit for an input of n bytes.
 func boundHeap(n int) *heapBound {
@@ -167,17 +280,20 @@ func (h *heapBound) set(limit int64) {
 	debug.SetMemoryLimit(limit)
 }
 
-// grow raises the limit to 1.5× live, the walk's live memory, plus 16
-// MiB when live passes it by a quarter.
+// grow lifts the limit for GOGC=20 when live, the walk's live memory,
+// reaches four fifths of it.
 func (h *heapBound) grow(live int64) {
-	if h.limit > 0 && live > h.limit+h.limit/4 {
-		h.set(max(live+live/2+16<<20, h.limit+h.limit/4))
+	if h.limit > 0 && !h.lifted && 5*live >= 4*h.limit {
+		h.lifted = true
+		debug.SetGCPercent(walkGOGC)
+		debug.SetMemoryLimit(math.MaxInt64)
 	}
 }
 
-// done ends the walk: the limit becomes that of the command's next steps.
+// done ends the walk: the limit becomes that of the command's next steps
+// (a lifted one stays lifted: GOGC=20 bounds the heap).
 func (h *heapBound) done() {
-	if h.limit > 0 {
+	if h.limit > 0 && !h.lifted {
 		h.set(max(5*h.n+64<<20, h.limit))
 	}
 }
@@ -201,6 +317,13 @@ func (st *jsonStream) members(fn func(key string)) bool {
 	if !st.delim('{') {
 		return false
 	}
+	st.rest(fn)
+	return true
+}
+
+// rest walks the members of the object whose '{' was read (open), as
+// members does.
+func (st *jsonStream) rest(fn func(key string)) {
 	for st.err == nil && st.dec.More() {
 		tok, err := st.dec.Token()
 		if err != nil {
@@ -213,7 +336,48 @@ func (st *jsonStream) members(fn func(key string)) bool {
 	if st.err == nil {
 		_, st.err = st.dec.Token() // '}'
 	}
-	return true
+}
+
+// open reads the first token of the next value: ok when it is d, whose
+// members or elements the caller then walks (rest). Otherwise the value
+// is read whole and let go, and what names its type as typeName does
+// ("array", "object", "number 3" …).
+func (st *jsonStream) open(d json.Delim) (what string, ok bool) {
+	if st.err != nil {
+		return "", false
+	}
+	tok, err := st.dec.Token()
+	if err != nil {
+		st.err = err
+		return "", false
+	}
+	got, isDelim := tok.(json.Delim)
+	if !isDelim {
+		return typeName(tok), false
+	}
+	if got == d {
+		return "", true
+	}
+	for st.err == nil && st.dec.More() {
+		if got == '{' {
+			_, st.err = st.dec.Token() // the key
+		}
+		st.skip()
+	}
+	if st.err == nil {
+		_, st.err = st.dec.Token() // the closing delimiter
+	}
+	if got == '[' {
+		return "array", false
+	}
+	return "object", false
+}
+
+// skip reads the next value and lets it go.
+func (st *jsonStream) skip() {
+	if st.err == nil {
+		st.err = st.dec.Decode(&skipped{})
+	}
 }
 
 // object walks a top-level object whose member list (an array) holds the

@@ -25,19 +25,13 @@ import (
 
 // FLAMEIQ_MAX_INPUT bounds the memory an input may take (1 GiB by
 // default), so a JSON document may have only a share of it: its bytes are
-// read whole (for the line and column of an error), and decoding costs a
-// multiple of them. jsonShare is the share of the formats still decoded
-// whole into maps (FlameIQ and k6 summaries: 20–25 times their size for
-// 60 MB of tiny entries); streamShare that of the formats read with
-// jsonStream (every other JSON format), which decode one entry at a time
-// and whose walk stops when the metrics it builds would pass
-// FLAMEIQ_MAX_INPUT (README, "Hardening", has the peak of each). Go's
-// text and test2json outputs are streamed line by line and have no such
-// limit.
-const (
-	jsonShare   = 16
-	streamShare = 4
-)
+// read whole first (for the line and column of an error), and its metrics
+// take a multiple of them. Every JSON format is read with jsonStream,
+// which decodes one entry at a time and whose walk stops when the metrics
+// it builds would pass FLAMEIQ_MAX_INPUT (README, "Hardening", has the
+// peak of each): streamShare is the share of the document. Go's text and
+// test2json outputs are streamed line by line and have no such limit.
+const streamShare = 4
 
 // readAll reads r fully, failing with an *Error on I/O errors or when the
 // input is larger than FLAMEIQ_MAX_INPUT/share.
@@ -56,11 +50,7 @@ func readAll(r io.Reader, name string, share int64) ([]byte, error) {
 		return nil, &Error{File: name, Msg: "read error: " + err.Error()}
 	}
 	if int64(len(data)) > limit {
-		how := "a JSON document is decoded whole, at about ten times its size"
-		if share == streamShare {
-			how = "this JSON format is read entry by entry, at up to four times its size"
-		}
-		return nil, &Error{File: name, Msg: fmt.Sprintf("JSON input larger than %s (FLAMEIQ_MAX_INPUT/%d: %s); raise FLAMEIQ_MAX_INPUT to read it", limits.Human(limit), share, how)}
+		return nil, &Error{File: name, Msg: fmt.Sprintf("JSON input larger than %s (FLAMEIQ_MAX_INPUT/%d: this JSON format is read entry by entry, at up to four times its size); raise FLAMEIQ_MAX_INPUT to read it", limits.Human(limit), share)}
 	}
 	return data, nil
 }
@@ -213,15 +203,6 @@ func decodeJSON(data []byte, name string) (any, error) {
 	return v, nil
 }
 
-// readJSON is readAll followed by decodeJSON.
-func readJSON(r io.Reader, name string) (any, error) {
-	data, err := readAll(r, name, jsonShare)
-	if err != nil {
-		return nil, err
-	}
-	return decodeJSON(data, name)
-}
-
 // collector gathers the field errors of one file.
 type collector struct {
 	file string
@@ -255,27 +236,6 @@ func (c *collector) membersDone() {
 		c.errs = append(c.errs, k.errs...)
 	}
 	c.keyed = nil
-}
-
-// openJSON reads one JSON document whose top level must be an object and
-// returns it with a collector for the file's field errors.
-func openJSON(r io.Reader, name string) (*collector, map[string]any, error) {
-	return openJSONAs(r, name, (*collector).object)
-}
-
-// openJSONAs reads one JSON document and checks its top level with as.
-func openJSONAs[T any](r io.Reader, name string, as func(*collector, any, string) (T, bool)) (*collector, T, error) {
-	var zero T
-	v, err := readJSON(r, name)
-	if err != nil {
-		return nil, zero, err
-	}
-	c := &collector{file: name}
-	top, ok := as(c, v, "")
-	if !ok {
-		return nil, zero, c.err()
-	}
-	return c, top, nil
 }
 
 // result returns s, or the collected errors when there are any.

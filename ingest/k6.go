@@ -77,109 +77,159 @@ func k6BuiltinTime(base string) bool {
 		(strings.HasPrefix(base, "http_req_") && base != "http_req_failed")
 }
 
+// parseK6 walks metrics one metric at a time (jsonStream), in file order;
+// their errors come in byte order of the name, as when decoded whole. A
+// quantile whose n is another metric's count (http_reqs, iterations) gets
+// its interval when the walk ends.
 func parseK6(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	c, doc, err := openJSON(r, name)
+	st, err := openJSONStream(r, name)
 	if err != nil {
 		return nil, err
 	}
-	metrics, ok := c.requiredObject(doc, "metrics", "k6 summary")
-	if !ok {
+	defer st.done()
+	c := &collector{file: name}
+	s := &snapshot.Snapshot{}
+	counts := map[string]int{} // http_reqs and iterations: their count
+	var later []k6LaterCI
+	_, walked := st.objectOf("metrics", func(metric string, v any) {
+		if metric == "http_reqs" || metric == "iterations" {
+			counts[metric] = k6Count(v)
+		}
+		c.member(metric, func(c *collector) {
+			from := len(s.Metrics)
+			later = append(later, k6Metric(c, s, metric, v)...)
+			st.spend(built(s, from))
+		})
+	})
+	if err := st.fail(); walked && err != nil {
+		return nil, err
+	}
+	if !walked {
+		// Not an object, or no object of metrics: say which, from the
+		// document decoded whole.
+		if doc, ok := c.object(st.whole(), ""); ok {
+			c.requiredObject(doc, "metrics", "k6 summary")
+		}
 		return nil, c.err()
 	}
-	s := &snapshot.Snapshot{}
-	for metric, m := range c.members(metrics, "metrics") {
-		base := path("metrics", metric)
-		values := m
-		vbase := base
-		typ, _ := c.str(m, "type", base)
-		contains, _ := c.str(m, "contains", base)
-		if vv, ok := m["values"]; ok {
-			if values, ok = c.object(vv, path(base, "values")); !ok {
-				continue
-			}
-			vbase = path(base, "values")
-		}
-		if typ == "" { // export shape: infer the type from the keys
-			switch {
-			case has(values, "avg") || has(values, "med"):
-				typ = "trend"
-			case has(values, "passes") || has(values, "fails"):
-				typ = "rate"
-			case has(values, "count"):
-				typ = "counter"
-			default:
-				typ = "gauge"
-			}
-		}
-		mb := k6Base(metric)
-		num := func(k string) (float64, bool) { return c.optNonNeg(values, k, vbase) }
-		switch typ {
-		case "trend":
-			unit, dir := "", snapshot.TwoSided
-			if contains == "time" || contains == "" && k6BuiltinTime(mb) {
-				unit, dir = "ms", snapshot.LowerIsBetter
-			} else if contains == "data" {
-				unit, dir = "B", snapshot.LowerIsBetter
-			}
-			n := k6TrendCount(metrics, metric, values)
-			ladder := k6Ladder(values)
-			for _, stat := range sortedKeys(values) {
-				if stat == "count" || stat == "thresholds" {
-					continue
-				}
-				f, ok := num(stat)
-				if !ok {
-					continue
-				}
-				m := s.Add(metric+"."+stat, unit, dir, f)
-				q, isQ := k6Quantile(stat)
-				m.Info = k6ConnectionPhase(mb) || stat == "min" || stat == "max" || isQ && (q <= 0 || q >= 1)
-				if isQ && n > 0 {
-					setCI(m, quantileCI(q, f, n, ladder))
-				}
-			}
-		case "rate":
-			f, ok := num("rate")
-			if !ok {
-				f, ok = num("value")
-			}
-			if ok {
-				dir := snapshot.TwoSided
-				switch mb {
-				case "http_req_failed":
-					dir = snapshot.LowerIsBetter
-				case "checks":
-					dir = snapshot.HigherIsBetter
-				}
-				m := s.Add(metric+".rate", "ratio", dir, f)
-				passes, okp := num("passes")
-				fails, okf := num("fails")
-				if okp && okf && passes == math.Trunc(passes) && fails == math.Trunc(fails) {
-					setCI(m, proportionCI(f*(passes+fails), passes+fails))
-				}
-			}
-		case "counter":
-			unit := ""
-			if contains == "data" || strings.HasPrefix(mb, "data_") {
-				unit = "B"
-			}
-			if f, ok := num("count"); ok {
-				s.Add(metric+".count", unit, snapshot.TwoSided, f)
-			}
-			if f, ok := num("rate"); ok {
-				dir := snapshot.TwoSided
-				if mb == "http_reqs" || mb == "iterations" {
-					dir = snapshot.HigherIsBetter
-				}
-				ru := "1/s"
-				if unit == "B" {
-					ru = "B/s"
-				}
-				s.Add(metric+".rate", ru, dir, f)
-			}
+	c.membersDone()
+	for _, l := range later {
+		if n := counts[l.counter]; n > 0 {
+			setCI(l.m, quantileCI(l.q, l.f, n, l.ladder))
 		}
 	}
 	return c.result(s)
+}
+
+// k6LaterCI is a quantile whose interval waits for the count of counter.
+type k6LaterCI struct {
+	m       *snapshot.Metric
+	q, f    float64
+	ladder  []quantilePoint
+	counter string
+}
+
+// k6Metric adds the metrics of one k6 metric, v = {type, contains,
+// values: {…}} (or its values alone, the export shape).
+func k6Metric(c *collector, s *snapshot.Snapshot, metric string, v any) (later []k6LaterCI) {
+	base := path("metrics", metric)
+	m, ok := c.object(v, base)
+	if !ok {
+		return nil
+	}
+	values := m
+	vbase := base
+	typ, _ := c.str(m, "type", base)
+	contains, _ := c.str(m, "contains", base)
+	if vv, ok := m["values"]; ok {
+		if values, ok = c.object(vv, path(base, "values")); !ok {
+			return nil
+		}
+		vbase = path(base, "values")
+	}
+	if typ == "" { // export shape: infer the type from the keys
+		switch {
+		case has(values, "avg") || has(values, "med"):
+			typ = "trend"
+		case has(values, "passes") || has(values, "fails"):
+			typ = "rate"
+		case has(values, "count"):
+			typ = "counter"
+		default:
+			typ = "gauge"
+		}
+	}
+	mb := k6Base(metric)
+	num := func(k string) (float64, bool) { return c.optNonNeg(values, k, vbase) }
+	switch typ {
+	case "trend":
+		unit, dir := "", snapshot.TwoSided
+		if contains == "time" || contains == "" && k6BuiltinTime(mb) {
+			unit, dir = "ms", snapshot.LowerIsBetter
+		} else if contains == "data" {
+			unit, dir = "B", snapshot.LowerIsBetter
+		}
+		n, counter := k6TrendCount(metric, values)
+		ladder := k6Ladder(values)
+		for _, stat := range sortedKeys(values) {
+			if stat == "count" || stat == "thresholds" {
+				continue
+			}
+			f, ok := num(stat)
+			if !ok {
+				continue
+			}
+			m := s.Add(metric+"."+stat, unit, dir, f)
+			q, isQ := k6Quantile(stat)
+			m.Info = k6ConnectionPhase(mb) || stat == "min" || stat == "max" || isQ && (q <= 0 || q >= 1)
+			switch {
+			case isQ && n > 0:
+				setCI(m, quantileCI(q, f, n, ladder))
+			case isQ && counter != "":
+				later = append(later, k6LaterCI{m, q, f, ladder, counter})
+			}
+		}
+	case "rate":
+		f, ok := num("rate")
+		if !ok {
+			f, ok = num("value")
+		}
+		if ok {
+			dir := snapshot.TwoSided
+			switch mb {
+			case "http_req_failed":
+				dir = snapshot.LowerIsBetter
+			case "checks":
+				dir = snapshot.HigherIsBetter
+			}
+			m := s.Add(metric+".rate", "ratio", dir, f)
+			passes, okp := num("passes")
+			fails, okf := num("fails")
+			if okp && okf && passes == math.Trunc(passes) && fails == math.Trunc(fails) {
+				setCI(m, proportionCI(f*(passes+fails), passes+fails))
+			}
+		}
+	case "counter":
+		unit := ""
+		if contains == "data" || strings.HasPrefix(mb, "data_") {
+			unit = "B"
+		}
+		if f, ok := num("count"); ok {
+			s.Add(metric+".count", unit, snapshot.TwoSided, f)
+		}
+		if f, ok := num("rate"); ok {
+			dir := snapshot.TwoSided
+			if mb == "http_reqs" || mb == "iterations" {
+				dir = snapshot.HigherIsBetter
+			}
+			ru := "1/s"
+			if unit == "B" {
+				ru = "B/s"
+			}
+			s.Add(metric+".rate", ru, dir, f)
+		}
+	}
+	return later
 }
 
 func has(m map[string]any, k string) bool { _, ok := m[k]; return ok }
@@ -234,23 +284,26 @@ func k6Ladder(values map[string]any) []quantilePoint {
 }
 
 // k6TrendCount is the number of samples a trend was computed from: its
-// own count statistic, else for the untagged built-in trends the counter
-// that counts the same events (http_reqs for http_req_*, iterations for
-// iteration_duration); 0 when unknown.
-func k6TrendCount(metrics map[string]any, metric string, values map[string]any) int {
+// own count statistic; else, for the untagged built-in trends, counter
+// names the metric that counts the same events (http_reqs for
+// http_req_*, iterations for iteration_duration), whose count is n (the
+// walk reads it when it meets it); else n is 0, unknown.
+func k6TrendCount(metric string, values map[string]any) (n int, counter string) {
 	if n, ok := k6Int(values["count"]); ok {
-		return n
+		return n, ""
 	}
-	counter := ""
 	switch {
 	case metric == "iteration_duration":
-		counter = "iterations"
+		return 0, "iterations"
 	case strings.HasPrefix(metric, "http_req_") && !strings.ContainsRune(metric, '{'):
-		counter = "http_reqs"
-	default:
-		return 0
+		return 0, "http_reqs"
 	}
-	c, ok := metrics[counter].(map[string]any)
+	return 0, ""
+}
+
+// k6Count is the count of a counter metric v (0 when it has none).
+func k6Count(v any) int {
+	c, ok := v.(map[string]any)
 	if !ok {
 		return 0
 	}

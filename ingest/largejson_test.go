@@ -187,11 +187,15 @@ func TestWriteLargeJSON(t *testing.T) {
 
 // TestLargeFileRereadSame: a document of 16 MiB or more in a regular file
 // is walked from the file again, its bytes let go (jsonStream.reread);
-// what it gives, a snapshot or errors, is the same as from a pipe.
+// from a pipe it is spooled to a temporary file first and walked from
+// there. What it gives, a snapshot or errors, is the same either way, and
+// the temporary file is gone afterwards.
 func TestLargeFileRereadSame(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 17 MB")
 	}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	var b bytes.Buffer
 	largeJSON["bmf"](&b, 17<<20)
 	good := b.Bytes()
@@ -203,6 +207,9 @@ func TestLargeFileRereadSame(t *testing.T) {
 		}
 		fromFile, errFile := ParseFile(file, "")
 		fromPipe, errPipe := Parse(bytes.NewReader(doc), file, "")
+		if left, _ := os.ReadDir(tmp); len(left) > 0 {
+			t.Errorf("left in TMPDIR: %v", left)
+		}
 		if fmt.Sprint(errFile) != fmt.Sprint(errPipe) {
 			t.Fatalf("file: %v\npipe: %v", errFile, errPipe)
 		}
@@ -215,5 +222,36 @@ func TestLargeFileRereadSame(t *testing.T) {
 		if len(fromFile.Metrics) != len(fromPipe.Metrics) || len(fromFile.Metrics) < 100000 {
 			t.Errorf("file %d metrics, pipe %d", len(fromFile.Metrics), len(fromPipe.Metrics))
 		}
+	}
+}
+
+// TestSpool: a pipe of 16 MiB or more is copied to a temporary file that
+// is read in its place (its size known, readable again) and removed by
+// unspool; a smaller one is read from memory.
+func TestSpool(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	small, unspool, err := spool(strings.NewReader("{}"), "-")
+	if _, ok := small.(sizedReader); ok || err != nil {
+		t.Fatalf("small input: %T, %v", small, err)
+	}
+	unspool()
+	big := strings.Repeat(" ", spoolSize+10)
+	r, unspool, err := spool(io.MultiReader(strings.NewReader(big), strings.NewReader("{}")), "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr, ok := r.(sizedReader)
+	if left, _ := os.ReadDir(tmp); !ok || sr.size != int64(len(big)+2) || len(left) != 1 {
+		t.Fatalf("large input: %T, size %d, %d files in TMPDIR", r, sr.size, len(left))
+	}
+	if again, ok := sr.reread(); !ok {
+		t.Fatal("cannot read the spooled file again")
+	} else if b, _ := io.ReadAll(again); string(b) != big+"{}" {
+		t.Fatalf("spooled %d bytes, want %d", len(b), len(big)+2)
+	}
+	unspool()
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Fatalf("left in TMPDIR: %v", left)
 	}
 }

@@ -419,3 +419,30 @@ func mustRead(t *testing.T, file string) string {
 	}
 	return string(b)
 }
+
+// TestK6CountAfterTrend: the walk meets metrics in file order; a
+// built-in trend whose n is http_reqs.count (or iterations.count) gets
+// its interval when the counter comes after it.
+func TestK6CountAfterTrend(t *testing.T) {
+	doc := `{"metrics":{
+"http_req_duration":{"type":"trend","contains":"time","values":{"avg":12,"min":1,"med":10,"max":90,"p(95)":40}},
+"iteration_duration":{"type":"trend","contains":"time","values":{"avg":12,"min":1,"med":10,"max":90,"p(95)":40}},
+"http_req_duration{status:200}":{"type":"trend","contains":"time","values":{"avg":12,"min":1,"med":10,"max":90,"p(95)":40}},
+"http_reqs":{"type":"counter","values":{"count":4000,"rate":40}},
+"iterations":{"type":"counter","values":{"count":2000,"rate":20}}}}`
+	s, err := Parse(strings.NewReader(doc), "k6.json", "k6")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, n := range map[string]int{"http_req_duration.p(95)": 4000, "http_req_duration.med": 4000, "iteration_duration.p(95)": 2000, "http_req_duration{status:200}.p(95)": 0} {
+		m := s.Get(key)
+		switch {
+		case m == nil:
+			t.Errorf("%s: missing", key)
+		case n == 0 && m.CI != nil:
+			t.Errorf("%s: an interval without a known n: %+v", key, m.CI)
+		case n > 0 && (m.CI == nil || m.CI.N != n):
+			t.Errorf("%s: interval %+v, want n=%d", key, m.CI, n)
+		}
+	}
+}

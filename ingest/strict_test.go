@@ -53,14 +53,15 @@ func TestBMFStrict(t *testing.T) {
 }
 
 // TestJSONLimit: a JSON document above its share of FLAMEIQ_MAX_INPUT is
-// refused before it is decoded, naming the limit and how to raise it: 1/16
-// for the formats decoded whole, 1/4 for those read entry by entry; and a
-// document of tiny entries whose metrics would pass the limit stops there.
+// refused before it is decoded, naming the limit and how to raise it (1/4
+// for every JSON format: all are read entry by entry); and a document of
+// tiny entries whose metrics would pass the limit stops there.
 func TestJSONLimit(t *testing.T) {
 	t.Setenv("FLAMEIQ_MAX_INPUT", "16K")
 	pad := func(n int) string { return `"pad": "` + strings.Repeat("x", n) + `"` }
 	for _, tt := range []struct{ format, doc, want string }{
-		{"k6", `{"metrics": {}, ` + pad(2000) + `}`, "big.json: JSON input larger than 1 KiB (FLAMEIQ_MAX_INPUT/16: a JSON document is decoded whole, at about ten times its size); raise FLAMEIQ_MAX_INPUT to read it"},
+		{"k6", `{"metrics": {}, ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4"},
+		{"flameiq", `{"schema_version": 1, "metrics": {}, ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4"},
 		{"hyperfine", `{"results": [], ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4"},
 		{"bmf", `{"A": {"latency": {"value": 1}}, ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4: this JSON format is read entry by entry, at up to four times its size); raise FLAMEIQ_MAX_INPUT to read it"},
 		{"googlebench", `{"benchmarks": [], ` + pad(5000) + `}`, "big.json: JSON input larger than 4 KiB (FLAMEIQ_MAX_INPUT/4"},
@@ -71,10 +72,10 @@ func TestJSONLimit(t *testing.T) {
 			t.Errorf("%s: got %v\nwant %s", tt.format, err, tt.want)
 		}
 	}
-	// 3.5 KiB of BMF, 100 metrics: 20 KB at 200 bytes a metric.
+	// 5.4 KiB of BMF, 150 metrics: 16.8 KB at 112 bytes a metric.
 	var b strings.Builder
 	b.WriteString("{")
-	for i := range 100 {
+	for i := range 150 {
 		if i > 0 {
 			b.WriteString(",")
 		}

@@ -6,12 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // Schema is the schema tag of every note line this version writes.
@@ -95,91 +94,200 @@ func NewID() string {
 
 // EncodeRecord returns the canonical one-line JSON encoding (no trailing
 // newline) of s as a note record with the given id. It fails on NaN or
-// infinite samples and on a snapshot without metrics.
+// infinite samples and on a snapshot without metrics. The line is sized
+// up front (with room for the newline a note line gets), so that the 9 MB
+// of a monorepo's record is written once, not copied as it grows.
 func EncodeRecord(s *Snapshot, id string) ([]byte, error) {
-	if len(s.Metrics) == 0 {
-		return nil, fmt.Errorf("snapshot has no metrics")
+	var b bytes.Buffer
+	b.Grow(RecordSizeHint(s))
+	if err := WriteRecord(&b, s, id); err != nil {
+		return nil, err
 	}
-	r := record{ID: id, Schema: Schema}
-	r.Meta = recordMeta{Branch: s.Meta.Branch, Commit: s.Meta.Commit, Environment: s.Meta.Environment,
+	return b.Bytes(), nil
+}
+
+// RecordSizeHint is about the length of s's record line, a little more.
+func RecordSizeHint(s *Snapshot) int {
+	size := 512
+	for _, m := range s.Metrics {
+		size += len(m.Key) + len(m.Unit) + 48 + 16*len(m.Samples)
+	}
+	return size
+}
+
+// WriteRecord writes EncodeRecord's line to w metric by metric, without
+// holding it, nor any copy of the metrics but their order when s is not
+// sorted: the record of millions of metrics is streamed to the object
+// file. s is checked whole before the first byte is written; an error of
+// w stops it.
+func WriteRecord(w io.Writer, s *Snapshot, id string) error {
+	if len(s.Metrics) == 0 {
+		return fmt.Errorf("snapshot has no metrics")
+	}
+	meta := recordMeta{Branch: s.Meta.Branch, Commit: s.Meta.Commit, Environment: s.Meta.Environment,
 		Format: s.Meta.Format, Source: s.Meta.Source, Suite: s.Meta.Suite, Timestamp: s.Meta.Timestamp}
 	if len(s.Meta.Failed) > 0 {
-		r.Meta.Failed = slices.Sorted(slices.Values(s.Meta.Failed))
+		meta.Failed = slices.Sorted(slices.Values(s.Meta.Failed))
 	}
 	if len(s.Meta.Tags) > 0 {
-		r.Meta.Tags = s.Meta.Tags
+		meta.Tags = s.Meta.Tags
 	}
 	if m := s.Meta.Machine; !m.IsZero() {
 		if m.CPUs < 0 {
-			return nil, fmt.Errorf("machine: negative CPU count %d", m.CPUs)
+			return fmt.Errorf("machine: negative CPU count %d", m.CPUs)
 		}
-		r.Meta.Machine = &m
+		meta.Machine = &m
 	}
 	// The metrics in key order, a key's samples in snapshot order: a
 	// snapshot is usually sorted already (then no sort at all), and the
-	// stable sort keeps a repeated key's metrics in their order.
+	// stable sort keeps a repeated key's metrics in their order; they are
+	// written as one metric (their samples concatenated, no interval).
 	ms := s.Metrics
 	if !slices.IsSortedFunc(ms, cmpMetricKey) {
 		ms = slices.Clone(ms)
 		slices.SortStableFunc(ms, cmpMetricKey)
 	}
-	r.list = make([]namedMetric, 0, len(ms))
-	for _, m := range ms {
+	for i, m := range ms {
 		if m.Key == "" {
-			return nil, fmt.Errorf("metric with an empty key")
+			return fmt.Errorf("metric with an empty key")
 		}
 		if len(m.Samples) == 0 {
-			return nil, fmt.Errorf("metric %q has no samples", m.Key)
+			return fmt.Errorf("metric %q has no samples", m.Key)
 		}
 		for _, v := range m.Samples {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("metric %q: sample %v is not a finite number", m.Key, v)
+				return fmt.Errorf("metric %q: sample %v is not a finite number", m.Key, v)
 			}
 		}
-		if n := len(r.list); n > 0 && r.list[n-1].key == m.Key {
-			have := &r.list[n-1]
-			have.Samples = append(slices.Clip(have.Samples), m.Samples...)
-			have.CI = nil
-			continue
-		}
-		rm := recordMetric{Direction: m.Direction.String(), Samples: m.Samples, Unit: m.Unit, Info: m.Info}
-		if c := m.CI; c != nil && len(m.Samples) == 1 {
+		if c := m.CI; c != nil && len(m.Samples) == 1 && (i == 0 || ms[i-1].Key != m.Key) {
 			if math.IsNaN(c.Lo) || math.IsInf(c.Lo, 0) || math.IsNaN(c.Hi) || math.IsInf(c.Hi, 0) || c.Lo > c.Hi || c.N < 0 {
-				return nil, fmt.Errorf("metric %q: interval [%v, %v] n=%d is not valid", m.Key, c.Lo, c.Hi, c.N)
+				return fmt.Errorf("metric %q: interval [%v, %v] n=%d is not valid", m.Key, c.Lo, c.Hi, c.N)
 			}
-			rm.CI = &recordCI{Lo: c.Lo, Hi: c.Hi, N: c.N}
 		}
-		r.list = append(r.list, namedMetric{key: m.Key, recordMetric: rm})
 	}
-	return r.encode()
+	var out recordOut
+	out.start(id, meta)
+	var samples [][]float64
+	for i := 0; i < len(ms); {
+		m := ms[i]
+		rm := recordMetric{Direction: m.Direction.String(), Unit: m.Unit, Info: m.Info}
+		samples = append(samples[:0], m.Samples)
+		j := i + 1
+		for ; j < len(ms) && ms[j].Key == m.Key; j++ {
+			samples = append(samples, ms[j].Samples)
+		}
+		var ci recordCI
+		if c := m.CI; c != nil && j == i+1 && len(m.Samples) == 1 {
+			ci = recordCI{Lo: c.Lo, Hi: c.Hi, N: c.N}
+			rm.CI = &ci
+		}
+		out.metric(m.Key, &rm, samples...)
+		i = j
+		if len(out.b) >= 32<<10 && out.flush(w) != nil {
+			return out.err
+		}
+	}
+	out.end(Schema)
+	return out.flush(w)
 }
 
 func cmpMetricKey(a, b *Metric) int { return strings.Compare(a.Key, b.Key) }
 
-// encode writes r as encoding/json writes it without HTML escaping
-// (TestEncodeLikeEncodingJSON holds the two equal), with the metrics
-// written directly: through reflection, a map of 60,000 metrics cost a
-// record of a monorepo's benchmarks 140 ms. The line is sized up front
-// (with room for the newline a note line gets), so that the 9 MB of a
-// monorepo's record is written once, not copied as it grows.
-func (r *record) encode() ([]byte, error) {
-	list := r.metricList()
-	b := make([]byte, 0, 128+metricsSize(list))
-	b = append(b, `{"id":`...)
-	b = appendJSONString(b, r.ID)
-	meta, err := marshalJSON(r.Meta)
-	if err != nil {
-		return nil, err
+// recordOut appends a record line to b, in pieces that WriteRecord
+// flushes to its writer; err is the first error. It writes what
+// encoding/json writes without HTML escaping (TestEncodeLikeEncodingJSON
+// holds the two equal), the metrics directly: through reflection, a map
+// of 60,000 metrics cost a record of a monorepo's benchmarks 140 ms.
+type recordOut struct {
+	b   []byte
+	err error
+	n   int // the metrics written
+}
+
+func (o *recordOut) start(id string, meta recordMeta) {
+	o.b = append(o.b, `{"id":`...)
+	o.b = appendJSONString(o.b, id)
+	m, err := marshalJSON(meta)
+	o.fail(err)
+	o.b = append(o.b, `,"meta":`...)
+	o.b = append(o.b, m...)
+	o.b = append(o.b, `,"metrics":{`...)
+}
+
+// metric appends one metric: rm with the samples of every part (nil
+// alone: null).
+func (o *recordOut) metric(key string, rm *recordMetric, parts ...[]float64) {
+	if o.n > 0 {
+		o.b = append(o.b, ',')
 	}
-	b = append(b, `,"meta":`...)
-	b = append(b, meta...)
-	b = append(b, `,"metrics":{`...)
-	if b, err = appendMetrics(b, list); err != nil {
-		return nil, err
+	o.n++
+	b := appendJSONString(o.b, key)
+	b = append(b, `:{`...)
+	if c := rm.CI; c != nil {
+		b = append(b, `"ci":{"hi":`...)
+		b = o.float(b, c.Hi)
+		b = append(b, `,"lo":`...)
+		b = o.float(b, c.Lo)
+		if c.N != 0 {
+			b = append(b, `,"n":`...)
+			b = strconv.AppendInt(b, int64(c.N), 10)
+		}
+		b = append(b, `},`...)
 	}
-	b = append(b, `},"schema":`...)
-	b = appendJSONString(b, r.Schema)
-	return append(b, '}'), nil
+	b = append(b, `"direction":`...)
+	b = appendJSONString(b, rm.Direction)
+	if rm.Info {
+		b = append(b, `,"info":true`...)
+	}
+	b = append(b, `,"samples":`...)
+	if len(parts) == 1 && parts[0] == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		j := 0
+		for _, p := range parts {
+			for _, v := range p {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				j++
+				b = o.float(b, v)
+			}
+		}
+		b = append(b, ']')
+	}
+	if rm.Unit != "" {
+		b = append(b, `,"unit":`...)
+		b = appendJSONString(b, rm.Unit)
+	}
+	o.b = append(b, '}')
+}
+
+func (o *recordOut) end(schema string) {
+	o.b = append(o.b, `},"schema":`...)
+	o.b = appendJSONString(o.b, schema)
+	o.b = append(o.b, '}')
+}
+
+func (o *recordOut) float(b []byte, v float64) []byte {
+	b, err := appendJSONFloat(b, v)
+	o.fail(err)
+	return b
+}
+
+func (o *recordOut) fail(err error) {
+	if o.err == nil {
+		o.err = err
+	}
+}
+
+// flush writes what was appended to w.
+func (o *recordOut) flush(w io.Writer) error {
+	if o.err == nil {
+		_, o.err = w.Write(o.b)
+	}
+	o.b = o.b[:0]
+	return o.err
 }
 
 // marshalJSON is json.Marshal without HTML escaping.
@@ -206,99 +314,6 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
-}
-
-// appendJSONFloat appends v as encoding/json writes a float64.
-// encodeChunk is the number of metrics below which a note is written on
-// one goroutine; above it, the parts are written beside each other and
-// joined (a 60,000-metric record in half the time on two cores).
-const encodeChunk = 8192
-
-// appendMetrics appends the members of the "metrics" object, in list
-// order, each as encode documents.
-func appendMetrics(b []byte, list []namedMetric) ([]byte, error) {
-	parts := min(runtime.GOMAXPROCS(0), len(list)/encodeChunk)
-	if parts < 2 {
-		return appendMetricRange(b, list, true)
-	}
-	// The first part goes straight into b (sized for all of them by
-	// encode), the others into buffers of their own, appended after.
-	bufs := make([][]byte, parts)
-	errs := make([]error, parts)
-	var wg sync.WaitGroup
-	for p := 1; p < parts; p++ {
-		part := list[p*len(list)/parts : (p+1)*len(list)/parts]
-		wg.Go(func() {
-			bufs[p], errs[p] = appendMetricRange(make([]byte, 0, metricsSize(part)), part, false)
-		})
-	}
-	b, errs[0] = appendMetricRange(b, list[:len(list)/parts], true)
-	wg.Wait()
-	for p := range parts {
-		if errs[p] != nil {
-			return nil, errs[p]
-		}
-		b = append(b, bufs[p]...)
-	}
-	return b, nil
-}
-
-// metricsSize is about the size appendMetricRange writes for list (a
-// little more for most samples).
-func metricsSize(list []namedMetric) int {
-	size := 0
-	for _, m := range list {
-		size += len(m.key) + len(m.Unit) + 48 + 16*len(m.Samples)
-	}
-	return size
-}
-
-// appendMetricRange appends the metrics of list, comma-separated, with a
-// comma first unless first.
-func appendMetricRange(b []byte, list []namedMetric, first bool) ([]byte, error) {
-	var err error
-	for i, m := range list {
-		if i > 0 || !first {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, m.key)
-		b = append(b, `:{`...)
-		if m.CI != nil {
-			ci, err := marshalJSON(m.CI)
-			if err != nil {
-				return nil, err
-			}
-			b = append(b, `"ci":`...)
-			b = append(b, ci...)
-			b = append(b, ',')
-		}
-		b = append(b, `"direction":`...)
-		b = appendJSONString(b, m.Direction)
-		if m.Info {
-			b = append(b, `,"info":true`...)
-		}
-		b = append(b, `,"samples":`...)
-		if m.Samples == nil {
-			b = append(b, "null"...)
-		} else {
-			b = append(b, '[')
-			for j, v := range m.Samples {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				if b, err = appendJSONFloat(b, v); err != nil {
-					return nil, err
-				}
-			}
-			b = append(b, ']')
-		}
-		if m.Unit != "" {
-			b = append(b, `,"unit":`...)
-			b = appendJSONString(b, m.Unit)
-		}
-		b = append(b, '}')
-	}
-	return b, nil
 }
 
 func appendJSONFloat(b []byte, v float64) ([]byte, error) {

@@ -3,11 +3,11 @@ package snapshot
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -413,13 +413,11 @@ func TestEncodeLikeEncodingJSON(t *testing.T) {
 			}
 		}
 	}
-	// Four records big enough to be written in parts on goroutines
-	// (appendMetrics), whatever the machine's CPU count.
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	// And four records of 16,000-40,000 metrics.
 	for iter := 0; iter < 2000; iter++ {
 		n := rng.IntN(8)
 		if iter%500 == 499 {
-			n = 2*encodeChunk + rng.IntN(3*encodeChunk)
+			n = 16000 + rng.IntN(24000)
 		}
 		r := record{ID: str(), Schema: Schema, Metrics: map[string]recordMetric{}}
 		r.Meta = recordMeta{Branch: str(), Commit: str(), Environment: str(), Format: str(), Source: str(), Suite: str(), Timestamp: str()}
@@ -547,4 +545,120 @@ func TestEncodeUnsorted(t *testing.T) {
 	if len(s.Metrics[0].Samples) != 1 || s.Metrics[0].Key != "b" {
 		t.Error("EncodeRecord modified its input")
 	}
+}
+
+// TestAddBlocks: Add carves metrics, keys and samples out of blocks and
+// indexes them in a table of positions: 10,000 metrics take a few dozen
+// allocations (blocks, the table and Metrics growing), not three or more
+// each (a struct, a key, a sample, map entries) as they did.
+func TestAddBlocks(t *testing.T) {
+	keys := make([]string, 10000)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("bench_%d:p95", i)
+	}
+	allocs := testing.AllocsPerRun(3, func() {
+		s := &Snapshot{}
+		for _, k := range keys {
+			s.Add(k, "sec", LowerIsBetter, 1)
+		}
+	})
+	if allocs > 200 {
+		t.Errorf("%v allocations for %d metrics", allocs, len(keys))
+	}
+}
+
+// TestAddIndex: Add finds the metric of a key wherever it came from (an
+// earlier Add, Metrics appended to directly, a Metrics replaced or
+// sorted), the first one of a key appended twice; keys, units and
+// samples copied into blocks are the ones given, and samples appended to
+// later do not spill into another metric's.
+func TestAddIndex(t *testing.T) {
+	s := &Snapshot{}
+	unit := strings.Repeat("u", 3)
+	for i := range 1000 {
+		s.Add(fmt.Sprintf("k%04d", i), unit[:i%3], TwoSided, float64(i))
+	}
+	s.Metrics = append(s.Metrics, &Metric{Key: "direct", Samples: []float64{-1}}, &Metric{Key: "direct", Samples: []float64{-2}})
+	if m := s.Add("direct", "", TwoSided, -3); m != s.Metrics[1000] || !slices.Equal(m.Samples, []float64{-1, -3}) {
+		t.Fatalf("direct: %+v", m)
+	}
+	s.Sort()
+	if s.idx != nil {
+		t.Fatal("Sort kept the index")
+	}
+	for i := range 1000 {
+		k := fmt.Sprintf("k%04d", i)
+		m := s.Add(k, "other", HigherIsBetter, 1e6)
+		if m.Key != k || m.Unit != unit[:i%3] || m.Direction != TwoSided || !slices.Equal(m.Samples, []float64{float64(i), 1e6}) {
+			t.Fatalf("%s: %+v", k, m)
+		}
+	}
+	s.Metrics = slices.Clone(s.Metrics[:10]) // another array
+	if m := s.Add("k0500", "", TwoSided, 5); len(s.Metrics) != 11 || !slices.Equal(m.Samples, []float64{5}) {
+		t.Fatalf("after Metrics was replaced: %d metrics, %+v", len(s.Metrics), m)
+	}
+	if m := s.Get("k0001"); !slices.Equal(m.Samples, []float64{1, 1e6}) {
+		t.Fatalf("k0001: %+v", m)
+	}
+}
+
+// TestWriteRecord: the streamed record is EncodeRecord's line, written in
+// pieces; a snapshot that cannot be encoded writes nothing, and an error
+// of the writer stops it.
+func TestWriteRecord(t *testing.T) {
+	s := &Snapshot{Meta: Meta{Commit: "c", Tags: map[string]string{"a": "b"}}}
+	for i := range 5000 {
+		m := s.Add(fmt.Sprintf("m%05d", 4999-i), "ns", LowerIsBetter, float64(i), 0.5)
+		if i%3 == 0 {
+			m.Samples = m.Samples[:1]
+			m.CI = &Interval{Lo: 0, Hi: float64(i + 1), N: i}
+		}
+	}
+	s.Metrics = append(s.Metrics, &Metric{Key: "m00001", Samples: []float64{7}})
+	line, err := EncodeRecord(s, "id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteRecord(&b, s, "id"); err != nil || b.String() != string(line) {
+		t.Fatalf("WriteRecord: %v, %d bytes, EncodeRecord %d", err, b.Len(), len(line))
+	}
+	if len(line) < 100<<10 || !bytes.Contains(line, []byte(`"m00001":{"direction":"lower_is_better","samples":[4998,7],"unit":"ns"}`)) ||
+		!bytes.Contains(line, []byte(`"m00004":{"ci":{"hi":4996,"lo":0,"n":4995},"direction"`)) {
+		t.Fatalf("line: %d bytes, %.300s", len(line), line)
+	}
+	s.Metrics[0].Samples = []float64{math.NaN()}
+	b.Reset()
+	if err := WriteRecord(&b, s, "id"); err == nil || b.Len() != 0 {
+		t.Fatalf("NaN: %v, %d bytes written", err, b.Len())
+	}
+	s.Metrics[0].Samples = []float64{1}
+	w := &failWriter{left: 50000}
+	if err := WriteRecord(w, s, "id"); err != errFull {
+		t.Fatalf("a writer that fails: %v", err)
+	}
+}
+
+var errFull = errors.New("full")
+
+type failWriter struct{ left int }
+
+func (w *failWriter) Write(p []byte) (int, error) {
+	if len(p) > w.left {
+		return 0, errFull
+	}
+	w.left -= len(p)
+	return len(p), nil
+}
+
+// encode writes r through recordOut, as WriteRecord does, for
+// TestEncodeLikeEncodingJSON.
+func (r *record) encode() ([]byte, error) {
+	var out recordOut
+	out.start(r.ID, r.Meta)
+	for _, m := range r.metricList() {
+		out.metric(m.key, &m.recordMetric, m.Samples)
+	}
+	out.end(r.Schema)
+	return out.b, out.err
 }

@@ -45,10 +45,19 @@ func start(limit int64) {
 		_ *int
 		_ [16]byte
 	})
-	runtime.SetFinalizer(sentinel, func(any) { restore() })
+	runtime.SetFinalizer(sentinel, func(any) { restoreFrom(limit) })
 }
 
-func restore() {
-	debug.SetMemoryLimit(math.MaxInt64)
-	debug.SetGCPercent(100)
+// restoreFrom sets back what start set and is still set: the memory limit
+// when it is still limit, GOGC when it is still off. The finalizer runs
+// when it runs, after the first collection: a setting made since (the
+// memory limit and GOGC of a large JSON walk, ingest/jsonstream.go) is
+// kept; put back, it had let the walk's heap double.
+func restoreFrom(limit int64) {
+	if debug.SetMemoryLimit(-1) == limit {
+		debug.SetMemoryLimit(math.MaxInt64)
+	}
+	if prev := debug.SetGCPercent(100); prev != -1 {
+		debug.SetGCPercent(prev)
+	}
 }

@@ -1,6 +1,7 @@
 package gcdefer
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -56,4 +57,28 @@ func TestDeferredUntilLimit(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got != 1<<63-1 {
 		t.Errorf("memory limit after the first collection = %d, want none", got)
 	}
+}
+
+// TestRestoreKeepsLaterSettings: the first collection's restore puts back
+// only what start set: a memory limit or GOGC set since stays.
+func TestRestoreKeepsLaterSettings(t *testing.T) {
+	defer restore()
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(64 << 20)
+	restoreFrom(64 << 20)
+	if p, l := gcPercent(), debug.SetMemoryLimit(-1); p != 100 || l != 1<<63-1 {
+		t.Errorf("start's settings: GOGC %d, limit %d after restore, want 100, none", p, l)
+	}
+	debug.SetGCPercent(20)
+	debug.SetMemoryLimit(200 << 20)
+	restoreFrom(64 << 20)
+	if p, l := gcPercent(), debug.SetMemoryLimit(-1); p != 20 || l != 200<<20 {
+		t.Errorf("later settings: GOGC %d, limit %d after restore, want 20, %d", p, l, 200<<20)
+	}
+}
+
+// restore sets the runtime's defaults back after a test.
+func restore() {
+	debug.SetMemoryLimit(math.MaxInt64)
+	debug.SetGCPercent(100)
 }

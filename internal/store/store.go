@@ -9,6 +9,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"strings"
 	"sync"
@@ -168,18 +169,54 @@ func (s *Store) decode(h gitstore.Hash, data []byte, err error, keep func(snapsh
 // Append encodes snap as one record (with a fresh id) and adds it to the
 // note of h; later reads see it. An encoding error (a snapshot without
 // metrics, a sample that is not finite) is a *DataError.
+//
+// A record of 16 MiB or more (about 200,000 metrics) is not held in
+// memory: it is encoded once to count its bytes, then again into the
+// object file as it is written (gitstore.AppendNoteLine), so that record
+// needs little more memory than the snapshot (the encoded line of 60 MB
+// of regression JSON is 170 MB, and it was held twice).
 func (s *Store) Append(h gitstore.Hash, snap *snapshot.Snapshot, msg string) error {
-	line, err := snapshot.EncodeRecord(snap, snapshot.NewID())
-	if err != nil {
-		return &DataError{err}
+	id := snapshot.NewID()
+	var err error
+	if snapshot.RecordSizeHint(snap) >= 16<<20 {
+		err = s.appendStreamed(h, snap, id, msg)
+	} else {
+		var line []byte
+		if line, err = snapshot.EncodeRecord(snap, id); err != nil {
+			return &DataError{err}
+		}
+		err = s.Repo.AppendNote(s.Ref, h, append(line, '\n'), msg)
 	}
-	if err := s.Repo.AppendNote(s.Ref, h, append(line, '\n'), msg); err != nil {
+	if err != nil {
+		var de *DataError
+		if errors.As(err, &de) {
+			return err
+		}
 		return fmt.Errorf("writing %s: %v", s.Ref, err)
 	}
 	s.mu.Lock()
 	s.current = nil // later reads (profile links) see the new record
 	s.mu.Unlock()
 	return nil
+}
+
+// appendStreamed is Append's path for a large record.
+func (s *Store) appendStreamed(h gitstore.Hash, snap *snapshot.Snapshot, id, msg string) error {
+	var n countWriter
+	if err := snapshot.WriteRecord(&n, snap, id); err != nil {
+		return &DataError{err}
+	}
+	return s.Repo.AppendNoteLine(s.Ref, h, gitstore.Line{Size: int64(n), Write: func(w io.Writer) error {
+		return snapshot.WriteRecord(w, snap, id)
+	}}, msg)
+}
+
+// countWriter counts the bytes written to it.
+type countWriter int64
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	*c += countWriter(len(p))
+	return len(p), nil
 }
 
 // Profiles is the view of the profile notes (ProfileRef of Ref).
