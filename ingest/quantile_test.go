@@ -325,3 +325,27 @@ func TestProportionCI(t *testing.T) {
 		}
 	}
 }
+
+// cachedRanks answers as quantileRanks, asked once or again, and keeps at
+// most rankCacheMax answers.
+func TestCachedRanks(t *testing.T) {
+	for pass := 0; pass < 2; pass++ {
+		for _, q := range []float64{0.5, 0.95, 0.99} {
+			for n := 5; n < 20000; n += 1 + n/7 {
+				l, u := cachedRanks(n, q)
+				if wl, wu := quantileRanks(n, q); l != wl || u != wu {
+					t.Fatalf("pass %d: cachedRanks(%d, %g) = %d, %d; quantileRanks %d, %d", pass, n, q, l, u, wl, wu)
+				}
+			}
+		}
+	}
+	for n := 0; n < rankCacheMax+100; n++ {
+		cachedRanks(n+5, 0.123)
+	}
+	rankCache.Lock()
+	size := len(rankCache.m)
+	rankCache.Unlock()
+	if size > rankCacheMax {
+		t.Errorf("rankCache holds %d answers, at most %d", size, rankCacheMax)
+	}
+}
