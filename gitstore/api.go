@@ -32,6 +32,8 @@
 //	(*Repo).Notes(ref string) (*Notes, error)       // ref must be under refs/notes/ (ErrBadRef)
 //	(*Notes).Read(commit Hash) ([]byte, error)      // nil, nil when the commit has no note; any fanout depth
 //	(*Notes).Has(commit Hash) (bool, error)
+//	(*Notes).ReadEach(commits []Hash, workers int, fn func(worker, i int, data []byte, err error))
+//	                                                 // every note of a walk, each delta base inflated once (readeach.go); data lent to fn
 //	(*Repo).AppendNote(ref string, commit Hash, lines []byte, msg string) error
 //	                                                 // CAS: read ref, union lines into the note, write tree+commit, update ref
 //	                                                 // via <ref>.lock (O_EXCL) + rename; retry on conflict; never loses a line

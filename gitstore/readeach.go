@@ -13,7 +13,8 @@ import (
 // data, err) for every commits[i] (data nil, err nil: no note) from up to
 // workers goroutines (worker is the goroutine's number, 0 ≤ worker <
 // workers, so fn can keep state per worker). The order of the calls is
-// not commits' order.
+// not commits' order. data is lent to fn: its buffer is reused once fn
+// returns, so fn copies what it keeps.
 //
 // A history of large notes packed by git is a forest of delta chains: git
 // stores a note as a delta against another note (often of another commit
@@ -26,7 +27,7 @@ import (
 // bounded (planMaxBytes); past that a base is rebuilt for each note that
 // needs it, as Read would.
 func (n *Notes) ReadEach(commits []Hash, workers int, fn func(worker, i int, data []byte, err error)) {
-	items := n.plan(commits)
+	items := n.plan(commits, workers)
 	c := &planCache{refs: map[cacheKey]int{}, built: map[cacheKey]*plannedObj{}}
 	for _, it := range items {
 		for _, off := range it.seq {
@@ -50,6 +51,8 @@ func (n *Notes) ReadEach(commits []Hash, workers int, fn func(worker, i int, dat
 					data, err, owned := it.data, it.err, false
 					switch {
 					case err != nil || it.blob.IsZero() || data != nil:
+					case it.small:
+						data, err = o.readType(it.blob, objBlob)
 					case it.p == nil:
 						data, owned, err = readLooseBlob(o, pool, it.blob)
 					default:
@@ -106,55 +109,43 @@ func runsOf(items []planItem) []int {
 // its chain there: the root (stored whole, or a ref-delta) first, each
 // next entry an ofs-delta against the one before, the blob's own last.
 type planItem struct {
-	i    int
-	blob Hash
-	data []byte // already at hand (an object cache)
-	err  error
-	p    *pack
-	seq  []uint64
+	i     int
+	blob  Hash
+	data  []byte // already at hand (an object cache)
+	err   error
+	small bool // in a pack, but read as Read does (see planMinBytes)
+	p     *pack
+	seq   []uint64
 }
 
 // plan finds the note of each commit and orders them for ReadEach: the
 // notes not in a pack first, then the packed ones by pack and by chain
 // (a base before the notes built on it, the notes sharing a base
 // together).
-func (n *Notes) plan(commits []Hash) []planItem {
+// The lookups (notes trees, pack indexes) run on workers goroutines.
+func (n *Notes) plan(commits []Hash, workers int) []planItem {
 	o := n.r.odb
 	items := make([]planItem, len(commits))
 	var packs []*pack
 	if o.git == nil {
 		packs = o.packList(false)
 	}
-	for i, c := range commits {
-		it := &items[i]
-		it.i = i
-		blob, ok, err := n.r.lookupNote(n.tree, c)
-		if err != nil || !ok {
-			it.err = err
-			continue
-		}
-		it.blob = blob
-		if o.git != nil {
-			continue
-		}
-		if t, data, ok := o.recent.get(blob); ok && t == objBlob {
-			it.data = data
-			continue
-		}
-		if o.disk != nil {
-			if t, data, ok := o.disk.get(blob); ok && t == objBlob {
-				it.data = data
-				continue
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(workers, len(commits)/64)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(commits) {
+					return
+				}
+				n.locate(&items[i], i, commits[i], packs)
 			}
-		}
-		for _, p := range packs {
-			if off, ok, err := p.find(blob); err == nil && ok {
-				it.p, it.seq = p, p.chain(off)
-				break
-			}
-		}
+		})
 	}
+	wg.Wait()
 	packIndex := func(p *pack) int { return slices.Index(packs, p) }
+
 	slices.SortStableFunc(items, func(a, b planItem) int {
 		if a.p == nil || b.p == nil || a.p != b.p {
 			return packIndex(a.p) - packIndex(b.p) // nil (-1) first
@@ -163,6 +154,46 @@ func (n *Notes) plan(commits []Hash) []planItem {
 	})
 	return items
 }
+
+// locate fills it with the note of commit c: its blob and where it is.
+func (n *Notes) locate(it *planItem, i int, c Hash, packs []*pack) {
+	o := n.r.odb
+	it.i = i
+	blob, ok, err := n.r.lookupNote(n.tree, c)
+	if err != nil || !ok {
+		it.err = err
+		return
+	}
+	it.blob = blob
+	if o.git != nil {
+		return
+	}
+	if t, data, ok := o.recent.get(blob); ok && t == objBlob {
+		it.data = data
+		return
+	}
+	if o.disk != nil {
+		if t, data, ok := o.disk.get(blob); ok && t == objBlob {
+			it.data = data
+			return
+		}
+	}
+	for _, p := range packs {
+		if off, ok, err := p.find(blob); err == nil && ok {
+			it.p, it.seq = p, p.chain(off)
+			if h, err := p.header(it.seq[0]); err == nil && h.t != objOfsDelta && h.size < planMinBytes {
+				// Small notes: the base cache of Read serves their
+				// chains, without the bookkeeping of a plan.
+				it.p, it.seq, it.small = nil, nil, true
+			}
+			return
+		}
+	}
+}
+
+// planMinBytes is the size of a chain's root under which its notes are
+// read as Read reads them.
+const planMinBytes = 256 << 10
 
 // chain returns the offsets of the entry at off and of its ofs-delta
 // bases, the root of the chain first. It stops at an entry whose header

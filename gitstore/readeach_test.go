@@ -82,13 +82,13 @@ func TestReadEachInflatesEachEntryOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	entries := map[uint64]bool{}
-	for _, it := range n.plan(commits) {
+	for _, it := range n.plan(commits, 2) {
 		for _, off := range it.seq {
 			entries[off] = true
 		}
 	}
 	deltas := 0
-	for _, it := range n.plan(commits) {
+	for _, it := range n.plan(commits, 2) {
 		if len(it.seq) > 1 {
 			deltas++
 		}
@@ -100,7 +100,7 @@ func TestReadEachInflatesEachEntryOnce(t *testing.T) {
 	for _, workers := range []int{1, 2, 4} {
 		r := mustOpen(t, dir)
 		n, _ := r.Notes("flameiq")
-		n.plan(commits) // the notes trees, read once and kept: not counted
+		n.plan(commits, 2) // the notes trees, read once and kept: not counted
 		before := r.odb.inflates.Load()
 		datas, errs := readEach(t, n, commits, workers)
 		if got := r.odb.inflates.Load() - before; got != int64(len(entries)) {
@@ -122,10 +122,10 @@ func TestReadEachInflatesEachEntryOnce(t *testing.T) {
 // A damaged pack entry is an error for the notes built from it, as Read
 // says, and the others are read.
 func TestReadEachDamagedEntry(t *testing.T) {
-	dir, commits := bigNotesRepo(t, 6, 256<<10)
+	dir, commits := bigNotesRepo(t, 6, 512<<10)
 	r := mustOpen(t, dir)
 	n, _ := r.Notes("flameiq")
-	items := n.plan(commits)
+	items := n.plan(commits, 2)
 	var victim *planItem
 	for k := range items {
 		if len(items[k].seq) > 1 {

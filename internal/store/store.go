@@ -270,6 +270,8 @@ func (s *Store) History(from gitstore.Hash, n int, flush bool, warn func([]strin
 		decoders[w] = snapshot.NewNoteDecoder(s.Keep)
 	}
 	results := make([]result, len(commits)) // by walk position
+	// The decoded snapshots copy what they keep of a note (ReadEach
+	// reuses its buffer).
 	notes.ReadEach(hashes, workers, func(w, i int, data []byte, err error) {
 		r := &results[i]
 		r.snap, r.ok, r.warns, r.err = s.decode(commits[i].Hash, data, err, nil, decoders[w])
