@@ -58,12 +58,7 @@ func parseBDN(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		return nil, err
 	}
 	if !walked {
-		// Not an object, or no array of benchmarks: say which, from the
-		// document decoded whole.
-		if doc, ok := c.object(js.whole(), ""); ok {
-			c.requiredArray(doc, "Benchmarks", "BenchmarkDotNet JSON export")
-		}
-		return nil, c.err()
+		return nil, js.unwalked(c, func(doc map[string]any) { c.requiredArray(doc, "Benchmarks", "BenchmarkDotNet JSON export") })
 	}
 	c.errs = append(c.errs, cb.errs...)
 	return c.result(s)

@@ -57,12 +57,7 @@ func parseHyperfine(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		return nil, err
 	}
 	if !walked {
-		// Not an object, or no array of results: say which, from the
-		// document decoded whole.
-		if doc, ok := c.object(st.whole(), ""); ok {
-			c.requiredArray(doc, "results", "hyperfine export")
-		}
-		return nil, c.err()
+		return nil, st.unwalked(c, func(doc map[string]any) { c.requiredArray(doc, "results", "hyperfine export") })
 	}
 	if n == 0 {
 		c.nonEmpty(nil, "results")

@@ -309,6 +309,17 @@ func (st *jsonStream) whole() any {
 	return v
 }
 
+// unwalked is the error of a document whose walk found nothing to walk
+// (not an object, or its member missing or of the wrong type): it is
+// decoded whole, so that require (a collector's requiredArray or
+// requiredObject) can say which.
+func (st *jsonStream) unwalked(c *collector, require func(doc map[string]any)) error {
+	if doc, ok := c.object(st.whole(), ""); ok {
+		require(doc)
+	}
+	return c.err()
+}
+
 // members walks the top-level object: fn is called with each key in file
 // order and must consume the member's value (value, skip or elements).
 // It returns false, having called fn for no member, when the top level is

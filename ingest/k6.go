@@ -105,12 +105,7 @@ func parseK6(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		return nil, err
 	}
 	if !walked {
-		// Not an object, or no object of metrics: say which, from the
-		// document decoded whole.
-		if doc, ok := c.object(st.whole(), ""); ok {
-			c.requiredObject(doc, "metrics", "k6 summary")
-		}
-		return nil, c.err()
+		return nil, st.unwalked(c, func(doc map[string]any) { c.requiredObject(doc, "metrics", "k6 summary") })
 	}
 	c.membersDone()
 	for _, l := range later {

@@ -225,12 +225,7 @@ func parseLocustJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		return nil, err
 	}
 	if !walked {
-		// Not an object, or no object of endpoints: say which, from the
-		// document decoded whole.
-		if doc, ok := c.object(st.whole(), ""); ok {
-			c.requiredObject(doc, "endpoints", "Locust CI summary")
-		}
-		return nil, c.err()
+		return nil, st.unwalked(c, func(doc map[string]any) { c.requiredObject(doc, "endpoints", "Locust CI summary") })
 	}
 	c.membersDone()
 	if f, ok := c.optNonNeg(doc, "error_rate", ""); ok {
