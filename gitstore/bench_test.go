@@ -113,30 +113,12 @@ func BenchmarkFirstParent(b *testing.B) {
 // BenchmarkReadBigNotes is the read side of `git flameiq log` over a
 // monorepo's records: 12 commits, each with a note of 10 MB (a record of
 // 60,000 metrics is 9.4 MB) that differs from the others in a tenth of
-// its numbers, packed by git gc into delta chains; every iteration opens
-// the repository and reads all 12 notes.
+// its numbers (bigNotesRepo, as BenchmarkReadEachBigNotes), packed by
+// git gc into delta chains; every iteration opens the repository and
+// reads all 12 notes.
 func BenchmarkReadBigNotes(b *testing.B) {
-	dir := makeRepo(b, 0)
 	const notes, size = 12, 10 << 20
-	r := mustOpen(b, dir)
-	var commits []Hash
-	for i := range notes {
-		git(b, dir, "commit", "-q", "--allow-empty", "-m", fmt.Sprint("c", i))
-		h, _ := r.Resolve("HEAD")
-		commits = append(commits, h)
-		line := make([]byte, 0, size+32)
-		for j := 0; len(line) < size; j++ {
-			v := j * 7919 % 100003
-			if (j+i)%10 == 0 {
-				v += i * 13
-			}
-			line = strconv.AppendInt(append(line, ','), int64(v), 10)
-		}
-		if err := r.AppendNote("flameiq", h, append(line, '\n'), ""); err != nil {
-			b.Fatal(err)
-		}
-	}
-	git(b, dir, "gc", "-q")
+	dir, commits := bigNotesRepo(b, notes, size)
 	b.SetBytes(notes * size)
 	b.ResetTimer()
 	for b.Loop() {
