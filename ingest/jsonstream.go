@@ -123,6 +123,7 @@ func openStream(r io.Reader, name string, docs bool) (*jsonStream, error) {
 	}
 	// json.Valid scans without allocating; only an invalid document is
 	// decoded whole, to report where it is invalid.
+	dupsChecked := false
 	if len(bytes.TrimSpace(data)) == 0 || !json.Valid(data) {
 		unspool()
 		if !docs {
@@ -132,9 +133,19 @@ func openStream(r io.Reader, name string, docs bool) (*jsonStream, error) {
 		if err := checkDocs(data, name); err != nil {
 			return nil, err
 		}
-	} else if err := checkDuplicateKeys(data, name); err != nil {
-		unspool()
-		return nil, err
+		dupsChecked = true
+	}
+	// The duplicate-key check holds a set of each object's keys beside
+	// the bytes, and its tokens are garbage: the walk's heap bound starts
+	// before it (a FlameIQ file of 13 million custom metrics peaked at
+	// twice the check's live memory).
+	heap := boundHeap(len(data))
+	if !dupsChecked {
+		if err := checkDuplicateKeys(data, name); err != nil {
+			heap.done()
+			unspool()
+			return nil, err
+		}
 	}
 	max, _ := limits.MaxInput() // readAll checked it
 	st := &jsonStream{name: name, data: data, size: int64(len(data)), max: max, unspool: unspool}
@@ -152,7 +163,7 @@ func openStream(r io.Reader, name string, docs bool) (*jsonStream, error) {
 	}
 	st.dec = json.NewDecoder(in)
 	st.dec.UseNumber()
-	st.heap = boundHeap(int(st.size))
+	st.heap = heap
 	return st, nil
 }
 
@@ -194,13 +205,14 @@ func (st *jsonStream) bytes() []byte {
 	return st.data
 }
 
-// Estimates for spend: a metric in the snapshot (the struct, its pointer,
-// its key, one sample, its entry in Add's index: 106 bytes each measured
-// on 2,380,640 regression-JSON metrics, keys of 17 bytes), and one sample
-// more.
+// Estimates for spend: a metric in the snapshot without its key (the
+// struct, its pointer, one sample, its entry in Add's index: 106 bytes
+// each measured on 2,380,640 regression-JSON metrics, keys of 17 bytes),
+// one sample more, and an interval (Locust's, k6's).
 const (
-	metricCost = 112
-	sampleCost = 8
+	metricCost   = 95
+	sampleCost   = 8
+	intervalCost = 24
 )
 
 // spend counts n bytes the parser built from the document (metrics,
@@ -210,7 +222,9 @@ const (
 // times their size (`{"a":{"b":{"value":1}}}` is 24 bytes and one metric).
 func (st *jsonStream) spend(n int) {
 	st.spent += int64(n)
-	if st.err == nil && st.size+st.spent > st.max {
+	// The heap grows past what is live by walkGOGC percent before the
+	// collector runs: what is live stays under FLAMEIQ_MAX_INPUT with it.
+	if st.err == nil && (st.size+st.spent)*(100+walkGOGC)/100 > st.max {
 		st.err = errTooBig
 	}
 	live := st.spent
@@ -458,7 +472,10 @@ func (st *jsonStream) entries(fn func(key string, v any)) bool {
 func built(s *snapshot.Snapshot, from int) int {
 	n := 0
 	for _, m := range s.Metrics[from:] {
-		n += metricCost + sampleCost*len(m.Samples)
+		n += metricCost + len(m.Key) + sampleCost*len(m.Samples)
+		if m.CI != nil {
+			n += intervalCost
+		}
 	}
 	return n
 }

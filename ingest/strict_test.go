@@ -1,8 +1,11 @@
 package ingest
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"strings"
 	"testing"
@@ -163,5 +166,64 @@ func TestWalkedErrorsInKeyOrder(t *testing.T) {
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("%s: got\n%v\nwant\n%s", tt.format, err, tt.want)
 		}
+	}
+}
+
+// keySet finds a repeated key by its hash and the text of its first
+// occurrence, whatever the escapes, and tells apart different keys
+// whose hashes collide.
+func TestKeySet(t *testing.T) {
+	data := []byte(`{"a\"b":1, "c\\" :2,"":3,"é\u00e9":4,"\\\"":5}`)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type key struct {
+		k   string
+		end int64
+	}
+	var keys []key
+	depth, expectKey := 0, false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			depth++
+			expectKey = v == '{'
+		case string:
+			if expectKey && depth == 1 {
+				keys = append(keys, key{v, dec.InputOffset()})
+				expectKey = false
+				continue
+			}
+		}
+		expectKey = true
+	}
+	if len(keys) != 5 {
+		t.Fatalf("keys %v", keys)
+	}
+	var ks keySet
+	for _, k := range keys {
+		if got := quotedBefore(data, k.end); got != k.k {
+			t.Errorf("quotedBefore(%d) = %q, want %q", k.end, got, k.k)
+		}
+		if !ks.add(data, k.k, k.end) {
+			t.Errorf("%q: reported as repeated the first time", k.k)
+		}
+	}
+	for _, k := range keys {
+		if ks.add(data, k.k, k.end+100) {
+			t.Errorf("%q: not found the second time", k.k)
+		}
+	}
+	// A collision: "zz" takes the hash slot of another key's text.
+	var cs keySet
+	cs.add(data, keys[0].k, keys[0].end)
+	cs.first[maphash.String(cs.seed, "zz")] = keys[0].end
+	if !cs.add(data, "zz", 999) {
+		t.Error(`"zz" reported as repeated: its hash's first key is another`)
+	}
+	if cs.add(data, "zz", 999) {
+		t.Error(`"zz" twice not found`)
 	}
 }
