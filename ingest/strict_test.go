@@ -218,3 +218,60 @@ func TestKeySet(t *testing.T) {
 		t.Error(`"zz" twice not found`)
 	}
 }
+
+// FuzzCheckDuplicateKeys: checkDuplicateKeys, which keeps a hash and an
+// offset per key, finds a repeated key exactly where a set of the keys
+// themselves does (the first repeat in document order, on its line).
+func FuzzCheckDuplicateKeys(f *testing.F) {
+	for _, s := range []string{`{"a":1,"b":{"a":2,"a":3}}`, `{"a\"":1,"a\u0022":2}`, `[{"x":1},{"x":1,"y":[{"x":2,"x":3}]}]`, `{"":1,"":2}`, `{"a":1} {"a":2,"a":3}`, `{"é":1,"\u00e9":2}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got := checkDuplicateKeys(data, "f")
+		wantLine := firstRepeatLine(data)
+		var e *Error
+		switch {
+		case got == nil && wantLine != 0:
+			t.Fatalf("no error; a set of the keys repeats one on line %d", wantLine)
+		case got != nil && (!errors.As(got, &e) || e.Line != wantLine):
+			t.Fatalf("%v; a set of the keys finds line %d", got, wantLine)
+		}
+	})
+}
+
+// firstRepeatLine is the line of the first key repeated in its object
+// (0: none), found with a set of the keys of each open object.
+func firstRepeatLine(data []byte) int {
+	type frame struct {
+		object, expectKey bool
+		keys              map[string]bool
+	}
+	var stack []frame
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return 0
+		}
+		top := len(stack) - 1
+		if d, ok := tok.(json.Delim); ok {
+			if d == '{' || d == '[' {
+				stack = append(stack, frame{object: d == '{', expectKey: true, keys: map[string]bool{}})
+				continue
+			}
+			stack = stack[:top]
+			top--
+		} else if k, ok := tok.(string); ok && top >= 0 && stack[top].object && stack[top].expectKey {
+			if stack[top].keys[k] {
+				line, _ := lineCol(data, dec.InputOffset())
+				return line
+			}
+			stack[top].keys[k], stack[top].expectKey = true, false
+			continue
+		}
+		if top >= 0 && stack[top].object {
+			stack[top].expectKey = true
+		}
+	}
+}

@@ -111,3 +111,27 @@ func BenchmarkNoteDecoder(b *testing.B) {
 		})
 	}
 }
+
+// FuzzNoteDecoder: whatever two notes hold, a NoteDecoder that has read
+// the first decodes the second as DecodeNote does (records and errors):
+// what it remembers of checked metrics never changes an answer.
+func FuzzNoteDecoder(f *testing.F) {
+	lines := noteDecoderLines()
+	for i := 1; i < len(lines); i++ {
+		f.Add([]byte(strings.Join(lines[i-1], "\n")), []byte(strings.Join(lines[i], "\n")))
+	}
+	keep := func(k string) bool { return strings.HasPrefix(k, "A") }
+	f.Fuzz(func(t *testing.T, first, second []byte) {
+		dec := NewNoteDecoder(keep)
+		for _, note := range [][]byte{first, second, first} {
+			want, wantErrs := DecodeNote(note, keep)
+			got, gotErrs := dec.Decode(note)
+			if fmt.Sprint(gotErrs) != fmt.Sprint(wantErrs) {
+				t.Fatalf("errors %v, want %v", gotErrs, wantErrs)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%+v, want %+v", got, want)
+			}
+		}
+	})
+}
