@@ -8,6 +8,7 @@ import (
 
 	"github.com/flameiq/git-flameiq/internal/selection"
 	"github.com/flameiq/git-flameiq/report"
+	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 func init() { commandList = append(commandList, cmdLog) }
@@ -72,6 +73,11 @@ func (e *env) log(o logOptions) error {
 		// read of every metric of every note.
 		globs, first := selection.Globs(o.Metrics), selection.FirstKeys(6)
 		st.Keep = func(k string) bool { return globs.Match(k) || first(k) }
+	}
+	if o.Output.Format != "html" {
+		// The tables show one value a metric a commit: keep that, not
+		// every sample of every note (the page charts the samples).
+		st.Reduce = snapshot.Medians()
 	}
 	hist, err := e.loadHistory(st, h, o.N)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func sample() *Snapshot {
@@ -661,4 +662,39 @@ func (r *record) encode() ([]byte, error) {
 	}
 	out.end(r.Schema)
 	return out.b, out.err
+}
+
+// Medians copies a snapshot with each metric's median as its only
+// sample, everything else as it was, and the copies of several snapshots
+// share their keys.
+func TestMedians(t *testing.T) {
+	mk := func(vals ...float64) *Snapshot {
+		s := &Snapshot{Meta: Meta{Commit: "c", Suite: "s"}}
+		s.Add(strings.Repeat("k", 3)+":sec/op", "sec/op", LowerIsBetter, vals...)
+		s.Add("b:ops", "ops", HigherIsBetter, 7)
+		s.Metrics[1].Info = true
+		s.Metrics[1].CI = &Interval{Lo: 6, Hi: 8, N: 100}
+		s.Sort()
+		return s
+	}
+	med := Medians()
+	a, b := med(mk(5, 1, 3, 2)), med(mk(9))
+	if a.Meta.Commit != "c" || a.Meta.Suite != "s" {
+		t.Errorf("meta %+v", a.Meta)
+	}
+	want := []Metric{
+		{Key: "b:ops", Unit: "ops", Direction: HigherIsBetter, Samples: []float64{7}, Info: true, CI: &Interval{Lo: 6, Hi: 8, N: 100}},
+		{Key: "kkk:sec/op", Unit: "sec/op", Direction: LowerIsBetter, Samples: []float64{2.5}},
+	}
+	for i, m := range a.Metrics {
+		if !reflect.DeepEqual(*m, want[i]) {
+			t.Errorf("metric %d: %+v, want %+v", i, *m, want[i])
+		}
+	}
+	if b.Metrics[1].Samples[0] != 9 {
+		t.Errorf("second snapshot: %v", b.Metrics[1].Samples)
+	}
+	if unsafe.StringData(a.Metrics[1].Key) != unsafe.StringData(b.Metrics[1].Key) {
+		t.Error("the copies do not share their keys")
+	}
 }

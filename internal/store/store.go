@@ -31,6 +31,11 @@ type Store struct {
 	// the metrics whose key it accepts (snapshot.DecodeNote): a
 	// history of a few metrics out of tens of thousands builds only those.
 	Keep func(key string) bool
+	// Reduce, when set, replaces each snapshot History decodes with what
+	// it returns, on the worker that decoded it, before the next note is
+	// read: a command that shows one value a metric a commit holds that
+	// (snapshot.Medians), not every sample of every note.
+	Reduce func(*snapshot.Snapshot) *snapshot.Snapshot
 
 	mu       sync.Mutex
 	current  *gitstore.Notes // nil after a write: reopened by Notes
@@ -275,6 +280,9 @@ func (s *Store) History(from gitstore.Hash, n int, flush bool, warn func([]strin
 	notes.ReadEach(hashes, workers, func(w, i int, data []byte, err error) {
 		r := &results[i]
 		r.snap, r.ok, r.warns, r.err = s.decode(commits[i].Hash, data, err, nil, decoders[w])
+		if r.snap != nil && s.Reduce != nil {
+			r.snap = s.Reduce(r.snap)
+		}
 	})
 	if flush {
 		s.Repo.FlushCacheBackground()
