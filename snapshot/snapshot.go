@@ -463,30 +463,42 @@ func (s *Snapshot) Sanitize() {
 // Medians returns a function that copies a snapshot with each metric's
 // median (Value) as its only sample, for a history that shows one value
 // a metric a commit: 100 notes of 60,000 metrics × 10 samples then hold
-// 6 million values, not 60 million, in one block a snapshot. The keys of
-// every copy it makes go through one table, so the notes of a history
-// share them. It is safe for concurrent use.
+// 6 million values, not 60 million, in one block a snapshot. The copies
+// share their keys: notes list their metrics in the same order, so a key
+// equal to the one at its position in the last copy is that one, and
+// only the others go through a table. It is safe for concurrent use.
 func Medians() func(*Snapshot) *Snapshot {
-	var mu sync.Mutex
-	keys := map[string]string{}
+	var (
+		mu   sync.Mutex
+		keys = map[string]string{}
+		last []string // the keys of the last copy, in order
+	)
 	return func(s *Snapshot) *Snapshot {
 		out := &Snapshot{Meta: s.Meta, Metrics: make([]*Metric, len(s.Metrics))}
 		ms := make([]Metric, len(s.Metrics))
 		vs := make([]float64, len(s.Metrics))
 		for i, m := range s.Metrics {
 			vs[i] = m.Value()
-		}
-		mu.Lock()
-		for i, m := range s.Metrics {
-			k, ok := keys[m.Key]
-			if !ok {
-				k = m.Key
-				keys[k] = k
-			}
-			ms[i] = Metric{Key: k, Unit: m.Unit, Direction: m.Direction, Samples: vs[i : i+1 : i+1], CI: m.CI, Info: m.Info}
+			ms[i] = Metric{Key: m.Key, Unit: m.Unit, Direction: m.Direction, Samples: vs[i : i+1 : i+1], CI: m.CI, Info: m.Info}
 			out.Metrics[i] = &ms[i]
 		}
-		mu.Unlock()
+		mu.Lock()
+		defer mu.Unlock()
+		mine := make([]string, len(ms))
+		for i := range ms {
+			switch k := ms[i].Key; {
+			case i < len(last) && last[i] == k:
+				ms[i].Key = last[i]
+			default:
+				if have, ok := keys[k]; ok {
+					ms[i].Key = have
+				} else {
+					keys[k] = k
+				}
+			}
+			mine[i] = ms[i].Key
+		}
+		last = mine
 		return out
 	}
 }

@@ -697,4 +697,12 @@ func TestMedians(t *testing.T) {
 	if unsafe.StringData(a.Metrics[1].Key) != unsafe.StringData(b.Metrics[1].Key) {
 		t.Error("the copies do not share their keys")
 	}
+	// Another order (a metric more, first): the same keys still.
+	c := mk(4)
+	c.Add("a:x", "x", TwoSided, 1)
+	c.Sort()
+	cc := med(c)
+	if cc.Metrics[2].Key != "kkk:sec/op" || unsafe.StringData(cc.Metrics[2].Key) != unsafe.StringData(a.Metrics[1].Key) {
+		t.Errorf("a key at another position is not shared: %q", cc.Metrics[2].Key)
+	}
 }
