@@ -110,30 +110,35 @@ func BenchmarkFirstParent(b *testing.B) {
 	}
 }
 
-// BenchmarkReadBigNotes is the read side of `git flameiq log` over a
+// BenchmarkBigNotes is the read side of `git flameiq log` over a
 // monorepo's records: 12 commits, each with a note of 10 MB (a record of
 // 60,000 metrics is 9.4 MB) that differs from the others in a tenth of
-// its numbers (bigNotesRepo, as BenchmarkReadEachBigNotes), packed by
-// git gc into delta chains; every iteration opens the repository and
-// reads all 12 notes.
-func BenchmarkReadBigNotes(b *testing.B) {
+// its numbers (bigNotesRepo), packed by git gc into delta chains. Every
+// iteration opens the repository and reads all 12 notes, one by one
+// (Read) or as a history walk reads them (ReadEach, 2 workers).
+func BenchmarkBigNotes(b *testing.B) {
 	const notes, size = 12, 10 << 20
 	dir, commits := bigNotesRepo(b, notes, size)
-	b.SetBytes(notes * size)
-	b.ResetTimer()
-	for b.Loop() {
-		r, err := Open(dir)
-		if err != nil {
-			b.Fatal(err)
-		}
-		n, err := r.Notes("flameiq")
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, c := range commits {
-			if d, err := n.Read(c); err != nil || len(d) < size {
-				b.Fatalf("note of %s: %d bytes, %v", c, len(d), err)
+	b.Run("Read", func(b *testing.B) {
+		b.SetBytes(notes * size)
+		for b.Loop() {
+			n := mustOpenNotes(b, dir)
+			for _, c := range commits {
+				if d, err := n.Read(c); err != nil || len(d) < size {
+					b.Fatalf("note of %s: %d bytes, %v", c, len(d), err)
+				}
 			}
 		}
-	}
+	})
+	b.Run("ReadEach", func(b *testing.B) {
+		b.SetBytes(notes * size)
+		for b.Loop() {
+			n := mustOpenNotes(b, dir)
+			n.ReadEach(commits, 2, func(_, _ int, data []byte, err error) {
+				if err != nil || len(data) < size {
+					b.Errorf("%d bytes, %v", len(data), err)
+				}
+			})
+		}
+	})
 }

@@ -203,21 +203,3 @@ func TestRunsOf(t *testing.T) {
 		t.Errorf("runsOf = %s, want %s", got, want)
 	}
 }
-
-// BenchmarkReadEachBigNotes is BenchmarkReadBigNotes through ReadEach
-// (the read side of `git flameiq log` over a monorepo's records): 12
-// notes of 10 MB in delta chains, read with 2 workers.
-func BenchmarkReadEachBigNotes(b *testing.B) {
-	const notes, size = 12, 10 << 20
-	dir, commits := bigNotesRepo(b, notes, size)
-	b.SetBytes(notes * size)
-	b.ResetTimer()
-	for b.Loop() {
-		n := mustOpenNotes(b, dir)
-		n.ReadEach(commits, 2, func(_, _ int, data []byte, err error) {
-			if err != nil || len(data) < size {
-				b.Errorf("%d bytes, %v", len(data), err)
-			}
-		})
-	}
-}
