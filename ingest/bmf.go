@@ -73,7 +73,7 @@ func parseBMF(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	if !st.members(func(bench string) {
 		n := len(s.Metrics)
 		bmfBench(c, s, bench, st.value())
-		st.spend(metricCost * (len(s.Metrics) - n))
+		st.spend(built(s, n))
 	}) {
 		c.object(st.whole(), "") // not an object: say what it is
 		return nil, c.err()

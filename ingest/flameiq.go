@@ -159,7 +159,7 @@ func (fm *flameIQMetrics) walkCustom(st *jsonStream, s *snapshot.Snapshot, cb st
 			if f, ok := c.nonNeg(v, path(cb, k)); ok {
 				s.Add("custom."+k, "", snapshot.FlameIQDirection("custom."+k), f)
 				fm.added++
-				st.spend(metricCost)
+				st.spend(built(s, len(s.Metrics)-1))
 			}
 		})
 	})

@@ -169,7 +169,7 @@ func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		if m, ok := cr.object(v, base); ok {
 			before := values
 			row(cr, base, m)
-			st.spend(metricCost * (values - before)) // the row's values, then their metrics
+			st.spend(keyedMetricCost * (values - before)) // the row's values, then their metrics
 		}
 	})
 	if err := st.fail(); walked && err != nil {

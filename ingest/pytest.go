@@ -109,9 +109,7 @@ func parsePytest(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		if b, ok := cb.object(v, base); ok {
 			n := len(s.Metrics)
 			bench(cb, base, b)
-			if len(s.Metrics) > n {
-				st.spend(metricCost + sampleCost*len(s.Metrics[n].Samples))
-			}
+			st.spend(built(s, n))
 		}
 	})
 	if err := st.fail(); walked && err != nil {
