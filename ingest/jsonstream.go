@@ -455,18 +455,7 @@ func (st *jsonStream) entries(fn func(key string, v any)) bool {
 		}
 		return false
 	}
-	for st.err == nil && st.dec.More() {
-		tok, err := st.dec.Token()
-		if err != nil {
-			st.err = err
-			break
-		}
-		key, _ := tok.(string)
-		fn(key, st.value())
-	}
-	if st.err == nil {
-		_, st.err = st.dec.Token() // '}'
-	}
+	st.rest(func(key string) { fn(key, st.value()) })
 	return true
 }
 
