@@ -4,10 +4,10 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/aclements/go-moremath/stats"
 
+	"github.com/flameiq/git-flameiq/internal/memo"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
@@ -34,12 +34,7 @@ type uKey struct {
 // uCache holds the p-value of each key seen in this process. It stops
 // growing at uCacheMax entries (a long history of unusual sample sets
 // cannot make it large); past that, tests run uncached.
-var uCache struct {
-	sync.Mutex
-	m map[uKey]float64
-}
-
-const uCacheMax = 1 << 16
+var uCache = memo.New[uKey, float64](1 << 16)
 
 // uTests returns the U test's p-value in direction alt (see uTest) and the
 // two-sided one, and Cliff's delta, from one sort of the samples.
@@ -69,21 +64,11 @@ func uTests(base, head []float64, alt snapshot.Direction) (p, pTwoSided, delta f
 // cachedUTest returns the p-value of k from the cache, or computes it
 // (uTestTies) and keeps it.
 func cachedUTest(k uKey, tv []int, base, head []float64, memo **tieMemo) float64 {
-	uCache.Lock()
-	p, hit := uCache.m[k]
-	uCache.Unlock()
-	if hit {
+	if p, hit := uCache.Get(k); hit {
 		return p
 	}
-	p = uTestTies(k, tv, base, head, memo)
-	uCache.Lock()
-	if uCache.m == nil {
-		uCache.m = map[uKey]float64{}
-	}
-	if len(uCache.m) < uCacheMax {
-		uCache.m[k] = p
-	}
-	uCache.Unlock()
+	p := uTestTies(k, tv, base, head, memo)
+	uCache.Put(k, p)
 	return p
 }
 

@@ -49,10 +49,7 @@ func TestUTestCacheExact(t *testing.T) {
 		alt := snapshot.Direction(rng.IntN(3))
 		k, _, _, _, _ := uKeyOf(base, head)
 		k.alt = alt
-		uCache.Lock()
-		_, cached := uCache.m[k]
-		uCache.Unlock()
-		if cached {
+		if _, cached := uCache.Get(k); cached {
 			hits++
 		}
 		for pass := 0; pass < 2; pass++ {

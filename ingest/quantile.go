@@ -39,9 +39,10 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"sync"
 
 	"github.com/aclements/go-moremath/stats"
+
+	"github.com/flameiq/git-flameiq/internal/memo"
 	"github.com/flameiq/git-flameiq/snapshot"
 )
 
@@ -112,10 +113,7 @@ func quantileCI(q, value float64, n int, ladder []quantilePoint) *snapshot.Inter
 // endpoint, and each exact answer sums up to 24,000 binomial terms (two
 // thirds of the time of a 60 MB Locust summary). It holds at most
 // rankCacheMax answers.
-var rankCache struct {
-	sync.Mutex
-	m map[rankKey][2]int
-}
+var rankCache = memo.New[rankKey, [2]int](rankCacheMax)
 
 type rankKey struct {
 	n int
@@ -127,21 +125,11 @@ const rankCacheMax = 1 << 14
 // cachedRanks is quantileRanks through rankCache.
 func cachedRanks(n int, q float64) (l, u int) {
 	k := rankKey{n, q}
-	rankCache.Lock()
-	r, ok := rankCache.m[k]
-	rankCache.Unlock()
-	if ok {
+	if r, ok := rankCache.Get(k); ok {
 		return r[0], r[1]
 	}
 	l, u = quantileRanks(n, q)
-	rankCache.Lock()
-	if rankCache.m == nil {
-		rankCache.m = map[rankKey][2]int{}
-	}
-	if len(rankCache.m) < rankCacheMax {
-		rankCache.m[k] = [2]int{l, u}
-	}
-	rankCache.Unlock()
+	rankCache.Put(k, [2]int{l, u})
 	return l, u
 }
 

@@ -342,10 +342,7 @@ func TestCachedRanks(t *testing.T) {
 	for n := 0; n < rankCacheMax+100; n++ {
 		cachedRanks(n+5, 0.123)
 	}
-	rankCache.Lock()
-	size := len(rankCache.m)
-	rankCache.Unlock()
-	if size > rankCacheMax {
-		t.Errorf("rankCache holds %d answers, at most %d", size, rankCacheMax)
+	if _, ok := rankCache.Get(rankKey{rankCacheMax + 104, 0.123}); ok {
+		t.Errorf("rankCache kept an answer past its %d", rankCacheMax)
 	}
 }
