@@ -92,7 +92,8 @@ func (e *env) record(o recordOptions) error {
 	}
 	var snaps []*snapshot.Snapshot
 	for _, p := range o.Files {
-		s, err := e.parseInput(e.path(p), ingest.Options{Format: o.Format, SkipWarmup: o.SkipWarmup}, o.AllowFailed)
+		s, err := e.parseInput(e.path(p), ingest.Options{Format: o.Format, SkipWarmup: o.SkipWarmup,
+			Lean: len(o.Files) == 1}, o.AllowFailed) // one input is recorded as it is
 		if err != nil {
 			return err
 		}
@@ -193,7 +194,7 @@ func (e *env) recordOn(st *store, h gitstore.Hash, snap *snapshot.Snapshot, m re
 		}
 		return usagef("%v", err)
 	}
-	fmt.Fprintf(e.stderr, "recorded %s (%s) on %s in %s\n", plural(len(snap.Metrics), "metric"),
-		plural(countSamples(snap.Metrics), "sample"), short(h), st.ref)
+	fmt.Fprintf(e.stderr, "recorded %s (%s) on %s in %s\n", plural(snap.Len(), "metric"),
+		plural(snap.SampleCount(), "sample"), short(h), st.ref)
 	return nil
 }

@@ -9,18 +9,9 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/flameiq/git-flameiq/ingest"
-	"github.com/flameiq/git-flameiq/snapshot"
 )
 
 func init() { commandList = append(commandList, cmdValidate) }
-
-func countSamples(ms []*snapshot.Metric) int {
-	n := 0
-	for _, m := range ms {
-		n += len(m.Samples)
-	}
-	return n
-}
 
 func cmdValidate(e *env) *cli.Command {
 	var names []string
@@ -63,7 +54,7 @@ func (e *env) validate(o validateOptions) error {
 	}
 	invalid := 0
 	for _, p := range o.Files {
-		s, err := ingest.ParseFile(e.path(p), o.Format)
+		s, err := ingest.ParseFileWith(e.path(p), ingest.Options{Format: o.Format, Lean: true})
 		if errors.Is(err, ingest.ErrUnknownFormat) {
 			return err
 		}
@@ -71,8 +62,8 @@ func (e *env) validate(o validateOptions) error {
 			out := map[string]any{"file": p, "valid": err == nil}
 			if err == nil {
 				out["format"] = s.Meta.Format
-				out["metrics"] = len(s.Metrics)
-				out["samples"] = countSamples(s.Metrics)
+				out["metrics"] = s.Len()
+				out["samples"] = s.SampleCount()
 			} else {
 				out["errors"] = strings.Split(err.Error(), "\n")
 			}
@@ -80,7 +71,7 @@ func (e *env) validate(o validateOptions) error {
 			fmt.Fprintln(e.stdout, string(b))
 		} else if err == nil {
 			fmt.Fprintf(e.stdout, "%s: ok: format %s, %s, %s\n", p, s.Meta.Format,
-				plural(len(s.Metrics), "metric"), plural(countSamples(s.Metrics), "sample"))
+				plural(s.Len(), "metric"), plural(s.SampleCount(), "sample"))
 		} else {
 			fmt.Fprintf(e.stdout, "%s: invalid\n", p)
 			for _, l := range strings.Split(err.Error(), "\n") {

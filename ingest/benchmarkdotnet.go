@@ -43,13 +43,13 @@ func parseBDN(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		return nil, err
 	}
 	defer js.done()
-	s := &snapshot.Snapshot{}
+	s := js.snapshot()
 	// One benchmark decoded at a time (jsonStream).
 	c, cb := &collector{file: name}, &collector{file: name}
 	_, _, walked := js.object("Benchmarks", func(i int, v any) {
 		base := index("Benchmarks", i)
 		if b, ok := cb.object(v, base); ok {
-			from := len(s.Metrics)
+			from := s.Len()
 			bdnBenchmark(cb, s, base, b)
 			js.spend(built(s, from))
 		}

@@ -68,10 +68,10 @@ func parseBMF(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	}
 	defer st.done()
 	c := &collector{file: name}
-	s := &snapshot.Snapshot{}
+	s := st.snapshot()
 	// One benchmark decoded at a time, in file order (jsonStream).
 	if !st.members(func(bench string) {
-		n := len(s.Metrics)
+		n := s.Len()
 		bmfBench(c, s, bench, st.value())
 		st.spend(built(s, n))
 	}) {

@@ -513,7 +513,7 @@ func parseCriterionConsole(r io.Reader, name string) (*snapshot.Snapshot, error)
 		return nil, errs
 	case len(failures) > 0:
 		fe := &FailedError{File: name, Failures: failures}
-		if len(s.Metrics) > 0 {
+		if s.Len() > 0 {
 			fe.Snapshot = s
 		}
 		return nil, fe

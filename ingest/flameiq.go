@@ -58,7 +58,7 @@ func parseFlameIQ(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		return nil, err
 	}
 	defer st.done()
-	s := &snapshot.Snapshot{}
+	s := st.snapshot()
 	c := &collector{file: name}
 	for docs := 1; st.err == nil && st.dec.More(); docs++ {
 		base := ""
@@ -159,7 +159,7 @@ func (fm *flameIQMetrics) walkCustom(st *jsonStream, s *snapshot.Snapshot, cb st
 			if f, ok := c.nonNeg(v, path(cb, k)); ok {
 				s.Add("custom."+k, "", snapshot.FlameIQDirection("custom."+k), f)
 				fm.added++
-				st.spend(built(s, len(s.Metrics)-1))
+				st.spend(built(s, s.Len()-1))
 			}
 		})
 	})

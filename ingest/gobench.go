@@ -255,7 +255,7 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 	}
 	if len(failures) > 0 {
 		fe := &FailedError{File: name, Failures: failures}
-		if len(s.Metrics) > 0 {
+		if s.Len() > 0 {
 			fe.Snapshot = s
 		}
 		return nil, fe

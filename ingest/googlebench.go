@@ -75,7 +75,7 @@ func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		return nil, err
 	}
 	defer st.done()
-	s := &snapshot.Snapshot{}
+	s := st.snapshot()
 	var order []string
 	runs := map[string]*gbRun{}
 	var skipped []string
@@ -220,7 +220,7 @@ func parseGoogleBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		}
 	}
 	if len(skipped) > 0 {
-		if len(s.Metrics) == 0 {
+		if s.Len() == 0 {
 			for _, m := range skipped {
 				c.fail("benchmarks", "benchmark errored or was skipped: %s", m)
 			}

@@ -41,14 +41,14 @@ func parseHyperfine(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		return nil, err
 	}
 	defer st.done()
-	s := &snapshot.Snapshot{}
+	s := st.snapshot()
 	seen := map[string]int{}
 	// One result decoded at a time (jsonStream).
 	c, cr := &collector{file: name}, &collector{file: name}
 	_, n, walked := st.object("results", func(i int, v any) {
 		base := index("results", i)
 		if res, ok := cr.object(v, base); ok {
-			from := len(s.Metrics)
+			from := s.Len()
 			hyperfineResult(cr, s, seen, base, res)
 			st.spend(built(s, from))
 		}

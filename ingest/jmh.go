@@ -44,12 +44,12 @@ func parseJMH(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	}
 	defer st.done()
 	c := &collector{file: name}
-	s := &snapshot.Snapshot{}
+	s := st.snapshot()
 	// One run decoded at a time (jsonStream).
 	if _, walked := st.elements(func(i int, v any) {
 		base := index("", i)
 		if run, ok := c.object(v, base); ok {
-			from := len(s.Metrics)
+			from := s.Len()
 			jmhRun(c, s, base, run)
 			st.spend(built(s, from))
 		}

@@ -45,6 +45,16 @@ type jsonStream struct {
 
 	heap    *heapBound // the walk's memory limit
 	unspool func()     // removes the spooled copy of a pipe (spool)
+	lean    bool       // the caller reads a lean snapshot (Options.Lean)
+}
+
+// snapshot returns the empty snapshot the walk fills: a lean one when the
+// caller reads only that (validate, record).
+func (st *jsonStream) snapshot() *snapshot.Snapshot {
+	if st.lean {
+		return snapshot.NewLean()
+	}
+	return &snapshot.Snapshot{}
 }
 
 // spoolSize is the size from which a pipe is spooled to a file.
@@ -112,6 +122,7 @@ func openJSONDocs(r io.Reader, name string) (*jsonStream, error) {
 }
 
 func openStream(r io.Reader, name string, docs bool) (*jsonStream, error) {
+	r, lean := unlean(r)
 	r, unspool, err := spool(r, name)
 	if err != nil {
 		return nil, err
@@ -148,7 +159,7 @@ func openStream(r io.Reader, name string, docs bool) (*jsonStream, error) {
 		}
 	}
 	max, _ := limits.MaxInput() // readAll checked it
-	st := &jsonStream{name: name, data: data, size: int64(len(data)), max: max, unspool: unspool}
+	st := &jsonStream{name: name, data: data, size: int64(len(data)), max: max, unspool: unspool, lean: lean}
 	var in io.Reader = bytes.NewReader(data)
 	if sr, ok := r.(sizedReader); ok && len(data) >= 16<<20 {
 		// Checked: walk it from the file and let the bytes go (a
@@ -462,6 +473,9 @@ func (st *jsonStream) entries(fn func(key string, v any)) bool {
 // built counts, for spend, what the metrics of s from index from on take
 // in memory.
 func built(s *snapshot.Snapshot, from int) int {
+	if s.Lean() {
+		return s.LeanFootprint(from)
+	}
 	n := 0
 	for _, m := range s.Metrics[from:] {
 		n += metricCost + len(m.Key) + sampleCost*len(m.Samples)

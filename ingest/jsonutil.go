@@ -43,6 +43,7 @@ func readAll(r io.Reader, name string, share int64) ([]byte, error) {
 	}
 	limit /= share
 	size := int64(-1)
+	r, _ = unlean(r)
 	if sr, ok := r.(sizedReader); ok {
 		size = sr.size
 	}
@@ -66,6 +67,18 @@ type sizedReader struct {
 	// document twice rather than keep its bytes).
 	file  *os.File
 	start int64
+}
+
+// leanReader is an input whose snapshot the caller reads only as a lean
+// one (Options.Lean): its JSON walk makes a snapshot.NewLean.
+type leanReader struct{ io.Reader }
+
+// unlean returns r without a leanReader around it, and whether it had one.
+func unlean(r io.Reader) (io.Reader, bool) {
+	if lr, ok := r.(leanReader); ok {
+		return lr.Reader, true
+	}
+	return r, false
 }
 
 // reread reads the input again from its start, when it can.

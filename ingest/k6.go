@@ -88,7 +88,7 @@ func parseK6(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	}
 	defer st.done()
 	c := &collector{file: name}
-	s := &snapshot.Snapshot{}
+	s := st.snapshot()
 	counts := map[string]int{} // http_reqs and iterations: their count
 	var later []k6LaterCI
 	_, walked := st.objectOf("metrics", func(metric string, v any) {
@@ -96,7 +96,7 @@ func parseK6(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			counts[metric] = k6Count(v)
 		}
 		c.member(metric, func(c *collector) {
-			from := len(s.Metrics)
+			from := s.Len()
 			later = append(later, k6Metric(c, s, metric, v)...)
 			st.spend(built(s, from))
 		})

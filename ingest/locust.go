@@ -209,13 +209,13 @@ func parseLocustJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	}
 	defer st.done()
 	c := &collector{file: name}
-	s := &snapshot.Snapshot{}
+	s := st.snapshot()
 	// One endpoint decoded at a time (jsonStream), in file order; their
 	// errors in byte order of the endpoint, as when decoded whole.
 	doc, walked := st.objectOf("endpoints", func(ep string, v any) {
 		c.member(ep, func(c *collector) {
 			if m, ok := c.object(v, path("endpoints", ep)); ok {
-				from := len(s.Metrics)
+				from := s.Len()
 				locustEndpoint(c, s, ep, m)
 				st.spend(built(s, from))
 			}

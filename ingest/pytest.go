@@ -50,7 +50,7 @@ func parsePytest(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		return nil, err
 	}
 	defer st.done()
-	s := &snapshot.Snapshot{}
+	s := st.snapshot()
 	seen := map[string]int{}
 	bench := func(c *collector, base string, b map[string]any) {
 		key, _ := c.str(b, "fullname", base)
@@ -107,7 +107,7 @@ func parsePytest(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	doc, n, walked := st.object("benchmarks", func(i int, v any) {
 		base := index("benchmarks", i)
 		if b, ok := cb.object(v, base); ok {
-			n := len(s.Metrics)
+			n := s.Len()
 			bench(cb, base, b)
 			st.spend(built(s, n))
 		}

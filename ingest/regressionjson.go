@@ -54,7 +54,7 @@ func parseRegressionJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	}
 	defer st.done()
 	c := &collector{file: name}
-	s := &snapshot.Snapshot{}
+	s := st.snapshot()
 	// One benchmark decoded at a time (jsonStream), in file order; the
 	// errors in byte order of the name, as when decoded whole.
 	if !st.members(func(bench string) {
@@ -64,7 +64,7 @@ func parseRegressionJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			if !ok {
 				return
 			}
-			from := len(s.Metrics)
+			from := s.Len()
 			if it, ok := m["iterations"]; ok {
 				c.nonNeg(it, path(bench, "iterations"))
 			}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"math"
 	"slices"
 	"strconv"
@@ -109,7 +110,7 @@ func EncodeRecord(s *Snapshot, id string) ([]byte, error) {
 // RecordSizeHint is about the length of s's record line, a little more.
 func RecordSizeHint(s *Snapshot) int {
 	size := 512
-	for _, m := range s.Metrics {
+	for m := range s.All() {
 		size += len(m.Key) + len(m.Unit) + 48 + 16*len(m.Samples)
 	}
 	return size
@@ -121,7 +122,7 @@ func RecordSizeHint(s *Snapshot) int {
 // file. s is checked whole before the first byte is written; an error of
 // w stops it.
 func WriteRecord(w io.Writer, s *Snapshot, id string) error {
-	if len(s.Metrics) == 0 {
+	if s.Len() == 0 {
 		return fmt.Errorf("snapshot has no metrics")
 	}
 	meta := recordMeta{Branch: s.Meta.Branch, Commit: s.Meta.Commit, Environment: s.Meta.Environment,
@@ -138,16 +139,12 @@ func WriteRecord(w io.Writer, s *Snapshot, id string) error {
 		}
 		meta.Machine = &m
 	}
-	// The metrics in key order, a key's samples in snapshot order: a
-	// snapshot is usually sorted already (then no sort at all), and the
-	// stable sort keeps a repeated key's metrics in their order; they are
-	// written as one metric (their samples concatenated, no interval).
-	ms := s.Metrics
-	if !slices.IsSortedFunc(ms, cmpMetricKey) {
-		ms = slices.Clone(ms)
-		slices.SortStableFunc(ms, cmpMetricKey)
-	}
-	for i, m := range ms {
+	// The metrics in key order, a key's samples in snapshot order; the
+	// metrics of a repeated key are written as one metric (their samples
+	// concatenated, no interval).
+	ms := s.ordered()
+	prev, first := "", true
+	for m := range ms {
 		if m.Key == "" {
 			return fmt.Errorf("metric with an empty key")
 		}
@@ -159,39 +156,67 @@ func WriteRecord(w io.Writer, s *Snapshot, id string) error {
 				return fmt.Errorf("metric %q: sample %v is not a finite number", m.Key, v)
 			}
 		}
-		if c := m.CI; c != nil && len(m.Samples) == 1 && (i == 0 || ms[i-1].Key != m.Key) {
+		if c := m.CI; c != nil && len(m.Samples) == 1 && (first || prev != m.Key) {
 			if math.IsNaN(c.Lo) || math.IsInf(c.Lo, 0) || math.IsNaN(c.Hi) || math.IsInf(c.Hi, 0) || c.Lo > c.Hi || c.N < 0 {
 				return fmt.Errorf("metric %q: interval [%v, %v] n=%d is not valid", m.Key, c.Lo, c.Hi, c.N)
 			}
 		}
+		prev, first = m.Key, false
 	}
 	var out recordOut
 	out.start(id, meta)
-	var samples [][]float64
-	for i := 0; i < len(ms); {
-		m := ms[i]
+	var (
+		group   []*Metric // the metrics of one key
+		samples [][]float64
+	)
+	write := func() bool {
+		m := group[0]
 		rm := recordMetric{Direction: m.Direction.String(), Unit: m.Unit, Info: m.Info}
-		samples = append(samples[:0], m.Samples)
-		j := i + 1
-		for ; j < len(ms) && ms[j].Key == m.Key; j++ {
-			samples = append(samples, ms[j].Samples)
+		samples = samples[:0]
+		for _, g := range group {
+			samples = append(samples, g.Samples)
 		}
 		var ci recordCI
-		if c := m.CI; c != nil && j == i+1 && len(m.Samples) == 1 {
+		if c := m.CI; c != nil && len(group) == 1 && len(m.Samples) == 1 {
 			ci = recordCI{Lo: c.Lo, Hi: c.Hi, N: c.N}
 			rm.CI = &ci
 		}
 		out.metric(m.Key, &rm, samples...)
-		i = j
-		if len(out.b) >= 32<<10 && out.flush(w) != nil {
+		group = group[:0]
+		return len(out.b) < 32<<10 || out.flush(w) == nil
+	}
+	for m := range ms {
+		if len(group) > 0 && group[0].Key != m.Key && !write() {
 			return out.err
 		}
+		group = append(group, m)
+	}
+	if !write() {
+		return out.err
 	}
 	out.end(Schema)
 	return out.flush(w)
 }
 
 func cmpMetricKey(a, b *Metric) int { return strings.Compare(a.Key, b.Key) }
+
+// ordered yields the metrics in key order, a repeated key's in their
+// order: a snapshot is usually sorted already (then no sort at all), and
+// the stable sort keeps a repeated key's metrics in their order.
+func (s *Snapshot) ordered() iter.Seq[*Metric] {
+	if c := s.cols; c != nil {
+		if !c.sorted {
+			c.sort()
+		}
+		return s.All()
+	}
+	ms := s.Metrics
+	if !slices.IsSortedFunc(ms, cmpMetricKey) {
+		ms = slices.Clone(ms)
+		slices.SortStableFunc(ms, cmpMetricKey)
+	}
+	return slices.Values(ms)
+}
 
 // recordOut appends a record line to b, in pieces that WriteRecord
 // flushes to its writer; err is the first error. It writes what

@@ -147,10 +147,15 @@ type Snapshot struct {
 	idx *keyIndex
 	// mem holds the metrics Add makes (alloc.go).
 	mem *arena
+	// cols hold a lean snapshot's metrics (columns.go); Metrics is nil.
+	cols *columns
 }
 
 // Get returns the metric with key k, or nil.
 func (s *Snapshot) Get(k string) *Metric {
+	if s.cols != nil {
+		return s.cols.get(k)
+	}
 	i := sort.Search(len(s.Metrics), func(i int) bool { return s.Metrics[i].Key >= k })
 	if i < len(s.Metrics) && s.Metrics[i].Key == k {
 		return s.Metrics[i]
@@ -165,6 +170,7 @@ func (s *Snapshot) Get(k string) *Metric {
 
 // Keys returns the metric keys in byte order.
 func (s *Snapshot) Keys() []string {
+	s.Expand()
 	ks := make([]string, len(s.Metrics))
 	for i, m := range s.Metrics {
 		ks[i] = m.Key
@@ -183,6 +189,10 @@ func (s *Snapshot) Keys() []string {
 // When the index says that every key is unique, the copy kept for a
 // stable sort is not needed either.
 func (s *Snapshot) Sort() {
+	if s.cols != nil {
+		s.cols.sort()
+		return
+	}
 	unique := s.idx.current(s.Metrics) && s.idx.n == len(s.Metrics) && !s.idx.dup
 	s.idx = nil
 	if slices.IsSortedFunc(s.Metrics, cmpMetricKey) {
@@ -206,6 +216,11 @@ func (s *Snapshot) Sort() {
 // Grow makes room for n more metrics, for a parser that knows how many
 // distinct keys it will Add.
 func (s *Snapshot) Grow(n int) {
+	if c := s.cols; c != nil {
+		c.sync()
+		c.reindex(len(c.stem) + n)
+		return
+	}
 	s.Metrics = slices.Grow(s.Metrics, n)
 	x := s.index()
 	if !x.fits(len(s.Metrics) + n) {
@@ -226,6 +241,12 @@ func (s *Snapshot) index() *keyIndex {
 // Add appends samples to the metric key, creating it if needed. A unit or
 // direction given later does not overwrite one already set.
 func (s *Snapshot) Add(key, unit string, dir Direction, samples ...float64) *Metric {
+	if s.cols != nil {
+		if m := s.cols.add(key, unit, dir, samples); m != nil {
+			return m
+		}
+		s.Expand() // beyond the columns' limits
+	}
 	x := s.index()
 	i, slot := x.lookup(s.Metrics, key)
 	if i >= 0 {
@@ -262,6 +283,7 @@ func Merge(snaps ...*Snapshot) *Snapshot {
 		if s == nil {
 			continue
 		}
+		s.Expand()
 		live++
 		one = s
 		nm += len(s.Metrics)
@@ -356,6 +378,7 @@ func mergeMeta(dst *Meta, src Meta) {
 
 // Filter returns a snapshot holding only the metrics for which keep is true.
 func (s *Snapshot) Filter(keep func(key string) bool) *Snapshot {
+	s.Expand()
 	out := &Snapshot{Meta: s.Meta}
 	for _, m := range s.Metrics {
 		if keep(m.Key) {
@@ -421,6 +444,9 @@ const hexDigits = "0123456789abcdef"
 // Sanitize makes every metric key and metadata string Printable. ingest and
 // the note decoder call it, so nothing downstream sees control characters.
 func (s *Snapshot) Sanitize() {
+	if s.cols != nil && !s.cols.printable() {
+		s.Expand()
+	}
 	rewritten := false
 	for _, m := range s.Metrics {
 		k := Printable(m.Key)
@@ -474,6 +500,7 @@ func Medians() func(*Snapshot) *Snapshot {
 		last []string // the keys of the last copy, in order
 	)
 	return func(s *Snapshot) *Snapshot {
+		s.Expand()
 		out := &Snapshot{Meta: s.Meta, Metrics: make([]*Metric, len(s.Metrics))}
 		ms := make([]Metric, len(s.Metrics))
 		vs := make([]float64, len(s.Metrics))
