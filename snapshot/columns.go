@@ -5,6 +5,7 @@ import (
 	"iter"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -18,7 +19,8 @@ import (
 // metrics of one benchmark that follow each other), a suffix index into a
 // small table of shared suffixes (":p95", ".avg"), a unit index, its
 // direction and info flags, its sample, and an index slot: about 28 bytes,
-// and 28 more for an interval.
+// and 28 more for an interval. The columns are chunks that never move, so
+// that a growing snapshot leaves no copies of them behind as garbage.
 //
 // Add, Get, Len, All, Sort, Sanitize, SampleCount and WriteRecord work on
 // a lean snapshot; Metrics stays nil until Expand turns the columns into
@@ -40,7 +42,7 @@ func (s *Snapshot) Lean() bool { return s.cols != nil }
 // Len is the number of metrics.
 func (s *Snapshot) Len() int {
 	if s.cols != nil {
-		return len(s.cols.stem)
+		return s.cols.stem.len()
 	}
 	return len(s.Metrics)
 }
@@ -49,7 +51,7 @@ func (s *Snapshot) Len() int {
 func (s *Snapshot) SampleCount() int {
 	if c := s.cols; c != nil {
 		c.sync()
-		n := len(c.first)
+		n := c.first.len()
 		for _, xs := range c.more {
 			n += len(xs) - 1
 		}
@@ -68,7 +70,7 @@ func (s *Snapshot) All() iter.Seq[*Metric] {
 	if c := s.cols; c != nil {
 		return func(yield func(*Metric) bool) {
 			c.sync()
-			for i := range c.stem {
+			for i := range c.stem.len() {
 				p := i
 				if c.perm != nil {
 					p = int(c.perm[i])
@@ -90,8 +92,7 @@ func (s *Snapshot) Expand() {
 		return
 	}
 	c.sync()
-	n := len(c.stem)
-	ms := make([]*Metric, 0, n)
+	ms := make([]*Metric, 0, c.stem.len())
 	a := &arena{}
 	for m := range s.All() {
 		mm := a.metric(m.Key, m.Unit, m.Direction, m.Samples)
@@ -106,21 +107,31 @@ func (s *Snapshot) Expand() {
 type columns struct {
 	seed maphash.Seed
 
-	stems   strings.Builder // the stems' bytes, one after the other
-	stemEnd []uint32        // stem j is stems[stemEnd[j-1]:stemEnd[j]]
-	sufs    []string        // suffixes; sufs[0] is ""
+	// Stem j is stemLen[j] bytes from stemAt[j] in blocks: the block
+	// stemAt[j]>>16, from its byte stemAt[j]&0xffff (a stem is at most
+	// 64 KiB, within one block).
+	stemAt  chunks[uint32]
+	stemLen chunks[uint16]
+	blocks  []*strings.Builder
+	sufs    []string // suffixes; sufs[0] is ""
 	sufIdx  map[string]uint16
 	units   []string
 	unitIdx map[string]uint8
 
-	stem  []uint32  // key i is stem[stem[i]] + sufs[suf[i]]
-	suf   []uint16  //
-	unit  []uint8   // units[unit[i]]
-	flags []uint8   // Direction, and flagInfo
-	first []float64 // the first sample (NaN when none)
+	stem  chunks[uint32]  // key i is stems[stem[i]] + sufs[suf[i]]
+	suf   chunks[uint16]  //
+	unit  chunks[uint8]   // units[unit[i]]
+	flags chunks[uint8]   // Direction, and flagInfo
+	first chunks[float64] // the only sample (NaN when there are more, or none)
 	more  map[uint32][]float64
-	ciAt  []uint32 // the positions with an interval, ascending
-	ci    []Interval
+	// The intervals: [ciLo[i], ciHi[i]], n=ciN[i] is the interval of the
+	// metric at ciAt[i], ascending; one set other than after all of them,
+	// or with an n beyond 32 bits, is in ciSet (nil: none), which
+	// overrides them.
+	ciAt       chunks[uint32]
+	ciLo, ciHi chunks[float64]
+	ciN        chunks[uint32]
+	ciSet      map[uint32]*Interval
 
 	slots  []uint32 // Add's index: 1 + a position, 0 is empty; nil after Sort
 	perm   []uint32 // the positions in key order after Sort (nil: their own order)
@@ -136,6 +147,72 @@ const (
 	maxSuf   = 32     // the longest suffix kept
 )
 
+// chunks is a column: an append-only list in chunks of 16,384 entries
+// (the first grows to that size).
+type chunks[T any] struct {
+	cs [][]T
+	n  int
+}
+
+const (
+	chunkBits = 14
+	chunkLen  = 1 << chunkBits
+)
+
+func (x *chunks[T]) len() int { return x.n }
+
+func (x *chunks[T]) add(v T) {
+	if x.n>>chunkBits == len(x.cs) {
+		x.cs = append(x.cs, make([]T, 0, min(max(x.n, 16), chunkLen)))
+	}
+	c := &x.cs[len(x.cs)-1]
+	if len(*c) == cap(*c) { // the first chunk, growing
+		*c = append(make([]T, 0, min(2*cap(*c), chunkLen)), *c...)
+	}
+	*c = append(*c, v)
+	x.n++
+}
+
+func (x *chunks[T]) at(i int) T { return x.cs[i>>chunkBits][i&(chunkLen-1)] }
+
+func (x *chunks[T]) ptr(i int) *T { return &x.cs[i>>chunkBits][i&(chunkLen-1)] }
+
+// one returns entry i as a slice of its own (its capacity is one).
+func (x *chunks[T]) one(i int) []T {
+	j := i & (chunkLen - 1)
+	return x.cs[i>>chunkBits][j : j+1 : j+1]
+}
+
+// addStem appends a stem; it returns false for a stem longer than a
+// block, or beyond 65,536 blocks.
+func (c *columns) addStem(s string) bool {
+	if len(s) > blockSize {
+		return false
+	}
+	b := len(c.blocks) - 1
+	if b < 0 || c.blocks[b].Len()+len(s) > blockSize {
+		if b++; b > math.MaxUint16 {
+			return false
+		}
+		c.blocks = append(c.blocks, &strings.Builder{})
+		c.blocks[b].Grow(blockSize) // once: its bytes never move
+	}
+	c.stemAt.add(uint32(b)<<16 | uint32(c.blocks[b].Len()))
+	c.stemLen.add(uint16(len(s)))
+	c.blocks[b].WriteString(s)
+	return true
+}
+
+const blockSize = 1<<16 - 1
+
+// stemOf returns stem j, a view of its block.
+func (c *columns) stemOf(j int) string {
+	at := c.stemAt.at(j)
+	off := int(at & 0xffff)
+	// The builder's bytes never change once written: String is a view.
+	return c.blocks[at>>16].String()[off : off+int(c.stemLen.at(j))]
+}
+
 // add returns a view of the metric of key, made or with samples appended,
 // or nil when the key does not fit the columns.
 func (c *columns) add(key, unit string, dir Direction, samples []float64) *Metric {
@@ -145,23 +222,21 @@ func (c *columns) add(key, unit string, dir Direction, samples []float64) *Metri
 		c.appendSamples(p, samples)
 		return c.openView(p)
 	}
-	n := len(c.stem)
+	n := c.stem.len()
 	u, ok := c.unitOf(unit)
-	if !ok || n >= math.MaxUint32-1 || uint64(c.stems.Len())+uint64(len(key)) >= math.MaxUint32 {
+	if !ok || n >= math.MaxUint32-1 {
 		return nil
 	}
-	st, sf := c.split(key)
-	c.stem = append(c.stem, st)
-	c.suf = append(c.suf, sf)
-	c.unit = append(c.unit, u)
-	c.flags = append(c.flags, uint8(dir)&3)
-	switch len(samples) {
-	case 1:
-		c.first = append(c.first, samples[0])
-	default:
-		c.first = append(c.first, math.NaN())
-		c.setMore(uint32(n), slices.Clone(samples))
+	st, sf, ok := c.split(key)
+	if !ok {
+		return nil
 	}
+	c.stem.add(st)
+	c.suf.add(sf)
+	c.unit.add(u)
+	c.flags.add(uint8(dir) & 3)
+	c.first.add(math.NaN())
+	c.setSamples(n, samples)
 	c.slots[slot] = uint32(n + 1) // lookup made room for one more
 	c.sorted, c.perm = false, nil // their own order now
 	return c.openView(n)
@@ -170,7 +245,7 @@ func (c *columns) add(key, unit string, dir Direction, samples []float64) *Metri
 // split returns key's stem and suffix indexes, making them as needed: the
 // suffix from the last ':', '.' or '/' when it is short and shared (or the
 // table has room), the stem the rest, shared with the last metric's.
-func (c *columns) split(key string) (uint32, uint16) {
+func (c *columns) split(key string) (uint32, uint16, bool) {
 	j := strings.LastIndexAny(key, ":./")
 	var sf uint16
 	if j >= 0 && len(key)-j <= maxSuf {
@@ -192,26 +267,15 @@ func (c *columns) split(key string) (uint32, uint16) {
 		j = len(key)
 	}
 	stem := key[:j]
-	if k := len(c.stemEnd) - 1; k >= 0 && c.stemOf(uint32(k)) == stem {
-		return uint32(k), sf
+	if k := c.stemAt.len() - 1; k >= 0 && c.stemOf(k) == stem {
+		return uint32(k), sf, true
 	}
-	c.stems.WriteString(stem)
-	c.stemEnd = append(c.stemEnd, uint32(c.stems.Len()))
-	return uint32(len(c.stemEnd) - 1), sf
-}
-
-func (c *columns) stemOf(j uint32) string {
-	lo := uint32(0)
-	if j > 0 {
-		lo = c.stemEnd[j-1]
-	}
-	// The builder's bytes never change once written: String is a view.
-	return c.stems.String()[lo:c.stemEnd[j]]
+	return uint32(c.stemAt.len()), sf, c.addStem(stem)
 }
 
 // parts returns the stem and suffix of the key of the metric at p.
 func (c *columns) parts(p int) (string, string) {
-	return c.stemOf(c.stem[p]), c.sufs[c.suf[p]]
+	return c.stemOf(int(c.stem.at(p))), c.sufs[c.suf.at(p)]
 }
 
 func (c *columns) unitOf(u string) (uint8, bool) {
@@ -232,10 +296,10 @@ func (c *columns) unitOf(u string) (uint8, bool) {
 
 // lookup returns the position of the metric of key, or -1, and the slot
 // where key is or would be (indexing the columns first when Sort dropped
-// their index).
+// their index, or when it is full).
 func (c *columns) lookup(key string) (pos, slot int) {
-	if c.slots == nil || 4*(len(c.stem)+1) > 3*len(c.slots) {
-		c.reindex(len(c.stem) + 1)
+	if c.slots == nil || 4*(c.stem.len()+1) > 3*len(c.slots) {
+		c.reindex(c.stem.len() + 1)
 	}
 	mask := len(c.slots) - 1
 	for i := int(maphash.String(c.seed, key)) & mask; ; i = (i + 1) & mask {
@@ -251,10 +315,11 @@ func (c *columns) lookup(key string) (pos, slot int) {
 
 // reindex makes a table with room for n metrics and indexes them all.
 func (c *columns) reindex(n int) {
-	c.slots = make([]uint32, tableSize(max(n, 2*len(c.stem))))
+	c.slots = nil // garbage before the next is made
+	c.slots = make([]uint32, tableSize(max(n, 2*c.stem.len())))
 	mask := len(c.slots) - 1
 	var b []byte
-	for p := range c.stem {
+	for p := range c.stem.len() {
 		st, sf := c.parts(p)
 		b = append(append(b[:0], st...), sf...)
 		i := int(maphash.Bytes(c.seed, b)) & mask
@@ -280,13 +345,13 @@ func (c *columns) samples(p int) []float64 {
 	if xs, ok := c.more[uint32(p)]; ok {
 		return xs
 	}
-	return c.first[p : p+1 : p+1]
+	return c.first.one(p)
 }
 
-func (c *columns) setMore(p uint32, xs []float64) {
+func (c *columns) setSamples(p int, xs []float64) {
 	if len(xs) == 1 {
-		c.first[p] = xs[0]
-		delete(c.more, p)
+		*c.first.ptr(p) = xs[0]
+		delete(c.more, uint32(p))
 		return
 	}
 	if c.more == nil {
@@ -295,44 +360,69 @@ func (c *columns) setMore(p uint32, xs []float64) {
 	if xs == nil {
 		xs = []float64{}
 	}
-	c.more[p] = xs
+	c.more[uint32(p)] = slices.Clone(xs)
 }
 
 func (c *columns) appendSamples(p int, xs []float64) {
-	if len(xs) == 0 {
-		return
+	if len(xs) > 0 {
+		c.setSamples(p, append(slices.Clip(c.samples(p)), xs...))
 	}
-	have := c.samples(p)
-	c.setMore(uint32(p), append(slices.Clip(have), xs...))
+}
+
+// ciIndex returns where the interval of the metric at p is or would be in
+// ciAt, and whether it is there.
+func (c *columns) ciIndex(p int) (int, bool) {
+	n := c.ciAt.len()
+	i := sort.Search(n, func(i int) bool { return c.ciAt.at(i) >= uint32(p) })
+	return i, i < n && c.ciAt.at(i) == uint32(p)
 }
 
 // interval returns the interval of the metric at p, or nil.
 func (c *columns) interval(p int) *Interval {
-	if i, ok := slices.BinarySearch(c.ciAt, uint32(p)); ok {
-		ci := c.ci[i]
-		return &ci
+	if ci, ok := c.ciSet[uint32(p)]; ok {
+		if ci == nil {
+			return nil
+		}
+		v := *ci
+		return &v
+	}
+	if i, ok := c.ciIndex(p); ok {
+		return &Interval{Lo: c.ciLo.at(i), Hi: c.ciHi.at(i), N: int(c.ciN.at(i))}
 	}
 	return nil
 }
 
 func (c *columns) setInterval(p int, ci *Interval) {
-	i, ok := slices.BinarySearch(c.ciAt, uint32(p))
-	switch {
-	case ok && ci != nil:
-		c.ci[i] = *ci
-	case ok:
-		c.ciAt = slices.Delete(c.ciAt, i, i+1)
-		c.ci = slices.Delete(c.ci, i, i+1)
-	case ci != nil:
-		c.ciAt = slices.Insert(c.ciAt, i, uint32(p))
-		c.ci = slices.Insert(c.ci, i, *ci)
+	if _, ok := c.ciSet[uint32(p)]; !ok && (ci == nil || ci.N >= 0 && ci.N <= math.MaxUint32) {
+		i, ok := c.ciIndex(p)
+		switch {
+		case ok && ci != nil:
+			*c.ciLo.ptr(i), *c.ciHi.ptr(i), *c.ciN.ptr(i) = ci.Lo, ci.Hi, uint32(ci.N)
+			return
+		case !ok && ci == nil:
+			return
+		case !ok && i == c.ciAt.len(): // after all of them
+			c.ciAt.add(uint32(p))
+			c.ciLo.add(ci.Lo)
+			c.ciHi.add(ci.Hi)
+			c.ciN.add(uint32(ci.N))
+			return
+		}
 	}
+	if c.ciSet == nil {
+		c.ciSet = map[uint32]*Interval{}
+	}
+	if ci != nil {
+		v := *ci
+		ci = &v
+	}
+	c.ciSet[uint32(p)] = ci
 }
 
 // view returns a new Metric of what the columns hold at p.
 func (c *columns) view(p int) *Metric {
-	f := c.flags[p]
-	return &Metric{Key: c.key(p), Unit: c.units[c.unit[p]], Direction: Direction(f & 3), Info: f&flagInfo != 0,
+	f := c.flags.at(p)
+	return &Metric{Key: c.key(p), Unit: c.units[c.unit.at(p)], Direction: Direction(f & 3), Info: f&flagInfo != 0,
 		Samples: c.samples(p), CI: c.interval(p)}
 }
 
@@ -349,11 +439,12 @@ func (c *columns) sync() {
 		return
 	}
 	c.open = nil
-	c.setMore(uint32(p), m.Samples)
+	c.setSamples(p, m.Samples)
 	c.setInterval(p, m.CI)
-	c.flags[p] &^= flagInfo
+	f := c.flags.ptr(p)
+	*f &^= flagInfo
 	if m.Info {
-		c.flags[p] |= flagInfo
+		*f |= flagInfo
 	}
 }
 
@@ -372,14 +463,15 @@ func (c *columns) sort() {
 	c.slots = nil
 	c.perm = nil
 	c.sorted = true
+	n := c.stem.len()
 	sorted := true
-	for p := 1; p < len(c.stem) && sorted; p++ {
+	for p := 1; p < n && sorted; p++ {
 		sorted = c.cmp(uint32(p-1), uint32(p)) <= 0
 	}
 	if sorted {
 		return
 	}
-	c.perm = make([]uint32, len(c.stem))
+	c.perm = make([]uint32, n)
 	for i := range c.perm {
 		c.perm[i] = uint32(i)
 	}
@@ -415,11 +507,16 @@ func cmpParts(a1, a2, b1, b2 string) int {
 
 // printable reports whether every key and unit is Printable already.
 func (c *columns) printable() bool {
-	for _, set := range [][]string{c.sufs, c.units, {c.stems.String()}} {
+	for _, set := range [][]string{c.sufs, c.units} {
 		for _, x := range set {
 			if Printable(x) != x {
 				return false
 			}
+		}
+	}
+	for i := range c.stemAt.len() {
+		if x := c.stemOf(i); Printable(x) != x {
+			return false
 		}
 	}
 	return true
@@ -435,21 +532,20 @@ func (s *Snapshot) LeanFootprint(from int) int {
 	return s.cols.footprint(from)
 }
 
-// footprint is about what the metrics from position from on take in
-// memory, for a parser that bounds what it builds.
+// footprint is LeanFootprint.
 func (c *columns) footprint(from int) int {
 	c.sync()
 	const perMetric = 4 + 2 + 1 + 1 + 8 + 8 + 4 // stem, suffix, unit, flags, sample, slot, perm
 	n := 0
-	for p := from; p < len(c.stem); p++ {
+	for p := from; p < c.stem.len(); p++ {
 		n += perMetric
-		if p == 0 || c.stem[p] != c.stem[p-1] {
-			n += 4 + len(c.stemOf(c.stem[p]))
+		if p == 0 || c.stem.at(p) != c.stem.at(p-1) {
+			n += 6 + int(c.stemLen.at(int(c.stem.at(p))))
 		}
 		if xs, ok := c.more[uint32(p)]; ok {
 			n += 64 + 8*len(xs)
 		}
 	}
-	i, _ := slices.BinarySearch(c.ciAt, uint32(from))
-	return n + (len(c.ciAt)-i)*(4+24)
+	i, _ := c.ciIndex(from)
+	return n + (c.ciAt.len()-i)*(4+8+8+4) + 64*len(c.ciSet)
 }

@@ -218,7 +218,7 @@ func (s *Snapshot) Sort() {
 func (s *Snapshot) Grow(n int) {
 	if c := s.cols; c != nil {
 		c.sync()
-		c.reindex(len(c.stem) + n)
+		c.reindex(c.stem.len() + n)
 		return
 	}
 	s.Metrics = slices.Grow(s.Metrics, n)
