@@ -3,7 +3,7 @@ package compare
 // Accuracy on the non-Go ground-truth pairs of ../shared/corpus (issue 5,
 // item 5). The Go pairs are covered by gopairs_test.go.
 //
-// Every pair is read through ingest.ParseFile, the path a user's input takes.
+// Every pair is read through ingest.ParseFileWith, the path a user's input takes.
 // The true change of each metric is known by construction and is written
 // below as data, copied from the corpus MANIFEST ("Ground-truth regression
 // pairs"); the requirements are checked for every metric alike:
@@ -153,10 +153,10 @@ func accLoad(t *testing.T, p accPair) (base, head *snapshot.Snapshot) {
 	}
 	if !p.Criterion {
 		var err error
-		if base, err = ingest.ParseFile(filepath.Join(dir, p.Base), ""); err != nil {
+		if base, err = ingest.ParseFileWith(filepath.Join(dir, p.Base), ingest.Options{}); err != nil {
 			t.Fatalf("base: %v", err)
 		}
-		if head, err = ingest.ParseFile(filepath.Join(dir, p.Head), ""); err != nil {
+		if head, err = ingest.ParseFileWith(filepath.Join(dir, p.Head), ingest.Options{}); err != nil {
 			t.Fatalf("head: %v", err)
 		}
 		return base, head
@@ -166,7 +166,7 @@ func accLoad(t *testing.T, p accPair) (base, head *snapshot.Snapshot) {
 	// with no new/"), which is what a user records on the head commit. The
 	// base side is what criterion kept in base/: each base/sample.json,
 	// parsed as the single file a user would give, merged.
-	head, err := ingest.ParseFile(dir, "")
+	head, err := ingest.ParseFileWith(dir, ingest.Options{})
 	if err != nil {
 		t.Fatalf("head (run directory): %v", err)
 	}
@@ -191,7 +191,7 @@ func accLoad(t *testing.T, p accPair) (base, head *snapshot.Snapshot) {
 	parseAll := func(files []string) *snapshot.Snapshot {
 		var snaps []*snapshot.Snapshot
 		for _, f := range files {
-			s, err := ingest.ParseFile(f, "")
+			s, err := ingest.ParseFileWith(f, ingest.Options{})
 			if err != nil {
 				t.Fatalf("%s: %v", f, err)
 			}

@@ -62,11 +62,11 @@ func TestVerdictTable(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("| pair | status | regressions | warnings | improved | unchanged | not gated | regressed metrics |\n|---|---|--:|--:|--:|--:|--:|---|\n")
 	for _, p := range verdictPairs(t) {
-		base, err := ingest.ParseFile(p.base, "")
+		base, err := ingest.ParseFileWith(p.base, ingest.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", p.name, err)
 		}
-		head, err := ingest.ParseFile(p.head, "")
+		head, err := ingest.ParseFileWith(p.head, ingest.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", p.name, err)
 		}

@@ -497,7 +497,7 @@ func TestGateGoFailures(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			p := filepath.Join(gate, tc.file)
-			_, err := ParseFile(p, "")
+			_, err := ParseFileWith(p, Options{})
 			s := wantFailed(t, err, p, tc.name)
 			var fe *FailedError
 			errors.As(err, &fe)
@@ -548,7 +548,7 @@ func lineOf(t *testing.T, file, text string) int {
 func TestGateGoRuns(t *testing.T) {
 	read := func(name string) *snapshot.Snapshot {
 		t.Helper()
-		s, err := ParseFile(filepath.Join(gate, name), "")
+		s, err := ParseFileWith(filepath.Join(gate, name), Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -652,7 +652,7 @@ func TestTruncatedLastLine(t *testing.T) {
 // criterion console output: the corpus's failing run and a passing one.
 func TestCriterionConsole(t *testing.T) {
 	p := filepath.Join(corpus, "criterion/bencher-failed.txt")
-	_, err := ParseFile(p, "")
+	_, err := ParseFileWith(p, Options{})
 	s := wantFailed(t, err, p, "trace4rs_bench")
 	var fe *FailedError
 	errors.As(err, &fe)
@@ -671,7 +671,7 @@ func TestCriterionConsole(t *testing.T) {
 		t.Errorf("tracing_file (µs) %v", m.Value())
 	}
 
-	s, err = ParseFile(filepath.Join(corpus, "criterion/runs/aa-02/console.txt"), "")
+	s, err = ParseFileWith(filepath.Join(corpus, "criterion/runs/aa-02/console.txt"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,7 +62,7 @@ func TestFlameIQConformance(t *testing.T) {
 		n++
 		t.Run(cf.File, func(t *testing.T) {
 			p := filepath.Join(conformance, cf.File)
-			s, err := ParseFile(p, "flameiq")
+			s, err := ParseFileWith(p, Options{Format: "flameiq"})
 			if field, quirk := flameIQQuirks[cf.File]; quirk {
 				checkInputError(t, err, p)
 				if !strings.Contains(err.Error(), field) {
@@ -80,7 +80,7 @@ func TestFlameIQConformance(t *testing.T) {
 				t.Fatalf("valid for FlameIQ, rejected: %v", err)
 			}
 			// Auto-detection must pick FlameIQ too.
-			if s2, err := ParseFile(p, ""); err != nil || s2.Meta.Format != "flameiq" {
+			if s2, err := ParseFileWith(p, Options{}); err != nil || s2.Meta.Format != "flameiq" {
 				t.Errorf("auto-detect: %v %v", s2, err)
 			}
 			got := map[string]float64{}
@@ -167,7 +167,7 @@ func TestPytestConformance(t *testing.T) {
 		}
 		t.Run(cf.File, func(t *testing.T) {
 			p := filepath.Join(conformance, cf.File)
-			s, err := ParseFile(p, "pytest-benchmark")
+			s, err := ParseFileWith(p, Options{Format: "pytest-benchmark"})
 			if !cf.Valid {
 				checkInputError(t, err, p)
 				t.Logf("%v", err)

@@ -20,7 +20,7 @@ func TestTestdataFiles(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			p := filepath.Join("testdata", tc.file)
-			s, err := ParseFile(p, "")
+			s, err := ParseFileWith(p, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -37,7 +37,7 @@ func TestCriterionDir(t *testing.T) {
 	for _, run := range []string{"aa-01-noisy", "aa-02", "slow-10pct"} {
 		t.Run(run, func(t *testing.T) {
 			dir := filepath.Join(corpus, "criterion/runs", run)
-			s, err := ParseFile(dir, "")
+			s, err := ParseFileWith(dir, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -57,12 +57,12 @@ func TestCriterionDir(t *testing.T) {
 	}
 	// A single benchmark's new/ directory works too, and a directory
 	// without criterion data is an error naming it.
-	if s, err := ParseFile(filepath.Join(corpus, "criterion/runs/aa-02/work/new"), ""); err != nil || s.Get("work:sec/op") == nil {
+	if s, err := ParseFileWith(filepath.Join(corpus, "criterion/runs/aa-02/work/new"), Options{}); err != nil || s.Get("work:sec/op") == nil {
 		t.Errorf("new/ dir: %v", err)
 	}
-	_, err := ParseFile(filepath.Join(corpus, "jmh"), "")
+	_, err := ParseFileWith(filepath.Join(corpus, "jmh"), Options{})
 	checkInputError(t, err, filepath.Join(corpus, "jmh"))
-	_, err = ParseFile(filepath.Join(corpus, "criterion/runs/aa-02/work/change/estimates.json"), "criterion")
+	_, err = ParseFileWith(filepath.Join(corpus, "criterion/runs/aa-02/work/change/estimates.json"), Options{Format: "criterion"})
 	if err == nil || !strings.Contains(err.Error(), "change") {
 		t.Errorf("change/estimates.json: %v", err)
 	}
@@ -163,7 +163,7 @@ func TestGoUnitBetter(t *testing.T) {
 
 func TestGoLargeStreaming(t *testing.T) {
 	p := filepath.Join(corpus, "malformed/go-text/large-5mb.txt")
-	s, err := ParseFile(p, "")
+	s, err := ParseFileWith(p, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

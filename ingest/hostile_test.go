@@ -201,19 +201,19 @@ func TestDeeplyNestedJSON(t *testing.T) {
 			})
 		}
 	}
-	// As a file on disk, through ParseFile, too.
+	// As a file on disk, through ParseFileWith, too.
 	dir := t.TempDir()
 	p := filepath.Join(dir, "nested.json")
 	if err := os.WriteFile(p, inputs["in-object"], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	noPanic(t, "ParseFile", func() {
-		_, err := ParseFile(p, "")
+	noPanic(t, "ParseFileWith", func() {
+		_, err := ParseFileWith(p, Options{})
 		if err == nil {
 			t.Fatal("accepted")
 		}
 		isIngestError(t, err, p)
-		t.Logf("ParseFile: %v", firstLine(err.Error()))
+		t.Logf("ParseFileWith: %v", firstLine(err.Error()))
 	})
 }
 
@@ -313,7 +313,7 @@ func TestMalformedCorpus(t *testing.T) {
 		rel = filepath.ToSlash(rel)
 		t.Run(rel, func(t *testing.T) {
 			noPanic(t, rel, func() {
-				s, err := ParseFile(p, "")
+				s, err := ParseFileWith(p, Options{})
 				if malformedValid[rel] {
 					if err != nil {
 						t.Errorf("valid edge case rejected: %v", firstLine(err.Error()))

@@ -247,12 +247,8 @@ func finish(s *snapshot.Snapshot, name, format string) (*snapshot.Snapshot, erro
 	return s, nil
 }
 
-// ParseFile parses a file, a directory (formats with ParseDir) or "-" for stdin.
-func ParseFile(path, format string) (*snapshot.Snapshot, error) {
-	return ParseFileWith(path, Options{Format: format})
-}
-
-// ParseFileWith is ParseFile with Options.
+// ParseFileWith parses a file, a directory (formats with ParseDir) or "-"
+// for stdin.
 func ParseFileWith(path string, o Options) (*snapshot.Snapshot, error) {
 	format := o.Format
 	if path == "-" {

@@ -216,7 +216,7 @@ func TestCorpus(t *testing.T) {
 				t.Errorf("detected %q, want %q", got, cf.format)
 			}
 			failed, isFailed := corpusFailed[cf.rel]
-			s, err := ParseFile(p, "")
+			s, err := ParseFileWith(p, Options{})
 			if isFailed {
 				s = wantFailed(t, err, p, failed...)
 			} else if err != nil {
@@ -226,7 +226,7 @@ func TestCorpus(t *testing.T) {
 			if s.Meta.Format != cf.format {
 				t.Errorf("format %q, want %q", s.Meta.Format, cf.format)
 			}
-			s2, err := ParseFile(p, cf.format)
+			s2, err := ParseFileWith(p, Options{Format: cf.format})
 			if isFailed {
 				s2 = wantFailed(t, err, p, failed...)
 			} else if err != nil {
@@ -272,7 +272,7 @@ func TestMalformed(t *testing.T) {
 			if _, ok := lookup("hyperfine"); !ok && strings.HasSuffix(rel, "utf16-bom.json") {
 				t.Skip("hyperfine not registered")
 			}
-			s, err := ParseFile(p, "")
+			s, err := ParseFileWith(p, Options{})
 			if why, ok := acceptedMalformed[rel]; ok {
 				if err != nil {
 					t.Fatalf("%s: %v", why, err)
@@ -294,11 +294,11 @@ func TestMalformed(t *testing.T) {
 }
 
 func TestCRLFSameAsLF(t *testing.T) {
-	a, err := ParseFile(filepath.Join(corpus, "go-text/strconv-benchmem.txt"), "")
+	a, err := ParseFileWith(filepath.Join(corpus, "go-text/strconv-benchmem.txt"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := ParseFile(filepath.Join(corpus, "malformed/go-text/crlf.txt"), "")
+	b, err := ParseFileWith(filepath.Join(corpus, "malformed/go-text/crlf.txt"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,11 +318,11 @@ func TestCRLFSameAsLF(t *testing.T) {
 }
 
 func TestUTF16SameAsUTF8(t *testing.T) {
-	a, err := ParseFile(filepath.Join(corpus, "hyperfine/hf-compare-2cmd.json"), "")
+	a, err := ParseFileWith(filepath.Join(corpus, "hyperfine/hf-compare-2cmd.json"), Options{})
 	if err != nil {
 		t.Skip(err)
 	}
-	b, err := ParseFile(filepath.Join(corpus, "malformed/generic/utf16-bom.json"), "")
+	b, err := ParseFileWith(filepath.Join(corpus, "malformed/generic/utf16-bom.json"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,7 +401,7 @@ func FuzzParseBMF(f *testing.F)             { fuzzParse(f, "bmf") }
 // k6's raw --out json stream is not a summary: say so instead of a JSON
 // syntax error from whichever format it resembles.
 func TestK6RawExplained(t *testing.T) {
-	_, err := ParseFile(filepath.Join(corpus, "k6", "raw-1s.ndjson"), "")
+	_, err := ParseFileWith(filepath.Join(corpus, "k6", "raw-1s.ndjson"), Options{})
 	if err == nil || !strings.Contains(err.Error(), "k6 raw output") || !strings.Contains(err.Error(), "--summary-export") {
 		t.Fatalf("err = %v", err)
 	}
@@ -425,9 +425,9 @@ func TestParseFileDirectory(t *testing.T) {
 		{"gobench", dir + ": is a directory, and format gobench does not read directories"},
 		{"criterion", "no criterion results"},
 	} {
-		_, err := ParseFile(dir, tc.format)
+		_, err := ParseFileWith(dir, Options{Format: tc.format})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("ParseFile(dir, %q) = %v, want an error containing %q", tc.format, err, tc.want)
+			t.Errorf("ParseFileWith(dir, %q) = %v, want an error containing %q", tc.format, err, tc.want)
 		}
 		checkInputError(t, err, dir)
 	}

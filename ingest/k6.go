@@ -110,7 +110,7 @@ func parseK6(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	c.membersDone()
 	for _, l := range later {
 		if n := counts[l.counter]; n > 0 {
-			setCI(l.m, quantileCI(l.q, l.f, n, l.ladder))
+			setCI(s.Get(l.key), quantileCI(l.q, l.f, n, l.ladder))
 		}
 	}
 	return c.result(s)
@@ -118,7 +118,7 @@ func parseK6(r io.Reader, name string) (*snapshot.Snapshot, error) {
 
 // k6LaterCI is a quantile whose interval waits for the count of counter.
 type k6LaterCI struct {
-	m       *snapshot.Metric
+	key     string // its metric's (Add's views of a lean snapshot do not last)
 	q, f    float64
 	ladder  []quantilePoint
 	counter string
@@ -181,7 +181,7 @@ func k6Metric(c *collector, s *snapshot.Snapshot, metric string, v any) (later [
 			case isQ && n > 0:
 				setCI(m, quantileCI(q, f, n, ladder))
 			case isQ && counter != "":
-				later = append(later, k6LaterCI{m, q, f, ladder, counter})
+				later = append(later, k6LaterCI{m.Key, q, f, ladder, counter})
 			}
 		}
 	case "rate":

@@ -175,7 +175,7 @@ func TestWriteLargeJSON(t *testing.T) {
 		if size > 1<<20 {
 			continue
 		}
-		s, err := ParseFile(file, "")
+		s, err := ParseFileWith(file, Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", format, err)
 		}
@@ -205,7 +205,7 @@ func TestLargeFileRereadSame(t *testing.T) {
 		if err := os.WriteFile(file, doc, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		fromFile, errFile := ParseFile(file, "")
+		fromFile, errFile := ParseFileWith(file, Options{})
 		fromPipe, errPipe := Parse(bytes.NewReader(doc), file, "")
 		if left, _ := os.ReadDir(tmp); len(left) > 0 {
 			t.Errorf("left in TMPDIR: %v", left)

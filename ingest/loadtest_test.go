@@ -23,7 +23,7 @@ const loadtestDir = "../testdata/gate/loadtest"
 
 func parseLoadtest(t *testing.T, path string) *snapshot.Snapshot {
 	t.Helper()
-	s, err := ParseFile(path, "")
+	s, err := ParseFileWith(path, Options{})
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}

@@ -99,7 +99,7 @@ func TestBenchmarkDotNetOld(t *testing.T) {
 		"testdata/bdn-0.9/IntroJsonExport-report-brief-0.9.9.json": {"IntroJsonExport.Sleep10:sec/op", "IntroJsonExport.Sleep20:sec/op"},
 		"testdata/bdn-0.9/IntroJsonExport-report-brief-ns.json":    {"BenchmarkDotNet.Samples.Intro.IntroJsonExport.Sleep10:sec/op", "BenchmarkDotNet.Samples.Intro.IntroJsonExport.Sleep20:sec/op"},
 	} {
-		s, err := ParseFile(file, "")
+		s, err := ParseFileWith(file, Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}

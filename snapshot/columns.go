@@ -92,7 +92,10 @@ func (s *Snapshot) Expand() {
 		return
 	}
 	c.sync()
-	ms := make([]*Metric, 0, c.stem.len())
+	var ms []*Metric
+	if n := c.stem.len(); n > 0 {
+		ms = make([]*Metric, 0, n)
+	}
 	a := &arena{}
 	for m := range s.All() {
 		mm := a.metric(m.Key, m.Unit, m.Direction, m.Samples)

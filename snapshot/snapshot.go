@@ -156,6 +156,12 @@ func (s *Snapshot) Get(k string) *Metric {
 	if s.cols != nil {
 		return s.cols.get(k)
 	}
+	if s.idx.current(s.Metrics) { // a parse: Add's index
+		if i, _ := s.index().lookup(s.Metrics, k); i >= 0 {
+			return s.Metrics[i]
+		}
+		return nil
+	}
 	i := sort.Search(len(s.Metrics), func(i int) bool { return s.Metrics[i].Key >= k })
 	if i < len(s.Metrics) && s.Metrics[i].Key == k {
 		return s.Metrics[i]
