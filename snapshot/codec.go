@@ -110,7 +110,11 @@ func EncodeRecord(s *Snapshot, id string) ([]byte, error) {
 // RecordSizeHint is about the length of s's record line, a little more.
 func RecordSizeHint(s *Snapshot) int {
 	size := 512
-	for m := range s.All() {
+	ms := slices.Values(s.Metrics)
+	if s.cols != nil {
+		ms = s.cols.reused
+	}
+	for m := range ms {
 		size += len(m.Key) + len(m.Unit) + 48 + 16*len(m.Samples)
 	}
 	return size
@@ -208,7 +212,7 @@ func (s *Snapshot) ordered() iter.Seq[*Metric] {
 		if !c.sorted {
 			c.sort()
 		}
-		return s.All()
+		return c.reused
 	}
 	ms := s.Metrics
 	if !slices.IsSortedFunc(ms, cmpMetricKey) {
