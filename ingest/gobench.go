@@ -49,7 +49,10 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
+	"hash/maphash"
 	"io"
+	"iter"
 	"maps"
 	"math"
 	pathpkg "path"
@@ -60,6 +63,8 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/flameiq/git-flameiq/internal/chunks"
+	"github.com/flameiq/git-flameiq/internal/limits"
 	"github.com/flameiq/git-flameiq/snapshot"
 	"golang.org/x/perf/benchfmt"
 )
@@ -92,7 +97,8 @@ func detectGoBench(head []byte, _ string) bool {
 }
 
 func parseGoBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	return parseGoStream(r, name, nil, nil)
+	r, lean := unlean(r)
+	return parseGoStream(r, name, nil, nil, lean)
 }
 
 type goKey struct{ pkg, name, unit string }
@@ -100,8 +106,20 @@ type goKey struct{ pkg, name, unit string }
 // parseGoStream parses Go benchmark text. lineOf, when set, maps a line of
 // the text to the input line it came from (go test -json). fails, when
 // set, is filled by the caller with the failures it found (go test -json's
-// events); otherwise the failure signals of the text are read here.
-func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFailures) (*snapshot.Snapshot, error) {
+// events); otherwise the failure signals of the text are read here. lean
+// makes a lean snapshot (Options.Lean).
+//
+// What the parse holds grows with the keys and samples (the text is
+// streamed): a key is its entry in order, its name, a slot of the index,
+// and its metric in the snapshot at the end; a sample is 16 bytes in flat
+// and 8 in its bucket. The parse stops, an *Error, when that would pass
+// FLAMEIQ_MAX_INPUT with the collector's 20% headroom: 250 MB of result
+// lines of one sample each, 30 bytes a line, are 8.4 million keys.
+func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFailures, lean bool) (*snapshot.Snapshot, error) {
+	max, err := limits.MaxInput()
+	if err != nil {
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
 	pos := func(l int) int {
 		if lineOf != nil {
 			return lineOf(l)
@@ -124,12 +142,14 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 	}
 	br := benchfmt.NewReader(io.TeeReader(r, tee), name)
 	var (
-		order []goKey // the keys in input order
+		order goKeys // the keys in input order
 		// Every sample with the position of its key in order, bucketed
 		// by key at the end: chunks of one array, not one growing slice
 		// per key (nor one slice copied each time it doubles).
-		flat  goSamples
-		index = map[goKey]int{}
+		flat      chunks.List[goSample]
+		index     = newGoIndex()
+		built     int64  // what order, index, flat and the snapshot will hold (see above)
+		restoreGC func() // tightGC's, once built passed 64 MiB
 		// The positions of the last result's values: a -count run repeats
 		// a benchmark's line with the same units, which then need no
 		// lookup (hashing three strings per sample was a third of a
@@ -177,22 +197,33 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 					continue
 				}
 				i := -1
-				if same && j < len(lastAt) && lastAt[j] >= 0 && order[lastAt[j]].unit == v.Unit {
+				if same && j < len(lastAt) && lastAt[j] >= 0 && order.unit(lastAt[j]) == v.Unit {
 					i = lastAt[j]
 				} else {
 					k := goKey{pkg, bench, v.Unit}
-					var ok bool
-					if i, ok = index[k]; !ok {
-						i = len(order)
-						index[k] = i
-						order = append(order, k)
+					if i = index.find(&order, k); i < 0 {
+						i = order.len()
+						order.add(k)
+						index.add(&order)
+						built += goKeyCost(lean) + int64(len(bench))
 					}
 				}
 				at = append(at, i)
-				flat.add(goSample{i, exactTidy(v.Value, v.OrigValue, v.OrigUnit)})
+				flat.Add(goSample{i, exactTidy(v.Value, v.OrigValue, v.OrigUnit)})
+				built += goSampleCost
 			}
 			lastPkg, lastBench = pkg, bench
 			lastAt, at = at, lastAt
+			if restoreGC == nil && built > 64<<20 {
+				restoreGC = tightGC()
+				if !lean {
+					defer restoreGC()
+				}
+			}
+			if built*(100+walkGOGC)/100 > max {
+				return nil, &Error{File: name, Line: pos(line), Msg: fmt.Sprintf("its benchmarks take more than FLAMEIQ_MAX_INPUT (%s) in memory: %d keys and %d samples by this line; raise FLAMEIQ_MAX_INPUT to read it",
+					limits.Human(max), order.len(), flat.Len())}
+			}
 		}
 	}
 	if err := br.Err(); err != nil {
@@ -212,7 +243,7 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 			errLines = append(errLines, l)
 		}
 	}
-	failures, failed := fails.resolve(name, order)
+	failures, failed := fails.resolve(name, order.all)
 	if len(failures) > 0 {
 		// A line that is a failure signal ("BenchmarkX-2 \tpanic: …") is
 		// no syntax error; without a failure reported it stays one.
@@ -231,14 +262,19 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 		return nil, errs
 	}
 	s := &snapshot.Snapshot{}
+	if lean && built >= goLeanFrom {
+		s = snapshot.NewLean()
+	}
 	if len(tags) > 0 {
 		s.Meta.Tags = tags
 	}
-	samples := goBuckets(&flat, len(order))
-	prefix := goPrefixes(order)
+	index = nil // garbage now, before the snapshot is made
+	samples, start := goBuckets(&flat, order.len())
+	flat = chunks.List[goSample]{}
+	prefix := goPrefixes(order.all)
 	units := br.Units()
-	s.Grow(len(order))
-	for i, k := range order {
+	s.Grow(order.len())
+	for i, k := range order.all {
 		if failed[goBench{k.pkg, k.name}] {
 			continue
 		}
@@ -251,7 +287,11 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 				dir = snapshot.LowerIsBetter
 			}
 		}
-		s.Add(prefix[k]+k.name+":"+k.unit, k.unit, dir, samples[i]...)
+		end := len(samples)
+		if i+1 < len(start) {
+			end = start[i+1]
+		}
+		s.Add(prefix[k]+k.name+":"+k.unit, k.unit, dir, samples[start[i]:end]...)
 	}
 	if len(failures) > 0 {
 		fe := &FailedError{File: name, Failures: failures}
@@ -269,72 +309,183 @@ type goSample struct {
 	v   float64
 }
 
-// goSamples is a list of samples in chunks that never move.
-type goSamples struct {
-	full [][]goSample
-	cur  []goSample
-	n    int
-}
-
-const goChunk = 1 << 14
-
-func (f *goSamples) add(s goSample) {
-	if len(f.cur) == cap(f.cur) {
-		if f.cur != nil {
-			f.full = append(f.full, f.cur)
-		}
-		f.cur = make([]goSample, 0, goChunk)
-	}
-	f.cur = append(f.cur, s)
-	f.n++
-}
-
-// all yields the samples in the order they were added.
-func (f *goSamples) all(yield func(goSample) bool) {
-	for _, c := range append(f.full, f.cur) {
-		for _, s := range c {
-			if !yield(s) {
-				return
-			}
-		}
-	}
-}
-
 // goBuckets returns the samples of each of n keys, in input order (a
-// counting sort: two passes, one array).
-func goBuckets(flat *goSamples, n int) [][]float64 {
-	end := make([]int, n)
-	for s := range flat.all {
-		end[s.key]++
+// counting sort: two passes, one array): key i's are all from start[i] to
+// start[i+1] (the end for the last).
+func goBuckets(flat *chunks.List[goSample], n int) (all []float64, start []int) {
+	start = make([]int, n)
+	for _, s := range flat.All {
+		start[s.key]++
 	}
 	for i := 1; i < n; i++ {
-		end[i] += end[i-1]
+		start[i] += start[i-1] // the end of key i's bucket
 	}
-	all := make([]float64, flat.n)
-	out := make([][]float64, n)
-	for i := range out {
-		start := 0
-		if i > 0 {
-			start = end[i-1]
+	all = make([]float64, flat.Len())
+	for j := flat.Len() - 1; j >= 0; j-- { // from the last, each bucket back to its start
+		s := flat.At(j)
+		start[s.key]--
+		all[start[s.key]] = s.v
+	}
+	return all, start
+}
+
+// Estimates for parseGoStream's bound: a key (its goRef, a slot of the
+// index, its start in the buckets, and its metric: lean, or a Metric with
+// its pointer, key and index slot; its name is added) and a sample (in
+// flat, its bucket, and the snapshot). Lean, 8.4 million keys of one
+// sample peaked at 0.86 GB: 102 bytes a key with the collector's headroom.
+func goKeyCost(lean bool) int64 {
+	if lean {
+		return 24 + 8 + 8 + 28
+	}
+	return 24 + 8 + 8 + 120
+}
+
+const goSampleCost = 16 + 8 + 8
+
+// goLeanFrom is how much a parse builds before it makes the lean snapshot
+// a caller asks for: a lean snapshot saves little on go test's usual
+// output (-count samples a key), and a record of 60,000 keys of 10
+// samples took 10% longer with one (`TestLeanLikePlain` sets it to 0).
+var goLeanFrom int64 = 64 << 20
+
+// goKeys are a parse's keys in input order: each its name, and its
+// package and unit as positions in tables of the few there are (24 bytes
+// a key in chunks, where a []goKey took 48 and copied itself as it grew).
+type goKeys struct {
+	refs          chunks.List[goRef]
+	pkgs, units   []string
+	pkgAt, unitAt map[string]int32
+}
+
+type goRef struct {
+	name      string
+	pkg, unit int32
+}
+
+func (ks *goKeys) len() int { return ks.refs.Len() }
+
+func (ks *goKeys) key(i int) goKey {
+	r := ks.refs.At(i)
+	return goKey{ks.pkgs[r.pkg], r.name, ks.units[r.unit]}
+}
+
+func (ks *goKeys) unit(i int) string { return ks.units[ks.refs.At(i).unit] }
+
+func (ks *goKeys) add(k goKey) {
+	ks.refs.Add(goRef{k.name, intern(&ks.pkgs, &ks.pkgAt, k.pkg), intern(&ks.units, &ks.unitAt, k.unit)})
+}
+
+// all yields the keys in input order.
+func (ks *goKeys) all(yield func(int, goKey) bool) {
+	for i := range ks.len() {
+		if !yield(i, ks.key(i)) {
+			return
 		}
-		out[i] = all[start:start:end[i]]
 	}
-	for s := range flat.all {
-		out[s.key] = append(out[s.key], s.v)
+}
+
+// intern returns the position of v in list, appending it when new.
+func intern(list *[]string, at *map[string]int32, v string) int32 {
+	if i, ok := (*at)[v]; ok {
+		return i
 	}
-	return out
+	if *at == nil {
+		*at = map[string]int32{}
+	}
+	(*at)[v] = int32(len(*list))
+	*list = append(*list, v)
+	return int32(len(*list) - 1)
+}
+
+// goIndex finds a key's position in order: an open-addressing table
+// (linear probing, at most three quarters full) of 1 + positions, 4 bytes
+// each, where a map[goKey]int took about 100 bytes a key.
+type goIndex struct {
+	seed  maphash.Seed
+	slots []int32
+}
+
+func newGoIndex() *goIndex {
+	return &goIndex{seed: maphash.MakeSeed(), slots: make([]int32, 64)}
+}
+
+func (x *goIndex) hash(k goKey) int {
+	var h maphash.Hash
+	h.SetSeed(x.seed)
+	h.WriteString(k.pkg)
+	h.WriteByte(0)
+	h.WriteString(k.name)
+	h.WriteByte(0)
+	h.WriteString(k.unit)
+	return int(h.Sum64() & math.MaxInt)
+}
+
+// find returns the position of k in order, or -1.
+func (x *goIndex) find(order *goKeys, k goKey) int {
+	mask := len(x.slots) - 1
+	for i := x.hash(k) & mask; ; i = (i + 1) & mask {
+		p := x.slots[i]
+		if p == 0 {
+			return -1
+		}
+		if order.key(int(p-1)) == k {
+			return int(p - 1)
+		}
+	}
+}
+
+// add indexes the last key of order, growing the table
+// when it is three quarters full.
+func (x *goIndex) add(order *goKeys) {
+	n := order.len()
+	if 4*n > 3*len(x.slots) {
+		x.slots = nil
+		x.slots = make([]int32, 2*tableLen(n))
+		for p := range n - 1 {
+			x.put(order, p)
+		}
+	}
+	x.put(order, n-1)
+}
+
+func (x *goIndex) put(order *goKeys, p int) {
+	mask := len(x.slots) - 1
+	i := x.hash(order.key(p)) & mask
+	for x.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	x.slots[i] = int32(p + 1)
+}
+
+// tableLen is the smallest power of two at least n.
+func tableLen(n int) int {
+	size := 64
+	for size < n {
+		size *= 2
+	}
+	return size
 }
 
 // goPrefixes decides the package prefix of every key: empty unless the
 // name and unit occur in several packages.
-func goPrefixes(order []goKey) map[goKey]string {
-	if !slices.ContainsFunc(order, func(k goKey) bool { return k.pkg != order[0].pkg }) {
-		return nil // one package
+func goPrefixes(order iter.Seq2[int, goKey]) map[goKey]string {
+	onePkg, pkg0 := true, ""
+	for i, k := range order {
+		if i == 0 {
+			pkg0 = k.pkg
+		}
+		if onePkg = k.pkg == pkg0; !onePkg {
+			break
+		}
+	}
+	if onePkg {
+		return nil
 	}
 	type nu struct{ name, unit string }
 	// Most inputs have no name and unit in two packages: one map of the
 	// first package of each, and the lists only for the others.
-	first := make(map[nu]string, len(order))
+	first := map[nu]string{}
 	var pkgs map[nu][]string
 	for _, k := range order {
 		n := nu{k.name, k.unit}
@@ -493,7 +644,7 @@ type goBench struct{ pkg, name string }
 // resolve names the failures after the results (keys as parseGoStream
 // makes them) and returns them in input order, with the benchmarks whose
 // metrics must be left out.
-func (f *goFailures) resolve(file string, order []goKey) ([]Failure, map[goBench]bool) {
+func (f *goFailures) resolve(file string, order iter.Seq2[int, goKey]) ([]Failure, map[goBench]bool) {
 	if len(f.fails) == 0 {
 		return nil, nil
 	}

@@ -338,6 +338,20 @@ func (h *heapBound) done(lean bool) {
 	}
 }
 
+// tightGC sets the collector to GOGC=20 for a streamed parse whose
+// results have outgrown 64 MiB (go test's text: its size is not known
+// before), unless GOGC or GOMEMLIMIT is in the environment, and returns
+// what sets it back: for a parse that makes an ordinary snapshot, which
+// the command goes on with (a lean one keeps GOGC=20, as after a lean
+// walk). Under GOGC=100 the heap grew to twice what the parse held.
+func tightGC() (restore func()) {
+	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	was := debug.SetGCPercent(walkGOGC)
+	return func() { debug.SetGCPercent(was) }
+}
+
 // whole decodes the document whole: for the shapes a parser does not walk
 // (a top level that is not an object, a list that is not an array), whose
 // errors the collector reports from the decoded value as before.

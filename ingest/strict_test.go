@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -272,6 +274,35 @@ func firstRepeatLine(data []byte) int {
 		}
 		if top >= 0 && stack[top].object {
 			stack[top].expectKey = true
+		}
+	}
+}
+
+// TestGoTextBound: go test's text is streamed, but what its keys and
+// samples build is bounded by FLAMEIQ_MAX_INPUT as a JSON walk is: a parse
+// that would pass it stops with an error naming the line, and the same
+// input under a larger limit parses, lean or not.
+func TestGoTextBound(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("pkg: x\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "BenchmarkB%d 1 %d ns/op\n", i, i%97+1)
+	}
+	path := filepath.Join(t.TempDir(), "tiny.txt")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, lean := range []bool{false, true} {
+		t.Setenv("FLAMEIQ_MAX_INPUT", "1M")
+		_, err := ParseFileWith(path, Options{Lean: lean})
+		var e *Error
+		if !errors.As(err, &e) || e.Line < 2 || e.Line > 20001 || !strings.Contains(e.Msg, "its benchmarks take more than FLAMEIQ_MAX_INPUT (1 MiB) in memory") {
+			t.Fatalf("lean=%v: 20,000 keys under 1 MiB: %v", lean, err)
+		}
+		t.Setenv("FLAMEIQ_MAX_INPUT", "16M")
+		s, err := ParseFileWith(path, Options{Lean: lean})
+		if err != nil || s.Len() != 20000 {
+			t.Fatalf("lean=%v: 20,000 keys under 16 MiB: %v", lean, err)
 		}
 	}
 }

@@ -110,11 +110,10 @@ func EncodeRecord(s *Snapshot, id string) ([]byte, error) {
 // RecordSizeHint is about the length of s's record line, a little more.
 func RecordSizeHint(s *Snapshot) int {
 	size := 512
-	ms := slices.Values(s.Metrics)
 	if s.cols != nil {
-		ms = s.cols.reused
+		return size + s.cols.sizeHint()
 	}
-	for m := range ms {
+	for _, m := range s.Metrics {
 		size += len(m.Key) + len(m.Unit) + 48 + 16*len(m.Samples)
 	}
 	return size

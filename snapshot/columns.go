@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/flameiq/git-flameiq/internal/chunks"
 )
 
 // A lean snapshot (NewLean) keeps its metrics in columns instead of one
@@ -42,7 +44,7 @@ func (s *Snapshot) Lean() bool { return s.cols != nil }
 // Len is the number of metrics.
 func (s *Snapshot) Len() int {
 	if s.cols != nil {
-		return s.cols.stem.len()
+		return s.cols.stem.Len()
 	}
 	return len(s.Metrics)
 }
@@ -51,7 +53,7 @@ func (s *Snapshot) Len() int {
 func (s *Snapshot) SampleCount() int {
 	if c := s.cols; c != nil {
 		c.sync()
-		n := c.first.len()
+		n := c.first.Len()
 		for _, xs := range c.more {
 			n += len(xs) - 1
 		}
@@ -70,7 +72,7 @@ func (s *Snapshot) All() iter.Seq[*Metric] {
 	if c := s.cols; c != nil {
 		return func(yield func(*Metric) bool) {
 			c.sync()
-			for i := range c.stem.len() {
+			for i := range c.stem.Len() {
 				p := i
 				if c.perm != nil {
 					p = int(c.perm[i])
@@ -95,14 +97,14 @@ func (c *columns) reused(yield func(*Metric) bool) {
 		ms  [2]Metric
 		cis [2]Interval
 	)
-	for i := range c.stem.len() {
+	for i := range c.stem.Len() {
 		p := i
 		if c.perm != nil {
 			p = int(c.perm[i])
 		}
 		m, ci := &ms[i%2], &cis[i%2]
-		f := c.flags.at(p)
-		*m = Metric{Key: c.key(p), Unit: c.units[c.unit.at(p)], Direction: Direction(f & 3), Info: f&flagInfo != 0,
+		f := c.flags.At(p)
+		*m = Metric{Key: c.key(p), Unit: c.units[c.unit.At(p)], Direction: Direction(f & 3), Info: f&flagInfo != 0,
 			Samples: c.samples(p)}
 		if v, ok := c.intervalAt(p); ok {
 			*ci = v
@@ -123,7 +125,7 @@ func (s *Snapshot) Expand() {
 	}
 	c.sync()
 	var ms []*Metric
-	if n := c.stem.len(); n > 0 {
+	if n := c.stem.Len(); n > 0 {
 		ms = make([]*Metric, 0, n)
 	}
 	a := &arena{}
@@ -143,27 +145,27 @@ type columns struct {
 	// Stem j is stemLen[j] bytes from stemAt[j] in blocks: the block
 	// stemAt[j]>>16, from its byte stemAt[j]&0xffff (a stem is at most
 	// 64 KiB, within one block).
-	stemAt  chunks[uint32]
-	stemLen chunks[uint16]
+	stemAt  chunks.List[uint32]
+	stemLen chunks.List[uint16]
 	blocks  []*strings.Builder
 	sufs    []string // suffixes; sufs[0] is ""
 	sufIdx  map[string]uint16
 	units   []string
 	unitIdx map[string]uint8
 
-	stem  chunks[uint32]  // key i is stems[stem[i]] + sufs[suf[i]]
-	suf   chunks[uint16]  //
-	unit  chunks[uint8]   // units[unit[i]]
-	flags chunks[uint8]   // Direction, flagInfo and flagCI
-	first chunks[float64] // the only sample (NaN when there are more, or none)
+	stem  chunks.List[uint32]  // key i is stems[stem[i]] + sufs[suf[i]]
+	suf   chunks.List[uint16]  //
+	unit  chunks.List[uint8]   // units[unit[i]]
+	flags chunks.List[uint8]   // Direction, flagInfo and flagCI
+	first chunks.List[float64] // the only sample (NaN when there are more, or none)
 	more  map[uint32][]float64
 	// The intervals: [ciLo[i], ciHi[i]], n=ciN[i] is the interval of the
 	// metric at ciAt[i], ascending; one set other than after all of them,
 	// or with an n beyond 32 bits, is in ciSet (nil: none), which
 	// overrides them.
-	ciAt       chunks[uint32]
-	ciLo, ciHi chunks[float64]
-	ciN        chunks[uint32]
+	ciAt       chunks.List[uint32]
+	ciLo, ciHi chunks.List[float64]
+	ciN        chunks.List[uint32]
 	ciSet      map[uint32]*Interval
 
 	slots  []uint32 // Add's index: 1 + a position, 0 is empty; nil after Sort
@@ -181,42 +183,6 @@ const (
 	maxSuf   = 32     // the longest suffix kept
 )
 
-// chunks is a column: an append-only list in chunks of 16,384 entries
-// (the first grows to that size).
-type chunks[T any] struct {
-	cs [][]T
-	n  int
-}
-
-const (
-	chunkBits = 14
-	chunkLen  = 1 << chunkBits
-)
-
-func (x *chunks[T]) len() int { return x.n }
-
-func (x *chunks[T]) add(v T) {
-	if x.n>>chunkBits == len(x.cs) {
-		x.cs = append(x.cs, make([]T, 0, min(max(x.n, 16), chunkLen)))
-	}
-	c := &x.cs[len(x.cs)-1]
-	if len(*c) == cap(*c) { // the first chunk, growing
-		*c = append(make([]T, 0, min(2*cap(*c), chunkLen)), *c...)
-	}
-	*c = append(*c, v)
-	x.n++
-}
-
-func (x *chunks[T]) at(i int) T { return x.cs[i>>chunkBits][i&(chunkLen-1)] }
-
-func (x *chunks[T]) ptr(i int) *T { return &x.cs[i>>chunkBits][i&(chunkLen-1)] }
-
-// one returns entry i as a slice of its own (its capacity is one).
-func (x *chunks[T]) one(i int) []T {
-	j := i & (chunkLen - 1)
-	return x.cs[i>>chunkBits][j : j+1 : j+1]
-}
-
 // addStem appends a stem; it returns false for a stem longer than a
 // block, or beyond 65,536 blocks.
 func (c *columns) addStem(s string) bool {
@@ -231,8 +197,8 @@ func (c *columns) addStem(s string) bool {
 		c.blocks = append(c.blocks, &strings.Builder{})
 		c.blocks[b].Grow(blockSize) // once: its bytes never move
 	}
-	c.stemAt.add(uint32(b)<<16 | uint32(c.blocks[b].Len()))
-	c.stemLen.add(uint16(len(s)))
+	c.stemAt.Add(uint32(b)<<16 | uint32(c.blocks[b].Len()))
+	c.stemLen.Add(uint16(len(s)))
 	c.blocks[b].WriteString(s)
 	return true
 }
@@ -241,10 +207,10 @@ const blockSize = 1<<16 - 1
 
 // stemOf returns stem j, a view of its block.
 func (c *columns) stemOf(j int) string {
-	at := c.stemAt.at(j)
+	at := c.stemAt.At(j)
 	off := int(at & 0xffff)
 	// The builder's bytes never change once written: String is a view.
-	return c.blocks[at>>16].String()[off : off+int(c.stemLen.at(j))]
+	return c.blocks[at>>16].String()[off : off+int(c.stemLen.At(j))]
 }
 
 // add returns a view of the metric of key, made or with samples appended,
@@ -256,7 +222,7 @@ func (c *columns) add(key, unit string, dir Direction, samples []float64) *Metri
 		c.appendSamples(p, samples)
 		return c.openView(p, key)
 	}
-	n := c.stem.len()
+	n := c.stem.Len()
 	u, ok := c.unitOf(unit)
 	if !ok || n >= math.MaxUint32-1 {
 		return nil
@@ -265,11 +231,11 @@ func (c *columns) add(key, unit string, dir Direction, samples []float64) *Metri
 	if !ok {
 		return nil
 	}
-	c.stem.add(st)
-	c.suf.add(sf)
-	c.unit.add(u)
-	c.flags.add(uint8(dir) & 3)
-	c.first.add(math.NaN())
+	c.stem.Add(st)
+	c.suf.Add(sf)
+	c.unit.Add(u)
+	c.flags.Add(uint8(dir) & 3)
+	c.first.Add(math.NaN())
 	c.setSamples(n, samples)
 	c.slots[slot] = uint32(n + 1) // lookup made room for one more
 	c.sorted, c.perm = false, nil // their own order now
@@ -277,10 +243,15 @@ func (c *columns) add(key, unit string, dir Direction, samples []float64) *Metri
 }
 
 // split returns key's stem and suffix indexes, making them as needed: the
-// suffix from the last ':', '.' or '/' when it is short and shared (or the
-// table has room), the stem the rest, shared with the last metric's.
+// suffix from the last ':' (the unit's or statistic's separator of most
+// formats: "Encode-8:sec/op"), else from the last '.' or '/' ("http_reqs.rate"),
+// when it is short and shared (or the table has room), the stem the rest,
+// shared with the last metric's.
 func (c *columns) split(key string) (uint32, uint16, bool) {
-	j := strings.LastIndexAny(key, ":./")
+	j := strings.LastIndexByte(key, ':')
+	if j < 0 {
+		j = strings.LastIndexAny(key, "./")
+	}
 	var sf uint16
 	if j >= 0 && len(key)-j <= maxSuf {
 		suffix := key[j:]
@@ -301,15 +272,15 @@ func (c *columns) split(key string) (uint32, uint16, bool) {
 		j = len(key)
 	}
 	stem := key[:j]
-	if k := c.stemAt.len() - 1; k >= 0 && c.stemOf(k) == stem {
+	if k := c.stemAt.Len() - 1; k >= 0 && c.stemOf(k) == stem {
 		return uint32(k), sf, true
 	}
-	return uint32(c.stemAt.len()), sf, c.addStem(stem)
+	return uint32(c.stemAt.Len()), sf, c.addStem(stem)
 }
 
 // parts returns the stem and suffix of the key of the metric at p.
 func (c *columns) parts(p int) (string, string) {
-	return c.stemOf(int(c.stem.at(p))), c.sufs[c.suf.at(p)]
+	return c.stemOf(int(c.stem.At(p))), c.sufs[c.suf.At(p)]
 }
 
 func (c *columns) unitOf(u string) (uint8, bool) {
@@ -332,8 +303,8 @@ func (c *columns) unitOf(u string) (uint8, bool) {
 // where key is or would be (indexing the columns first when Sort dropped
 // their index, or when it is full).
 func (c *columns) lookup(key string) (pos, slot int) {
-	if c.slots == nil || 4*(c.stem.len()+1) > 3*len(c.slots) {
-		c.reindex(c.stem.len() + 1)
+	if c.slots == nil || 4*(c.stem.Len()+1) > 3*len(c.slots) {
+		c.reindex(c.stem.Len() + 1)
 	}
 	mask := len(c.slots) - 1
 	for i := int(maphash.String(c.seed, key)) & mask; ; i = (i + 1) & mask {
@@ -350,10 +321,10 @@ func (c *columns) lookup(key string) (pos, slot int) {
 // reindex makes a table with room for n metrics and indexes them all.
 func (c *columns) reindex(n int) {
 	c.slots = nil // garbage before the next is made
-	c.slots = make([]uint32, tableSize(max(n, 2*c.stem.len())))
+	c.slots = make([]uint32, tableSize(max(n, 2*c.stem.Len())))
 	mask := len(c.slots) - 1
 	var b []byte
-	for p := range c.stem.len() {
+	for p := range c.stem.Len() {
 		st, sf := c.parts(p)
 		b = append(append(b[:0], st...), sf...)
 		i := int(maphash.Bytes(c.seed, b)) & mask
@@ -379,12 +350,12 @@ func (c *columns) samples(p int) []float64 {
 	if xs, ok := c.more[uint32(p)]; ok {
 		return xs
 	}
-	return c.first.one(p)
+	return c.first.One(p)
 }
 
 func (c *columns) setSamples(p int, xs []float64) {
 	if len(xs) == 1 {
-		*c.first.ptr(p) = xs[0]
+		*c.first.Ptr(p) = xs[0]
 		delete(c.more, uint32(p))
 		return
 	}
@@ -406,9 +377,9 @@ func (c *columns) appendSamples(p int, xs []float64) {
 // ciIndex returns where the interval of the metric at p is or would be in
 // ciAt, and whether it is there.
 func (c *columns) ciIndex(p int) (int, bool) {
-	n := c.ciAt.len()
-	i := sort.Search(n, func(i int) bool { return c.ciAt.at(i) >= uint32(p) })
-	return i, i < n && c.ciAt.at(i) == uint32(p)
+	n := c.ciAt.Len()
+	i := sort.Search(n, func(i int) bool { return c.ciAt.At(i) >= uint32(p) })
+	return i, i < n && c.ciAt.At(i) == uint32(p)
 }
 
 // interval returns the interval of the metric at p, or nil.
@@ -421,7 +392,7 @@ func (c *columns) interval(p int) *Interval {
 
 // intervalAt returns the interval of the metric at p, if it has one.
 func (c *columns) intervalAt(p int) (Interval, bool) {
-	if c.flags.at(p)&flagCI == 0 {
+	if c.flags.At(p)&flagCI == 0 {
 		return Interval{}, false
 	}
 	if ci, ok := c.ciSet[uint32(p)]; ok {
@@ -431,13 +402,13 @@ func (c *columns) intervalAt(p int) (Interval, bool) {
 		return *ci, true
 	}
 	if i, ok := c.ciIndex(p); ok {
-		return Interval{Lo: c.ciLo.at(i), Hi: c.ciHi.at(i), N: int(c.ciN.at(i))}, true
+		return Interval{Lo: c.ciLo.At(i), Hi: c.ciHi.At(i), N: int(c.ciN.At(i))}, true
 	}
 	return Interval{}, false
 }
 
 func (c *columns) setInterval(p int, ci *Interval) {
-	f := c.flags.ptr(p)
+	f := c.flags.Ptr(p)
 	*f &^= flagCI
 	if ci != nil {
 		*f |= flagCI
@@ -446,15 +417,15 @@ func (c *columns) setInterval(p int, ci *Interval) {
 		i, ok := c.ciIndex(p)
 		switch {
 		case ok && ci != nil:
-			*c.ciLo.ptr(i), *c.ciHi.ptr(i), *c.ciN.ptr(i) = ci.Lo, ci.Hi, uint32(ci.N)
+			*c.ciLo.Ptr(i), *c.ciHi.Ptr(i), *c.ciN.Ptr(i) = ci.Lo, ci.Hi, uint32(ci.N)
 			return
 		case !ok && ci == nil:
 			return
-		case !ok && i == c.ciAt.len(): // after all of them
-			c.ciAt.add(uint32(p))
-			c.ciLo.add(ci.Lo)
-			c.ciHi.add(ci.Hi)
-			c.ciN.add(uint32(ci.N))
+		case !ok && i == c.ciAt.Len(): // after all of them
+			c.ciAt.Add(uint32(p))
+			c.ciLo.Add(ci.Lo)
+			c.ciHi.Add(ci.Hi)
+			c.ciN.Add(uint32(ci.N))
 			return
 		}
 	}
@@ -473,8 +444,8 @@ func (c *columns) view(p int) *Metric { return c.viewKeyed(p, c.key(p)) }
 
 // viewKeyed is view given the key.
 func (c *columns) viewKeyed(p int, key string) *Metric {
-	f := c.flags.at(p)
-	return &Metric{Key: key, Unit: c.units[c.unit.at(p)], Direction: Direction(f & 3), Info: f&flagInfo != 0,
+	f := c.flags.At(p)
+	return &Metric{Key: key, Unit: c.units[c.unit.At(p)], Direction: Direction(f & 3), Info: f&flagInfo != 0,
 		Samples: c.samples(p), CI: c.interval(p)}
 }
 
@@ -493,7 +464,7 @@ func (c *columns) sync() {
 	c.open = nil
 	c.setSamples(p, m.Samples)
 	c.setInterval(p, m.CI)
-	f := c.flags.ptr(p)
+	f := c.flags.Ptr(p)
 	*f &^= flagInfo
 	if m.Info {
 		*f |= flagInfo
@@ -515,7 +486,7 @@ func (c *columns) sort() {
 	c.slots = nil
 	c.perm = nil
 	c.sorted = true
-	n := c.stem.len()
+	n := c.stem.Len()
 	sorted := true
 	for p := 1; p < n && sorted; p++ {
 		sorted = c.cmp(uint32(p-1), uint32(p)) <= 0
@@ -532,8 +503,8 @@ func (c *columns) sort() {
 
 // cmp compares the keys of the metrics at a and b.
 func (c *columns) cmp(a, b uint32) int {
-	if sa, sb := c.stem.at(int(a)), c.stem.at(int(b)); sa == sb { // one benchmark's
-		return strings.Compare(c.sufs[c.suf.at(int(a))], c.sufs[c.suf.at(int(b))])
+	if sa, sb := c.stem.At(int(a)), c.stem.At(int(b)); sa == sb { // one benchmark's
+		return strings.Compare(c.sufs[c.suf.At(int(a))], c.sufs[c.suf.At(int(b))])
 	}
 	a1, a2 := c.parts(int(a))
 	b1, b2 := c.parts(int(b))
@@ -569,12 +540,26 @@ func (c *columns) printable() bool {
 			}
 		}
 	}
-	for i := range c.stemAt.len() {
+	for i := range c.stemAt.Len() {
 		if x := c.stemOf(i); Printable(x) != x {
 			return false
 		}
 	}
 	return true
+}
+
+// sizeHint is RecordSizeHint of a lean snapshot, from its columns.
+func (c *columns) sizeHint() int {
+	c.sync()
+	size := 0
+	for p := range c.stem.Len() {
+		st, sf := c.parts(p)
+		size += len(st) + len(sf) + len(c.units[c.unit.At(p)]) + 48 + 16
+	}
+	for _, xs := range c.more {
+		size += 16 * (len(xs) - 1)
+	}
+	return size
 }
 
 // LeanFootprint is about what the metrics of a lean snapshot from index
@@ -592,15 +577,15 @@ func (c *columns) footprint(from int) int {
 	c.sync()
 	const perMetric = 4 + 2 + 1 + 1 + 8 + 8 + 4 // stem, suffix, unit, flags, sample, slot, perm
 	n := 0
-	for p := from; p < c.stem.len(); p++ {
+	for p := from; p < c.stem.Len(); p++ {
 		n += perMetric
-		if p == 0 || c.stem.at(p) != c.stem.at(p-1) {
-			n += 6 + int(c.stemLen.at(int(c.stem.at(p))))
+		if p == 0 || c.stem.At(p) != c.stem.At(p-1) {
+			n += 6 + int(c.stemLen.At(int(c.stem.At(p))))
 		}
 		if xs, ok := c.more[uint32(p)]; ok {
 			n += 64 + 8*len(xs)
 		}
 	}
 	i, _ := c.ciIndex(from)
-	return n + (c.ciAt.len()-i)*(4+8+8+4) + 64*len(c.ciSet)
+	return n + (c.ciAt.Len()-i)*(4+8+8+4) + 64*len(c.ciSet)
 }

@@ -191,7 +191,7 @@ func sign(x int) int {
 // reads back every metric from every chunk.
 func TestLeanChunks(t *testing.T) {
 	s := NewLean()
-	n := 3*chunkLen + 5
+	n := 3*16384 + 5 // three chunks and some
 	for i := range n {
 		m := s.Add(fmt.Sprintf("b%07d:p50", i), "ms", LowerIsBetter, float64(i))
 		if i%3 == 0 {

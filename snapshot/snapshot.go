@@ -224,7 +224,7 @@ func (s *Snapshot) Sort() {
 func (s *Snapshot) Grow(n int) {
 	if c := s.cols; c != nil {
 		c.sync()
-		c.reindex(c.stem.len() + n)
+		c.reindex(c.stem.Len() + n)
 		return
 	}
 	s.Metrics = slices.Grow(s.Metrics, n)
