@@ -64,7 +64,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/flameiq/git-flameiq/internal/chunks"
-	"github.com/flameiq/git-flameiq/internal/limits"
 	"github.com/flameiq/git-flameiq/snapshot"
 	"golang.org/x/perf/benchfmt"
 )
@@ -113,13 +112,14 @@ type goKey struct{ pkg, name, unit string }
 // streamed): a key is its entry in order, its name, a slot of the index,
 // and its metric in the snapshot at the end; a sample is 16 bytes in flat
 // and 8 in its bucket. The parse stops, an *Error, when that would pass
-// FLAMEIQ_MAX_INPUT with the collector's 20% headroom: 250 MB of result
-// lines of one sample each, 30 bytes a line, are 8.4 million keys.
-func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFailures, lean bool) (*snapshot.Snapshot, error) {
-	max, err := limits.MaxInput()
+// FLAMEIQ_MAX_INPUT (streamBound): 250 MB of result lines of one sample
+// each, 30 bytes a line, are 8.4 million keys.
+func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFailures, lean bool) (s *snapshot.Snapshot, err error) {
+	bound, err := newStreamBound(name)
 	if err != nil {
-		return nil, &Error{File: name, Msg: err.Error()}
+		return nil, err
 	}
+	defer func() { bound.done(s) }()
 	pos := func(l int) int {
 		if lineOf != nil {
 			return lineOf(l)
@@ -148,8 +148,6 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 		// per key (nor one slice copied each time it doubles).
 		flat      chunks.List[goSample]
 		index     = newGoIndex()
-		built     int64  // what order, index, flat and the snapshot will hold (see above)
-		restoreGC func() // tightGC's, once built passed 64 MiB
 		// The positions of the last result's values: a -count run repeats
 		// a benchmark's line with the same units, which then need no
 		// lookup (hashing three strings per sample was a third of a
@@ -205,24 +203,17 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 						i = order.len()
 						order.add(k)
 						index.add(&order)
-						built += goKeyCost(lean) + int64(len(bench))
+						bound.spend(goKeyCost(lean) + int64(len(bench)))
 					}
 				}
 				at = append(at, i)
 				flat.Add(goSample{i, exactTidy(v.Value, v.OrigValue, v.OrigUnit)})
-				built += goSampleCost
+				bound.spend(goSampleCost)
 			}
 			lastPkg, lastBench = pkg, bench
 			lastAt, at = at, lastAt
-			if restoreGC == nil && built > 64<<20 {
-				restoreGC = tightGC()
-				if !lean {
-					defer restoreGC()
-				}
-			}
-			if built*(100+walkGOGC)/100 > max {
-				return nil, &Error{File: name, Line: pos(line), Msg: fmt.Sprintf("its benchmarks take more than FLAMEIQ_MAX_INPUT (%s) in memory: %d keys and %d samples by this line; raise FLAMEIQ_MAX_INPUT to read it",
-					limits.Human(max), order.len(), flat.Len())}
+			if !bound.spend(0) {
+				return nil, bound.tooBig(name, pos(line), fmt.Sprintf("%d keys and %d samples", order.len(), flat.Len()))
 			}
 		}
 	}
@@ -261,10 +252,7 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 		}
 		return nil, errs
 	}
-	s := &snapshot.Snapshot{}
-	if lean && built >= goLeanFrom {
-		s = snapshot.NewLean()
-	}
+	s = newSnapshot(lean && bound.built >= goLeanFrom)
 	if len(tags) > 0 {
 		s.Meta.Tags = tags
 	}
@@ -347,7 +335,7 @@ const goSampleCost = 16 + 8 + 8
 // a caller asks for: a lean snapshot saves little on go test's usual
 // output (-count samples a key), and a record of 60,000 keys of 10
 // samples took 10% longer with one (`TestLeanLikePlain` sets it to 0).
-var goLeanFrom int64 = 64 << 20
+var goLeanFrom int64 = streamTight
 
 // goKeys are a parse's keys in input order: each its name, and its
 // package and unit as positions in tables of the few there are (24 bytes

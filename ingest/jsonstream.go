@@ -50,12 +50,7 @@ type jsonStream struct {
 
 // snapshot returns the empty snapshot the walk fills: a lean one when the
 // caller reads only that (validate, record).
-func (st *jsonStream) snapshot() *snapshot.Snapshot {
-	if st.lean {
-		return snapshot.NewLean()
-	}
-	return &snapshot.Snapshot{}
-}
+func (st *jsonStream) snapshot() *snapshot.Snapshot { return newSnapshot(st.lean) }
 
 // spoolSize is the size from which a pipe is spooled to a file.
 const spoolSize = 16 << 20

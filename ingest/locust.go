@@ -74,7 +74,13 @@ func detectLocustCSV(head []byte, _ string) bool {
 	return strings.HasPrefix(h, "Type,Name,Request Count,Failure Count,")
 }
 
-func parseLocustCSV(r io.Reader, name string) (*snapshot.Snapshot, error) {
+func parseLocustCSV(r io.Reader, name string) (s *snapshot.Snapshot, err error) {
+	r, lean := unlean(r)
+	bound, err := newStreamBound(name)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { bound.done(s) }()
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -93,7 +99,7 @@ func parseLocustCSV(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			return nil, &Error{File: name, Line: 1, Msg: fmt.Sprintf("missing column %q: not a Locust _stats.csv file", need)}
 		}
 	}
-	s := &snapshot.Snapshot{}
+	s = newSnapshot(lean)
 	var errs Errors
 	line := 1
 	for {
@@ -176,9 +182,13 @@ func parseLocustCSV(r io.Reader, name string) (*snapshot.Snapshot, error) {
 		if len(errs) > bad {
 			continue
 		}
+		from := s.Len()
 		for _, o := range out {
 			m := s.Add(o.key, o.unit, o.dir, o.v)
 			setCI(m, o.ci)
+		}
+		if !bound.spend(int64(built(s, from))) {
+			return nil, bound.tooBig(name, line, fmt.Sprintf("%d metrics", s.Len()))
 		}
 	}
 	if len(errs) > 0 {

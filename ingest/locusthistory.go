@@ -108,13 +108,23 @@ type historyTick struct {
 	rows map[string]*historyRow
 }
 
+// historyRowCost is what a row held takes: the struct, its pointer, and
+// its entry in its tick's map.
+const historyRowCost = 80 + 8 + 48
+
 var historyPercentiles = [3]struct{ key, col string }{{"p50", "50%"}, {"p95", "95%"}, {"p99", "99%"}}
 
-func parseLocustHistory(r io.Reader, name string, warmup time.Duration) (*snapshot.Snapshot, error) {
+func parseLocustHistory(r io.Reader, name string, warmup time.Duration) (s *snapshot.Snapshot, err error) {
 	if warmup < 0 {
 		return nil, &Error{File: name, Msg: "negative warm-up " + warmup.String()}
 	}
-	ticks, endpoints, perRequest, err := readLocustHistory(r, name)
+	r, lean := unlean(r)
+	bound, err := newStreamBound(name)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { bound.done(s) }()
+	ticks, endpoints, perRequest, err := readLocustHistory(r, name, bound)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +150,7 @@ func parseLocustHistory(r io.Reader, name string, warmup time.Duration) (*snapsh
 		return nil, &Error{File: name, Msg: fmt.Sprintf("the history covers %ds, too short for a steady-state value after a warm-up of %s: its first sample row would be at %ds (Locust's per-row values cover the 10 s before the row)",
 			last, warmup, int64(math.Ceil(next))-start)}
 	}
-	s := &snapshot.Snapshot{}
+	s = newSnapshot(lean)
 	for _, ep := range endpoints {
 		var rps, errRate, mean []float64
 		var pct [3][]float64
@@ -208,7 +218,7 @@ func rowAtOrBefore(ticks []historyTick, i int, ep string) *historyRow {
 // the same entry at the same Timestamp replaces the earlier one: its
 // totals are later), with the endpoints in order of first appearance and
 // whether there are rows other than Aggregated (--csv-full-history).
-func readLocustHistory(r io.Reader, name string) (ticks []historyTick, endpoints []string, perRequest bool, err error) {
+func readLocustHistory(r io.Reader, name string, bound *streamBound) (ticks []historyTick, endpoints []string, perRequest bool, err error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -296,6 +306,10 @@ func readLocustHistory(r io.Reader, name string) (ticks []historyTick, endpoints
 			ticks = append(ticks, historyTick{ts: ts, rows: map[string]*historyRow{}})
 		}
 		ticks[len(ticks)-1].rows[endpoint] = row
+		// The row, its map entry, and its samples in the snapshot.
+		if !bound.spend(historyRowCost + 5*8) {
+			return nil, nil, false, bound.tooBig(name, line, fmt.Sprintf("%d rows", line-1))
+		}
 		if !seen[endpoint] {
 			seen[endpoint] = true
 			endpoints = append(endpoints, endpoint)

@@ -278,31 +278,45 @@ func firstRepeatLine(data []byte) int {
 	}
 }
 
-// TestGoTextBound: go test's text is streamed, but what its keys and
-// samples build is bounded by FLAMEIQ_MAX_INPUT as a JSON walk is: a parse
-// that would pass it stops with an error naming the line, and the same
-// input under a larger limit parses, lean or not.
-func TestGoTextBound(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("pkg: x\n")
-	for i := range 20000 {
-		fmt.Fprintf(&b, "BenchmarkB%d 1 %d ns/op\n", i, i%97+1)
-	}
-	path := filepath.Join(t.TempDir(), "tiny.txt")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, lean := range []bool{false, true} {
-		t.Setenv("FLAMEIQ_MAX_INPUT", "1M")
-		_, err := ParseFileWith(path, Options{Lean: lean})
-		var e *Error
-		if !errors.As(err, &e) || e.Line < 2 || e.Line > 20001 || !strings.Contains(e.Msg, "its benchmarks take more than FLAMEIQ_MAX_INPUT (1 MiB) in memory") {
-			t.Fatalf("lean=%v: 20,000 keys under 1 MiB: %v", lean, err)
+// TestStreamBound: go test's text and Locust's CSV files are streamed, but
+// what their keys, samples and rows build is bounded by FLAMEIQ_MAX_INPUT
+// as a JSON walk is: a parse that would pass it stops with an error naming
+// the line, and the same input under a larger limit parses, lean or not.
+func TestStreamBound(t *testing.T) {
+	const history = "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response Time,Total Average Response Time,Total Min Response Time,Total Max Response Time,Total Average Content Size\n"
+	for _, c := range []struct {
+		name, head string
+		line       func(i int) string
+		metrics    int
+	}{
+		{"go.txt", "pkg: x\n", func(i int) string { return fmt.Sprintf("BenchmarkB%d 1 %d ns/op\n", i, i%97+1) }, 20000},
+		{"locust_stats.csv", "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\n",
+			func(i int) string { return fmt.Sprintf("GET,/i%d,9,0,1,1,1,1,5,1,0,1,1,1,1,1,1,1,1,1,1,1\n", i) }, 6 * 20000},
+		{"locust_stats_history.csv", history, func(i int) string {
+			return fmt.Sprintf("%d,5,GET,/i%d,1,0,1,1,1,1,1,1,1,1,1,1,1,%d,0,1,1,1,1,5\n", 1795435427+i/100, i%100, i+1)
+		}, 600},
+	} {
+		var b strings.Builder
+		b.WriteString(c.head)
+		for i := range 20000 {
+			b.WriteString(c.line(i))
 		}
-		t.Setenv("FLAMEIQ_MAX_INPUT", "16M")
-		s, err := ParseFileWith(path, Options{Lean: lean})
-		if err != nil || s.Len() != 20000 {
-			t.Fatalf("lean=%v: 20,000 keys under 16 MiB: %v", lean, err)
+		path := filepath.Join(t.TempDir(), c.name)
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, lean := range []bool{false, true} {
+			t.Setenv("FLAMEIQ_MAX_INPUT", "1M")
+			_, err := ParseFileWith(path, Options{Lean: lean})
+			var e *Error
+			if !errors.As(err, &e) || e.Line < 2 || e.Line > 20001 || !strings.Contains(e.Msg, "its benchmarks take more than FLAMEIQ_MAX_INPUT (1 MiB) in memory") {
+				t.Fatalf("%s, lean=%v, under 1 MiB: %v", c.name, lean, err)
+			}
+			t.Setenv("FLAMEIQ_MAX_INPUT", "64M")
+			s, err := ParseFileWith(path, Options{Lean: lean})
+			if err != nil || s.Len() != c.metrics {
+				t.Fatalf("%s, lean=%v, under 64 MiB: %v (%v)", c.name, lean, err, s)
+			}
 		}
 	}
 }
