@@ -146,8 +146,8 @@ func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFail
 		// Every sample with the position of its key in order, bucketed
 		// by key at the end: chunks of one array, not one growing slice
 		// per key (nor one slice copied each time it doubles).
-		flat      chunks.List[goSample]
-		index     = newGoIndex()
+		flat  chunks.List[goSample]
+		index = newGoIndex()
 		// The positions of the last result's values: a -count run repeats
 		// a benchmark's line with the same units, which then need no
 		// lookup (hashing three strings per sample was a third of a
