@@ -69,6 +69,7 @@ func (e *env) compare(o compareCmdOptions) error {
 	if err != nil {
 		return err
 	}
+	in.Held = ingest.Footprint(base) // both are held for the comparison
 	head, err := e.parseInput(e.path(o.Files[1]), in, o.AllowFailed)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/flameiq/git-flameiq/compare"
 	"github.com/flameiq/git-flameiq/config"
 	"github.com/flameiq/git-flameiq/ingest"
 	"github.com/flameiq/git-flameiq/internal/measure"
@@ -52,6 +53,7 @@ func exitCode(err error) int {
 	var ec exitCoder
 	var fe *ingest.FailedError
 	var me *measure.CommandError
+	var tb *compare.TooBigError
 	switch {
 	case err == nil:
 		return ExitOK
@@ -63,7 +65,7 @@ func exitCode(err error) int {
 		return ec.ExitCode()
 	case errors.As(err, &ce), errors.As(err, &ue), errors.Is(err, ingest.ErrUnknownFormat), errors.Is(err, ingest.ErrNoWarmup):
 		return ExitUsage
-	case errors.As(err, &ie), errors.As(err, &ies), errors.As(err, &de), errors.As(err, &sde), errors.As(err, &fe):
+	case errors.As(err, &ie), errors.As(err, &ies), errors.As(err, &de), errors.As(err, &sde), errors.As(err, &fe), errors.As(err, &tb):
 		return ExitData
 	}
 	return ExitUsage

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -121,6 +122,10 @@ func compareFiltered(globs []string, base, head *snapshot.Snapshot, opts compare
 		return nil, err
 	}
 	res, err := compare.Compare(snaps[0], snaps[1], opts)
+	var tb *compare.TooBigError
+	if errors.As(err, &tb) {
+		return nil, &dataError{err}
+	}
 	if err != nil {
 		return nil, usagef("%v", err)
 	}

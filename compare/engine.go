@@ -45,6 +45,9 @@ func Compare(base, head *snapshot.Snapshot, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkSize(base, head); err != nil {
+		return nil, err
+	}
 	r := &Result{Alpha: opts.Alpha, failOnMissing: opts.FailOnMissing}
 	var sets []settings
 	legacyFormat := base.Meta.Format == "flameiq" && head.Meta.Format == "flameiq"

@@ -96,8 +96,8 @@ func detectGoBench(head []byte, _ string) bool {
 }
 
 func parseGoBench(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	r, lean := unlean(r)
-	return parseGoStream(r, name, nil, nil, lean)
+	r, o := unwrap(r)
+	return parseGoStream(r, name, nil, nil, o)
 }
 
 type goKey struct{ pkg, name, unit string }
@@ -105,8 +105,8 @@ type goKey struct{ pkg, name, unit string }
 // parseGoStream parses Go benchmark text. lineOf, when set, maps a line of
 // the text to the input line it came from (go test -json). fails, when
 // set, is filled by the caller with the failures it found (go test -json's
-// events); otherwise the failure signals of the text are read here. lean
-// makes a lean snapshot (Options.Lean).
+// events); otherwise the failure signals of the text are read here. o are
+// the parse's Options (Lean, Held).
 //
 // What the parse holds grows with the keys and samples (the text is
 // streamed): a key is its entry in order, its name, a slot of the index,
@@ -114,8 +114,9 @@ type goKey struct{ pkg, name, unit string }
 // and 8 in its bucket. The parse stops, an *Error, when that would pass
 // FLAMEIQ_MAX_INPUT (streamBound): 250 MB of result lines of one sample
 // each, 30 bytes a line, are 8.4 million keys.
-func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFailures, lean bool) (s *snapshot.Snapshot, err error) {
-	bound, err := newStreamBound(name)
+func parseGoStream(r io.Reader, name string, lineOf func(int) int, fails *goFailures, o optReader) (s *snapshot.Snapshot, err error) {
+	lean := o.lean
+	bound, err := newStreamBound(name, o.held)
 	if err != nil {
 		return nil, err
 	}

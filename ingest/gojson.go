@@ -76,7 +76,7 @@ type eventText struct {
 }
 
 func parseGoJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
-	r, lean := unlean(r)
+	r, o := unwrap(r)
 	et := &eventText{name: name, sc: bufio.NewScanner(r), partial: map[string][]byte{}}
 	et.sc.Buffer(make([]byte, 64<<10), 64<<20)
 	s, err := parseGoStream(et, name, func(l int) int {
@@ -84,7 +84,7 @@ func parseGoJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			return et.lineMap[l-1]
 		}
 		return et.line
-	}, &et.fails, lean)
+	}, &et.fails, o)
 	if len(et.errs) > 0 {
 		errs := et.errs
 		switch e := err.(type) {

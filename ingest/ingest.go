@@ -112,6 +112,10 @@ type Options struct {
 	// the memory of one Metric each, for the millions of metrics of a
 	// large compact summary.
 	Lean bool
+	// Held is what the caller holds in memory already (Footprint of the
+	// snapshot it will compare this one with): the parse stops at
+	// FLAMEIQ_MAX_INPUT less Held.
+	Held int64
 }
 
 // Detect returns the name of the format head looks like, or "".
@@ -187,8 +191,8 @@ func ParseWith(r io.Reader, name string, o Options) (*snapshot.Snapshot, error) 
 			}
 		}
 	}
-	if o.Lean {
-		in = leanReader{in}
+	if o.Lean || o.Held > 0 {
+		in = optReader{in, o.Lean, o.Held}
 	}
 	var s *snapshot.Snapshot
 	switch {

@@ -41,6 +41,7 @@ type jsonStream struct {
 	err    error // the first decoder error (none on a valid document), or errTooBig
 
 	max   int64 // FLAMEIQ_MAX_INPUT
+	held  int64 // what the caller holds already (Options.Held)
 	spent int64 // the bytes the parser built so far, by its estimate (spend)
 
 	heap    *heapBound // the walk's memory limit
@@ -117,7 +118,7 @@ func openJSONDocs(r io.Reader, name string) (*jsonStream, error) {
 }
 
 func openStream(r io.Reader, name string, docs bool) (*jsonStream, error) {
-	r, lean := unlean(r)
+	r, o := unwrap(r)
 	r, unspool, err := spool(r, name)
 	if err != nil {
 		return nil, err
@@ -154,7 +155,7 @@ func openStream(r io.Reader, name string, docs bool) (*jsonStream, error) {
 		}
 	}
 	max, _ := limits.MaxInput() // readAll checked it
-	st := &jsonStream{name: name, data: data, size: int64(len(data)), max: max, unspool: unspool, lean: lean}
+	st := &jsonStream{name: name, data: data, size: int64(len(data)), max: max, held: o.held, unspool: unspool, lean: o.lean}
 	var in io.Reader = bytes.NewReader(data)
 	if sr, ok := r.(sizedReader); ok && len(data) >= 16<<20 {
 		// Checked: walk it from the file and let the bytes go (a
@@ -233,7 +234,7 @@ func (st *jsonStream) spend(n int) {
 	st.spent += int64(n)
 	// The heap grows past what is live by walkGOGC percent before the
 	// collector runs: what is live stays under FLAMEIQ_MAX_INPUT with it.
-	if st.err == nil && (st.size+st.spent)*(100+walkGOGC)/100 > st.max {
+	if st.err == nil && (st.held+st.size+st.spent)*(100+walkGOGC)/100 > st.max {
 		st.err = errTooBig
 	}
 	live := st.spent
@@ -568,7 +569,7 @@ func (st *jsonStream) fail() error {
 		return nil
 	case errTooBig:
 		return &Error{File: st.name, Msg: fmt.Sprintf("its benchmarks take more than FLAMEIQ_MAX_INPUT (%s) in memory: %s of JSON that expands to about %s of metrics; raise FLAMEIQ_MAX_INPUT to read it",
-			limits.Human(st.max), limits.Human(st.size), limits.Human(st.spent))}
+			maxText(st.max, st.held), limits.Human(st.size), limits.Human(st.spent))}
 	}
 	return jsonError(st.name, st.bytes(), st.err)
 }

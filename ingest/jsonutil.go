@@ -43,7 +43,7 @@ func readAll(r io.Reader, name string, share int64) ([]byte, error) {
 	}
 	limit /= share
 	size := int64(-1)
-	r, _ = unlean(r)
+	r, _ = unwrap(r)
 	if sr, ok := r.(sizedReader); ok {
 		size = sr.size
 	}
@@ -69,16 +69,21 @@ type sizedReader struct {
 	start int64
 }
 
-// leanReader is an input whose snapshot the caller reads only as a lean
-// one (Options.Lean): its JSON walk makes a snapshot.NewLean.
-type leanReader struct{ io.Reader }
+// optReader is an input with the Options a parser reads from it: Lean
+// (the parser makes a snapshot.NewLean) and Held (its bound is
+// FLAMEIQ_MAX_INPUT less that).
+type optReader struct {
+	io.Reader
+	lean bool
+	held int64
+}
 
-// unlean returns r without a leanReader around it, and whether it had one.
-func unlean(r io.Reader) (io.Reader, bool) {
-	if lr, ok := r.(leanReader); ok {
-		return lr.Reader, true
+// unwrap returns r without an optReader around it, and its options.
+func unwrap(r io.Reader) (io.Reader, optReader) {
+	if or, ok := r.(optReader); ok {
+		return or.Reader, or
 	}
-	return r, false
+	return r, optReader{}
 }
 
 // reread reads the input again from its start, when it can.

@@ -75,8 +75,8 @@ func detectLocustCSV(head []byte, _ string) bool {
 }
 
 func parseLocustCSV(r io.Reader, name string) (s *snapshot.Snapshot, err error) {
-	r, lean := unlean(r)
-	bound, err := newStreamBound(name)
+	r, o := unwrap(r)
+	bound, err := newStreamBound(name, o.held)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func parseLocustCSV(r io.Reader, name string) (s *snapshot.Snapshot, err error) 
 			return nil, &Error{File: name, Line: 1, Msg: fmt.Sprintf("missing column %q: not a Locust _stats.csv file", need)}
 		}
 	}
-	s = newSnapshot(lean)
+	s = newSnapshot(o.lean)
 	var errs Errors
 	line := 1
 	for {

@@ -118,8 +118,8 @@ func parseLocustHistory(r io.Reader, name string, warmup time.Duration) (s *snap
 	if warmup < 0 {
 		return nil, &Error{File: name, Msg: "negative warm-up " + warmup.String()}
 	}
-	r, lean := unlean(r)
-	bound, err := newStreamBound(name)
+	r, o := unwrap(r)
+	bound, err := newStreamBound(name, o.held)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func parseLocustHistory(r io.Reader, name string, warmup time.Duration) (s *snap
 		return nil, &Error{File: name, Msg: fmt.Sprintf("the history covers %ds, too short for a steady-state value after a warm-up of %s: its first sample row would be at %ds (Locust's per-row values cover the 10 s before the row)",
 			last, warmup, int64(math.Ceil(next))-start)}
 	}
-	s = newSnapshot(lean)
+	s = newSnapshot(o.lean)
 	for _, ep := range endpoints {
 		var rps, errRate, mean []float64
 		var pct [3][]float64

@@ -16,20 +16,22 @@ import (
 // grew to twice what the parse held (60 MB of Locust's _stats.csv took
 // 1.46 GB).
 type streamBound struct {
-	max, built int64
-	restore    func()
+	max, held, built int64 // FLAMEIQ_MAX_INPUT, Options.Held, what the parse holds
+	restore          func()
 }
 
 // streamTight is what a streamed parse holds when tightGC starts, and
 // what makes a lean snapshot worth its cost for go test's text.
 const streamTight = 64 << 20
 
-func newStreamBound(file string) (*streamBound, error) {
+// newStreamBound returns the bound of a parse of file, whose caller holds
+// held bytes already (Options.Held).
+func newStreamBound(file string, held int64) (*streamBound, error) {
 	max, err := limits.MaxInput()
 	if err != nil {
 		return nil, &Error{File: file, Msg: err.Error()}
 	}
-	return &streamBound{max: max}, nil
+	return &streamBound{max: max, held: held}, nil
 }
 
 // spend counts n more bytes held; it reports false when they pass the
@@ -39,7 +41,7 @@ func (b *streamBound) spend(n int64) bool {
 	if b.restore == nil && b.built > streamTight {
 		b.restore = tightGC()
 	}
-	return b.built*(100+walkGOGC)/100 <= b.max
+	return (b.held+b.built)*(100+walkGOGC)/100 <= b.max
 }
 
 // done ends the parse: the collector's setting comes back, unless s is a
@@ -53,8 +55,21 @@ func (b *streamBound) done(s *snapshot.Snapshot) {
 // tooBig is the error of a parse stopped at line, having read what.
 func (b *streamBound) tooBig(file string, line int, what string) *Error {
 	return &Error{File: file, Line: line, Msg: fmt.Sprintf("its benchmarks take more than FLAMEIQ_MAX_INPUT (%s) in memory: %s by this line; raise FLAMEIQ_MAX_INPUT to read it",
-		limits.Human(b.max), what)}
+		maxText(b.max, b.held), what)}
 }
+
+// maxText is FLAMEIQ_MAX_INPUT for an error, with what the caller held.
+func maxText(max, held int64) string {
+	if held == 0 {
+		return limits.Human(max)
+	}
+	return fmt.Sprintf("%s, less about %.0f MB that the other input holds", limits.Human(max), float64(held)/1e6)
+}
+
+// Footprint is about what s takes in memory, by the estimates the parses
+// bound themselves with: a caller that parses another input to compare
+// with s passes it as Options.Held.
+func Footprint(s *snapshot.Snapshot) int64 { return int64(built(s, 0)) }
 
 // newSnapshot returns an empty snapshot for a parse, lean when the caller
 // reads only a lean one (Options.Lean).

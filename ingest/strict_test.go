@@ -317,6 +317,12 @@ func TestStreamBound(t *testing.T) {
 			if err != nil || s.Len() != c.metrics {
 				t.Fatalf("%s, lean=%v, under 64 MiB: %v (%v)", c.name, lean, err, s)
 			}
+			// What the caller holds (the other input of a comparison)
+			// counts against the same limit.
+			_, err = ParseFileWith(path, Options{Lean: lean, Held: 53 << 20})
+			if !errors.As(err, &e) || !strings.Contains(e.Msg, "FLAMEIQ_MAX_INPUT (64 MiB, less about 56 MB that the other input holds)") {
+				t.Fatalf("%s, lean=%v, under 64 MiB, 53 MiB held: %v", c.name, lean, err)
+			}
 		}
 	}
 }
