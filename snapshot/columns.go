@@ -17,11 +17,11 @@ import (
 // makes 4 million metrics of 15 bytes of JSON each, and a Metric alone is
 // 72 bytes and its pointer 8, so that no reader of structs could stay
 // within 4 times the input. In columns a metric costs its key's share of
-// a stem (the key up to its last ':', '.' or '/', stored once for the
-// metrics of one benchmark that follow each other), a suffix index into a
-// small table of shared suffixes (":p95", ".avg"), a unit index, its
-// direction and info flags, its sample, and an index slot: about 28 bytes,
-// and 28 more for an interval. The columns are chunks that never move, so
+// a stem (the key up to its last ':', else its last '.' or '/', stored
+// once for the metrics of one benchmark that follow each other), a suffix
+// index into a small table of shared suffixes (":p95", ".avg"), a unit
+// index, a byte of direction and flags, its sample, and an index slot:
+// about 28 bytes, and 24 more for an interval. The columns are chunks that never move, so
 // that a growing snapshot leaves no copies of them behind as garbage.
 //
 // Add, Get, Len, All, Sort, Sanitize, SampleCount and WriteRecord work on
@@ -30,8 +30,8 @@ import (
 // that Add or Get returns is a view: changes to its Samples, CI and Info
 // are written back at the snapshot's next call, and its Key, Unit and
 // Direction are read-only. A key beyond the columns' limits (more than 255
-// units, 4 GiB of stems, 2³² metrics) expands the snapshot, which then
-// goes on as any other.
+// units, a stem over 64 KiB, 4 GiB of stems, 2³² metrics) expands the
+// snapshot, which then goes on as any other.
 
 // NewLean returns an empty lean snapshot.
 func NewLean() *Snapshot {
