@@ -64,6 +64,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/flameiq/git-flameiq/internal/chunks"
+	"github.com/flameiq/git-flameiq/internal/posindex"
 	"github.com/flameiq/git-flameiq/snapshot"
 	"golang.org/x/perf/benchfmt"
 )
@@ -387,19 +388,18 @@ func intern(list *[]string, at *map[string]int32, v string) int32 {
 	return int32(len(*list) - 1)
 }
 
-// goIndex finds a key's position in order: an open-addressing table
-// (linear probing, at most three quarters full) of 1 + positions, 4 bytes
-// each, where a map[goKey]int took about 100 bytes a key.
+// goIndex finds a key's position in order (a posindex.Table: 4 bytes a
+// slot, where a map[goKey]int took about 100 bytes a key).
 type goIndex struct {
 	seed  maphash.Seed
-	slots []int32
+	table *posindex.Table
 }
 
 func newGoIndex() *goIndex {
-	return &goIndex{seed: maphash.MakeSeed(), slots: make([]int32, 64)}
+	return &goIndex{seed: maphash.MakeSeed(), table: posindex.New(64)}
 }
 
-func (x *goIndex) hash(k goKey) int {
+func (x *goIndex) hash(k goKey) uint64 {
 	var h maphash.Hash
 	h.SetSeed(x.seed)
 	h.WriteString(k.pkg)
@@ -407,53 +407,27 @@ func (x *goIndex) hash(k goKey) int {
 	h.WriteString(k.name)
 	h.WriteByte(0)
 	h.WriteString(k.unit)
-	return int(h.Sum64() & math.MaxInt)
+	return h.Sum64()
 }
 
 // find returns the position of k in order, or -1.
 func (x *goIndex) find(order *goKeys, k goKey) int {
-	mask := len(x.slots) - 1
-	for i := x.hash(k) & mask; ; i = (i + 1) & mask {
-		p := x.slots[i]
-		if p == 0 {
-			return -1
-		}
-		if order.key(int(p-1)) == k {
-			return int(p - 1)
-		}
-	}
+	p, _ := x.table.Find(x.hash(k), func(p int) bool { return order.key(p) == k })
+	return p
 }
 
-// add indexes the last key of order, growing the table
-// when it is three quarters full.
+// add indexes the last key of order, growing the table when it is three
+// quarters full.
 func (x *goIndex) add(order *goKeys) {
 	n := order.len()
-	if 4*n > 3*len(x.slots) {
-		x.slots = nil
-		x.slots = make([]int32, 2*tableLen(n))
+	if !x.table.Fits(n) {
+		x.table = nil // garbage before the next is made
+		x.table = posindex.New(2 * n)
 		for p := range n - 1 {
-			x.put(order, p)
+			x.table.Put(x.hash(order.key(p)), p)
 		}
 	}
-	x.put(order, n-1)
-}
-
-func (x *goIndex) put(order *goKeys, p int) {
-	mask := len(x.slots) - 1
-	i := x.hash(order.key(p)) & mask
-	for x.slots[i] != 0 {
-		i = (i + 1) & mask
-	}
-	x.slots[i] = int32(p + 1)
-}
-
-// tableLen is the smallest power of two at least n.
-func tableLen(n int) int {
-	size := 64
-	for size < n {
-		size *= 2
-	}
-	return size
+	x.table.Put(x.hash(order.key(n-1)), n-1)
 }
 
 // goPrefixes decides the package prefix of every key: empty unless the

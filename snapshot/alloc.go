@@ -3,6 +3,8 @@ package snapshot
 import (
 	"hash/maphash"
 	"strings"
+
+	"github.com/flameiq/git-flameiq/internal/posindex"
 )
 
 // What Add builds, at its smallest: a parser's snapshot can hold millions
@@ -22,30 +24,18 @@ import (
 // again. Metrics reordered in place must drop it (Sort and Sanitize do).
 type keyIndex struct {
 	seed  maphash.Seed
-	slots []uint32 // 1 + a position in Metrics; 0 is empty
-	n     int      // Metrics[:n] are indexed
-	base  **Metric // &Metrics[0] when n > 0
-	dup   bool     // Metrics[:n] hold a key twice (appended without Add)
+	slots *posindex.Table // positions in Metrics
+	n     int             // Metrics[:n] are indexed
+	base  **Metric        // &Metrics[0] when n > 0
+	dup   bool            // Metrics[:n] hold a key twice (appended without Add)
 }
 
 func newKeyIndex(n int) *keyIndex {
-	x := &keyIndex{seed: maphash.MakeSeed()}
-	x.slots = make([]uint32, tableSize(n))
-	return x
-}
-
-// tableSize is the smallest power of two that n fill to three quarters
-// at most (and 8).
-func tableSize(n int) int {
-	size := 8
-	for 3*size < 4*n {
-		size *= 2
-	}
-	return size
+	return &keyIndex{seed: maphash.MakeSeed(), slots: posindex.New(n)}
 }
 
 // fits reports whether the table has room for n metrics.
-func (x *keyIndex) fits(n int) bool { return 4*n <= 3*len(x.slots) }
+func (x *keyIndex) fits(n int) bool { return x.slots.Fits(n) }
 
 // current reports whether x indexes a prefix of ms.
 func (x *keyIndex) current(ms []*Metric) bool {
@@ -55,28 +45,19 @@ func (x *keyIndex) current(ms []*Metric) bool {
 // lookup returns the position in ms of the metric with key k, or -1, and
 // the slot where k is or would be.
 func (x *keyIndex) lookup(ms []*Metric, k string) (pos, slot int) {
-	mask := len(x.slots) - 1
-	for i := int(maphash.String(x.seed, k)) & mask; ; i = (i + 1) & mask {
-		p := x.slots[i]
-		if p == 0 {
-			return -1, i
-		}
-		if ms[p-1].Key == k {
-			return int(p - 1), i
-		}
-	}
+	return x.slots.Find(maphash.String(x.seed, k), func(p int) bool { return ms[p].Key == k })
 }
 
 // catchUp indexes ms[x.n:], the metrics appended since (the first metric
 // of a key is the one Add finds, as before).
 func (x *keyIndex) catchUp(ms []*Metric) {
 	if !x.fits(len(ms)) {
-		x.slots = make([]uint32, tableSize(len(ms)))
+		x.slots = posindex.New(len(ms))
 		x.n, x.dup = 0, false
 	}
 	for ; x.n < len(ms); x.n++ {
 		if pos, slot := x.lookup(ms[:x.n], ms[x.n].Key); pos < 0 {
-			x.slots[slot] = uint32(x.n + 1)
+			x.slots.Set(slot, x.n)
 		} else {
 			x.dup = true
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/flameiq/git-flameiq/internal/chunks"
+	"github.com/flameiq/git-flameiq/internal/posindex"
 )
 
 // A lean snapshot (NewLean) keeps its metrics in columns instead of one
@@ -168,9 +169,9 @@ type columns struct {
 	ciN        chunks.List[uint32]
 	ciSet      map[uint32]*Interval
 
-	slots  []uint32 // Add's index: 1 + a position, 0 is empty; nil after Sort
-	perm   []uint32 // the positions in key order after Sort (nil: their own order)
-	sorted bool     // Sort ordered them (and no metric was made since)
+	index  *posindex.Table // Add's index of positions; nil after Sort
+	perm   []uint32        // the positions in key order after Sort (nil: their own order)
+	sorted bool            // Sort ordered them (and no metric was made since)
 
 	open   *Metric // the last view Add or Get returned, written back by sync
 	openAt int
@@ -237,7 +238,7 @@ func (c *columns) add(key, unit string, dir Direction, samples []float64) *Metri
 	c.flags.Add(uint8(dir) & 3)
 	c.first.Add(math.NaN())
 	c.setSamples(n, samples)
-	c.slots[slot] = uint32(n + 1) // lookup made room for one more
+	c.index.Set(slot, n)          // lookup made room for one more
 	c.sorted, c.perm = false, nil // their own order now
 	return c.openView(n, key)
 }
@@ -303,35 +304,24 @@ func (c *columns) unitOf(u string) (uint8, bool) {
 // where key is or would be (indexing the columns first when Sort dropped
 // their index, or when it is full).
 func (c *columns) lookup(key string) (pos, slot int) {
-	if c.slots == nil || 4*(c.stem.Len()+1) > 3*len(c.slots) {
+	if c.index == nil || !c.index.Fits(c.stem.Len()+1) {
 		c.reindex(c.stem.Len() + 1)
 	}
-	mask := len(c.slots) - 1
-	for i := int(maphash.String(c.seed, key)) & mask; ; i = (i + 1) & mask {
-		p := c.slots[i]
-		if p == 0 {
-			return -1, i
-		}
-		if st, sf := c.parts(int(p - 1)); len(st)+len(sf) == len(key) && key[:len(st)] == st && key[len(st):] == sf {
-			return int(p - 1), i
-		}
-	}
+	return c.index.Find(maphash.String(c.seed, key), func(p int) bool {
+		st, sf := c.parts(p)
+		return len(st)+len(sf) == len(key) && key[:len(st)] == st && key[len(st):] == sf
+	})
 }
 
 // reindex makes a table with room for n metrics and indexes them all.
 func (c *columns) reindex(n int) {
-	c.slots = nil // garbage before the next is made
-	c.slots = make([]uint32, tableSize(max(n, 2*c.stem.Len())))
-	mask := len(c.slots) - 1
+	c.index = nil // garbage before the next is made
+	c.index = posindex.New(max(n, 2*c.stem.Len()))
 	var b []byte
 	for p := range c.stem.Len() {
 		st, sf := c.parts(p)
 		b = append(append(b[:0], st...), sf...)
-		i := int(maphash.Bytes(c.seed, b)) & mask
-		for c.slots[i] != 0 {
-			i = (i + 1) & mask
-		}
-		c.slots[i] = uint32(p + 1)
+		c.index.Put(maphash.Bytes(c.seed, b), p)
 	}
 }
 
@@ -483,7 +473,7 @@ func (c *columns) get(key string) *Metric {
 // sort orders the positions by key, dropping the index (keys are unique).
 func (c *columns) sort() {
 	c.sync()
-	c.slots = nil
+	c.index = nil
 	c.perm = nil
 	c.sorted = true
 	n := c.stem.Len()

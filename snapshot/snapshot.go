@@ -266,7 +266,7 @@ func (s *Snapshot) Add(key, unit string, dir Direction, samples ...float64) *Met
 	m := s.mem.metric(key, unit, dir, samples)
 	s.Metrics = append(s.Metrics, m)
 	if x.fits(len(s.Metrics)) {
-		x.slots[slot] = uint32(len(s.Metrics)) // 1 + its position
+		x.slots.Set(slot, len(s.Metrics)-1)
 		x.n, x.base = len(s.Metrics), &s.Metrics[0]
 	} else {
 		x.catchUp(s.Metrics) // a larger table
