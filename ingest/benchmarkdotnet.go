@@ -49,9 +49,7 @@ func parseBDN(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	_, _, walked := js.object("Benchmarks", func(i int, v any) {
 		base := index("Benchmarks", i)
 		if b, ok := cb.object(v, base); ok {
-			from := s.Len()
-			bdnBenchmark(cb, s, base, b)
-			js.spend(built(s, from))
+			js.build(s, func() { bdnBenchmark(cb, s, base, b) })
 		}
 	})
 	if err := js.fail(); walked && err != nil {

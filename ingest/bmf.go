@@ -71,9 +71,7 @@ func parseBMF(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	s := st.snapshot()
 	// One benchmark decoded at a time, in file order (jsonStream).
 	if !st.members(func(bench string) {
-		n := s.Len()
-		bmfBench(c, s, bench, st.value())
-		st.spend(built(s, n))
+		st.build(s, func() { bmfBench(c, s, bench, st.value()) })
 	}) {
 		c.object(st.whole(), "") // not an object: say what it is
 		return nil, c.err()

@@ -48,9 +48,7 @@ func parseHyperfine(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	_, n, walked := st.object("results", func(i int, v any) {
 		base := index("results", i)
 		if res, ok := cr.object(v, base); ok {
-			from := s.Len()
-			hyperfineResult(cr, s, seen, base, res)
-			st.spend(built(s, from))
+			st.build(s, func() { hyperfineResult(cr, s, seen, base, res) })
 		}
 	})
 	if err := st.fail(); walked && err != nil {

@@ -49,9 +49,7 @@ func parseJMH(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	if _, walked := st.elements(func(i int, v any) {
 		base := index("", i)
 		if run, ok := c.object(v, base); ok {
-			from := s.Len()
-			jmhRun(c, s, base, run)
-			st.spend(built(s, from))
+			st.build(s, func() { jmhRun(c, s, base, run) })
 		}
 	}); !walked {
 		c.array(st.whole(), "") // not an array: say what it is

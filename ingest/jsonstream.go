@@ -492,6 +492,13 @@ func (st *jsonStream) entries(fn func(key string, v any)) bool {
 	return true
 }
 
+// build runs add, which adds metrics to s, and spends what they take.
+func (st *jsonStream) build(s *snapshot.Snapshot, add func()) {
+	from := s.Len()
+	add()
+	st.spend(built(s, from))
+}
+
 // built counts, for spend, what the metrics of s from index from on take
 // in memory.
 func built(s *snapshot.Snapshot, from int) int {

@@ -96,9 +96,7 @@ func parseK6(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			counts[metric] = k6Count(v)
 		}
 		c.member(metric, func(c *collector) {
-			from := s.Len()
-			later = append(later, k6Metric(c, s, metric, v)...)
-			st.spend(built(s, from))
+			st.build(s, func() { later = append(later, k6Metric(c, s, metric, v)...) })
 		})
 	})
 	if err := st.fail(); walked && err != nil {

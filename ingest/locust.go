@@ -225,9 +225,7 @@ func parseLocustJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	doc, walked := st.objectOf("endpoints", func(ep string, v any) {
 		c.member(ep, func(c *collector) {
 			if m, ok := c.object(v, path("endpoints", ep)); ok {
-				from := s.Len()
-				locustEndpoint(c, s, ep, m)
-				st.spend(built(s, from))
+				st.build(s, func() { locustEndpoint(c, s, ep, m) })
 			}
 		})
 	})

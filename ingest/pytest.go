@@ -107,9 +107,7 @@ func parsePytest(r io.Reader, name string) (*snapshot.Snapshot, error) {
 	doc, n, walked := st.object("benchmarks", func(i int, v any) {
 		base := index("benchmarks", i)
 		if b, ok := cb.object(v, base); ok {
-			n := s.Len()
-			bench(cb, base, b)
-			st.spend(built(s, n))
+			st.build(s, func() { bench(cb, base, b) })
 		}
 	})
 	if err := st.fail(); walked && err != nil {

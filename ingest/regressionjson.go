@@ -64,16 +64,16 @@ func parseRegressionJSON(r io.Reader, name string) (*snapshot.Snapshot, error) {
 			if !ok {
 				return
 			}
-			from := s.Len()
 			if it, ok := m["iterations"]; ok {
 				c.nonNeg(it, path(bench, "iterations"))
 			}
-			for _, f := range regressionFields {
-				if x, ok := c.optNonNeg(m, f.field, bench); ok {
-					s.Add(bench+":"+f.suffix, f.unit, snapshot.UnitDirection(f.unit), x)
+			st.build(s, func() {
+				for _, f := range regressionFields {
+					if x, ok := c.optNonNeg(m, f.field, bench); ok {
+						s.Add(bench+":"+f.suffix, f.unit, snapshot.UnitDirection(f.unit), x)
+					}
 				}
-			}
-			st.spend(built(s, from))
+			})
 		})
 	}) {
 		c.object(st.whole(), "") // not an object: say what it is
